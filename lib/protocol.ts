@@ -1,0 +1,60 @@
+// Socket events and payloads shared by the browser and the server. Keep it free of Node APIs.
+
+export type SandboxPhase = "queued" | "creating" | "starting" | "ready";
+
+export interface SandboxInfo {
+  name: string;
+  expiresAt: string;
+}
+
+/** What a learner is told when something fails: plain words, a next step, and an operator detail. */
+export interface PlaygroundError {
+  code: ErrorCode;
+  message: string;
+  action: string;
+  detail?: string;
+}
+
+export type ErrorCode =
+  | "unauthorized"
+  | "bad_request"
+  | "docker_unavailable"
+  | "image_missing"
+  | "image_building"
+  | "out_of_memory"
+  | "sandbox_start_failed"
+  | "no_sandbox"
+  | "terminal_failed"
+  | "internal";
+
+export type Ack<T> = ({ ok: true } & T) | { ok: false; error: PlaygroundError };
+
+export type EndReason = "user" | "reset" | "expired" | "idle" | "admin" | "error";
+
+export interface ClientToServerEvents {
+  "sandbox:open": (cb: (res: Ack<{ sandbox: SandboxInfo }>) => void) => void;
+  "sandbox:reset": (cb: (res: Ack<{ sandbox: SandboxInfo }>) => void) => void;
+  "sandbox:end": (cb: (res: Ack<object>) => void) => void;
+  "terminal:open": (size: unknown, cb: (res: Ack<{ terminalId: string }>) => void) => void;
+  "terminal:input": (terminalId: unknown, data: unknown) => void;
+  "terminal:resize": (terminalId: unknown, size: unknown) => void;
+  /** The client has rendered this many more bytes of a terminal's output (flow control). */
+  "terminal:ack": (terminalId: unknown, bytes: unknown) => void;
+}
+
+export interface ServerToClientEvents {
+  "sandbox:status": (status: { phase: SandboxPhase; message: string }) => void;
+  "sandbox:ended": (info: { reason: EndReason; message: string }) => void;
+  "terminal:output": (terminalId: string, data: ArrayBuffer | Uint8Array) => void;
+  "terminal:exit": (terminalId: string, info: { message: string }) => void;
+  error: (error: PlaygroundError) => void;
+}
+
+export const END_MESSAGES: Record<EndReason, string> = {
+  user: "You ended this session and your sandbox was removed.",
+  reset: "This sandbox was replaced by a fresh one.",
+  expired: "Your sandbox reached its time limit and was removed.",
+  idle: "Your sandbox was stopped after a long time without activity.",
+  admin: "An operator stopped your sandbox.",
+  error: "Your sandbox stopped unexpectedly.",
+};

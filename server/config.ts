@@ -1,0 +1,105 @@
+// Reads and validates every environment variable once. Everything else receives values.
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z.string().min(1).optional(),
+  SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
+  COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SANDBOX_IMAGE: z.string().min(1).optional(),
+  SANDBOX_AUTO_BUILD: bool.default("true"),
+  SANDBOX_PRIVILEGED: z.enum(["auto", "always", "never"]).default("auto"),
+  SANDBOX_MEMORY_MB: z.coerce.number().int().min(128).max(65536).default(1024),
+  SANDBOX_CPUS: z.coerce.number().min(0.1).max(64).default(1),
+  SANDBOX_PIDS_LIMIT: z.coerce.number().int().min(64).max(100000).default(1024),
+  SANDBOX_TMP_MB: z.coerce.number().int().min(16).max(16384).default(256),
+  SANDBOX_RUN_MB: z.coerce.number().int().min(16).max(4096).default(64),
+  SANDBOX_NETWORK: z.string().min(1).default("cp-sandboxes"),
+  SANDBOX_READY_TIMEOUT_S: z.coerce.number().int().min(5).max(600).default(90),
+  SESSION_MAX_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(240),
+});
+
+export type DatabaseProvider = "sqlite" | "postgresql";
+
+export interface Config {
+  port: number;
+  host: string;
+  dev: boolean;
+  dataDir: string;
+  database: { provider: DatabaseProvider; url: string };
+  sessionSecret?: string;
+  cookieSecure: "auto" | boolean;
+  logLevel: string;
+  sandbox: {
+    image?: string;
+    autoBuild: boolean;
+    privileged: "auto" | "always" | "never";
+    memoryBytes: number;
+    nanoCpus: number;
+    pidsLimit: number;
+    tmpMb: number;
+    runMb: number;
+    network: string;
+    readyTimeoutMs: number;
+  };
+  sessionMaxMs: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses env into a Config; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dev: e.NODE_ENV !== "production",
+    dataDir,
+    database: parseDatabaseUrl(e.DATABASE_URL, dataDir),
+    sessionSecret: e.SESSION_SECRET,
+    cookieSecure: e.COOKIE_SECURE === "auto" ? "auto" : e.COOKIE_SECURE === "true",
+    logLevel: e.LOG_LEVEL,
+    sandbox: {
+      image: e.SANDBOX_IMAGE,
+      autoBuild: e.SANDBOX_AUTO_BUILD,
+      privileged: e.SANDBOX_PRIVILEGED,
+      memoryBytes: e.SANDBOX_MEMORY_MB * 1024 * 1024,
+      nanoCpus: Math.round(e.SANDBOX_CPUS * 1e9),
+      pidsLimit: e.SANDBOX_PIDS_LIMIT,
+      tmpMb: e.SANDBOX_TMP_MB,
+      runMb: e.SANDBOX_RUN_MB,
+      network: e.SANDBOX_NETWORK,
+      readyTimeoutMs: e.SANDBOX_READY_TIMEOUT_S * 1000,
+    },
+    sessionMaxMs: e.SESSION_MAX_MINUTES * 60_000,
+  };
+}
+
+/** SQLite file by default; a postgres:// URL selects PostgreSQL. */
+export function parseDatabaseUrl(url: string | undefined, dataDir: string): Config["database"] {
+  if (!url) return { provider: "sqlite", url: `file:${path.join(dataDir, "playground.db")}` };
+  if (/^postgres(ql)?:\/\//.test(url)) return { provider: "postgresql", url };
+  if (url.startsWith("file:")) {
+    const file = url.slice("file:".length);
+    if (!file) throw new ConfigError("DATABASE_URL: file: URL needs a path, e.g. file:./data/playground.db");
+    return { provider: "sqlite", url: `file:${path.resolve(file)}` };
+  }
+  throw new ConfigError(
+    "DATABASE_URL: expected file:<path> (SQLite) or postgres://user:pass@host/db (PostgreSQL)",
+  );
+}

@@ -1,0 +1,363 @@
+// SandboxDriver on a Docker engine through dockerode (honours DOCKER_HOST).
+// Each sandbox runs its own dockerd (Docker-in-Docker); see sandbox-images/README.md.
+import { PassThrough } from "node:stream";
+import Docker from "dockerode";
+import type { Logger } from "../log";
+import {
+  LABELS,
+  type ExecOptions,
+  type HealthPart,
+  type ProgressFn,
+  type RunResult,
+  type Sandbox,
+  type SandboxDriver,
+  type SandboxListing,
+  type SandboxSpec,
+  type TtyProcess,
+} from "./driver";
+import { PlaygroundFailure, dockerUnavailable, toFailure } from "./errors";
+import { SandboxImage } from "./image";
+
+export interface DockerDriverOptions {
+  image: SandboxImage;
+  privileged: "auto" | "always" | "never";
+  memoryBytes: number;
+  nanoCpus: number;
+  pidsLimit: number;
+  tmpMb: number;
+  runMb: number;
+  network: string;
+  readyTimeoutMs: number;
+}
+
+const READY_LINE = "sandbox-init: ready";
+const FAILED_PREFIX = "sandbox-init: failed:";
+
+/** Docker-in-Docker without --privileged: works where CAP_SYS_RESOURCE is not in the bounding set. */
+function explicitDindHostConfig(): Docker.HostConfig {
+  return {
+    CapAdd: ["ALL"],
+    CapDrop: ["SYS_RESOURCE"],
+    SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"],
+  };
+}
+
+export class DockerDriver implements SandboxDriver {
+  private privilegedDecision: Promise<boolean> | null = null;
+  private networkReady: Promise<void> | null = null;
+
+  constructor(
+    readonly docker: Docker,
+    private readonly opts: DockerDriverOptions,
+    private readonly log: Logger,
+  ) {}
+
+  static fromEnvironment(opts: DockerDriverOptions, log: Logger): DockerDriver {
+    // With no options, docker-modem reads DOCKER_HOST / DOCKER_TLS_VERIFY / DOCKER_CERT_PATH.
+    return new DockerDriver(new Docker(), opts, log);
+  }
+
+  /** Whether sandboxes use --privileged: tried once against this host, then remembered. */
+  usePrivileged(): Promise<boolean> {
+    if (this.opts.privileged !== "auto") return Promise.resolve(this.opts.privileged === "always");
+    this.privilegedDecision ??= this.probePrivileged().catch((err) => {
+      this.privilegedDecision = null; // retry on the next sandbox
+      throw err;
+    });
+    return this.privilegedDecision;
+  }
+
+  private async probePrivileged(): Promise<boolean> {
+    const probe = await this.docker.createContainer({
+      Image: this.opts.image.ref,
+      Entrypoint: ["true"],
+      Labels: { [LABELS.managed]: "probe" },
+      HostConfig: { Privileged: true, AutoRemove: false },
+    });
+    try {
+      await probe.start();
+      await probe.wait();
+      this.log.info("sandbox mode: --privileged works on this host and will be used");
+      return true;
+    } catch (err) {
+      this.log.info(
+        { detail: (err as Error).message },
+        "sandbox mode: --privileged fails on this host; using explicit capabilities (cap-add ALL minus SYS_RESOURCE, unconfined seccomp/apparmor, private cgroupns)",
+      );
+      return false;
+    } finally {
+      await probe.remove({ force: true }).catch(() => undefined);
+    }
+  }
+
+  /** A bridge network for sandboxes with inter-container traffic disabled. */
+  private ensureNetwork(): Promise<void> {
+    this.networkReady ??= (async () => {
+      const existing = await this.docker.listNetworks({ filters: { name: [this.opts.network] } });
+      if (existing.some((n) => n.Name === this.opts.network)) return;
+      await this.docker.createNetwork({
+        Name: this.opts.network,
+        Driver: "bridge",
+        Options: { "com.docker.network.bridge.enable_icc": "false" },
+        Labels: { [LABELS.managed]: "true" },
+      });
+      this.log.info({ network: this.opts.network }, "created sandbox network");
+    })().catch((err) => {
+      this.networkReady = null;
+      throw err;
+    });
+    return this.networkReady;
+  }
+
+  private async requireImage(): Promise<void> {
+    const state = await this.opts.image.state();
+    if (state.state === "ready") return;
+    if (state.state === "building") {
+      throw new PlaygroundFailure(
+        "image_building",
+        "The sandbox image is being built right now (this happens once, on first start).",
+        "Wait a few minutes and press Retry.",
+        `${this.opts.image.ref}: ${state.lastLine}`,
+      );
+    }
+    throw new PlaygroundFailure(
+      "image_missing",
+      "The sandbox image is not installed on this server yet.",
+      "Operator: run `npm run sandbox-image` (or restart with SANDBOX_AUTO_BUILD=true), then press Retry.",
+      state.state === "failed" ? state.detail : `image ${this.opts.image.ref} not found`,
+    );
+  }
+
+  async create(spec: SandboxSpec, progress: ProgressFn = () => undefined): Promise<Sandbox> {
+    const log = this.log.child({ sessionId: spec.sessionId, sandbox: spec.name });
+    try {
+      await this.docker.ping();
+    } catch (err) {
+      throw dockerUnavailable((err as Error).message);
+    }
+    await this.requireImage();
+    const [privileged] = await Promise.all([this.usePrivileged(), this.ensureNetwork()]);
+    const labels = {
+      [LABELS.managed]: "true",
+      [LABELS.sessionId]: spec.sessionId,
+      [LABELS.owner]: spec.ownerId,
+      [LABELS.name]: spec.name,
+      [LABELS.created]: new Date().toISOString(),
+      [LABELS.expires]: spec.expiresAt.toISOString(),
+    };
+    const volumeName = `cp-${spec.name}-docker`;
+    progress("creating", "Creating your sandbox…");
+    try {
+      // The sandbox's own /var/lib/docker: a volume, so the inner overlay2 is not on overlayfs.
+      await this.docker.createVolume({ Name: volumeName, Labels: labels });
+      const hostConfig: Docker.HostConfig & { CgroupnsMode: "private" } = {
+        ...(privileged ? { Privileged: true } : explicitDindHostConfig()),
+        CgroupnsMode: "private",
+        Memory: this.opts.memoryBytes,
+        MemorySwap: this.opts.memoryBytes,
+        NanoCpus: this.opts.nanoCpus,
+        PidsLimit: this.opts.pidsLimit,
+        Tmpfs: {
+          "/run": `rw,nosuid,nodev,exec,size=${this.opts.runMb}m`,
+          "/tmp": `rw,nosuid,nodev,exec,size=${this.opts.tmpMb}m`,
+        },
+        Mounts: [{ Type: "volume", Source: volumeName, Target: "/var/lib/docker" }],
+        NetworkMode: this.opts.network,
+        RestartPolicy: { Name: "no" },
+      };
+      const container = await this.docker.createContainer({
+        name: `cp-${spec.name}`,
+        Hostname: spec.name,
+        Image: this.opts.image.ref,
+        Labels: labels,
+        Env: ["container=docker"],
+        HostConfig: hostConfig,
+      });
+      progress("starting", "Starting your sandbox and its own Docker engine…");
+      await container.start();
+      await this.waitReady(container);
+      log.info({ containerId: container.id, privileged }, "sandbox ready");
+      return { id: container.id, name: spec.name };
+    } catch (err) {
+      const failure =
+        err instanceof PlaygroundFailure
+          ? err
+          : /memory/i.test(String((err as Error).message))
+            ? toFailure(err)
+            : new PlaygroundFailure(
+                "sandbox_start_failed",
+                "Your sandbox could not be started.",
+                "Press Retry. If it fails again, tell your instructor or operator (the detail below helps them).",
+                (err as { json?: { message?: string } }).json?.message ?? (err as Error).message,
+              );
+      log.error({ err: failure.detail, code: failure.code }, "sandbox creation failed; cleaning up");
+      await this.removeByName(spec.name).catch((e) => log.error({ err: e }, "cleanup after failed create failed"));
+      throw failure;
+    }
+  }
+
+  /** Follows the container's log stream for the init's ready line (no process per poll). */
+  private async waitReady(container: Docker.Container): Promise<void> {
+    const logs = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream & {
+      destroy(): void;
+    };
+    const out = new PassThrough();
+    this.docker.modem.demuxStream(logs, out, out);
+    let text = "";
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`sandbox did not become ready within ${this.opts.readyTimeoutMs / 1000} s; last output: ${text.slice(-300)}`)),
+          this.opts.readyTimeoutMs,
+        );
+        const done = (err?: Error) => {
+          clearTimeout(timer);
+          if (err) reject(err);
+          else resolve();
+        };
+        out.on("data", (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes(READY_LINE)) done();
+          const failed = text.indexOf(FAILED_PREFIX);
+          if (failed >= 0) done(new Error(text.slice(failed).split("\n")[0]));
+        });
+        logs.on("end", () => {
+          void container.inspect().then(
+            (info) =>
+              done(
+                new Error(
+                  info.State.OOMKilled
+                    ? "sandbox was killed for using too much memory during start"
+                    : `sandbox exited during start (exit ${info.State.ExitCode}); last output: ${text.slice(-300)}`,
+                ),
+              ),
+            (err) => done(err as Error),
+          );
+        });
+        logs.on("error", (err: Error) => done(err));
+      });
+    } finally {
+      logs.destroy();
+    }
+  }
+
+  async openTty(sandbox: Sandbox, opts: ExecOptions, size: { cols: number; rows: number }): Promise<TtyProcess> {
+    const exec = await this.docker.getContainer(sandbox.id).exec({
+      Cmd: opts.cmd,
+      User: opts.user,
+      WorkingDir: opts.workingDir,
+      Env: opts.env,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+    });
+    // With Tty the stream is raw bytes (no demux). Resize only after start.
+    const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as unknown as import("node:stream").Duplex;
+    const resize = async (cols: number, rows: number) => {
+      await exec.resize({ w: cols, h: rows }).catch(() => undefined);
+    };
+    await resize(size.cols, size.rows);
+    return {
+      stream,
+      resize,
+      exitCode: async () => {
+        const info = await exec.inspect();
+        return info.Running ? null : info.ExitCode;
+      },
+    };
+  }
+
+  async run(sandbox: Sandbox, opts: ExecOptions & { timeoutMs?: number }): Promise<RunResult> {
+    const exec = await this.docker.getContainer(sandbox.id).exec({
+      Cmd: opts.cmd,
+      User: opts.user,
+      WorkingDir: opts.workingDir,
+      Env: opts.env,
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    stdout.on("data", (b: Buffer) => out.push(b));
+    stderr.on("data", (b: Buffer) => err.push(b));
+    this.docker.modem.demuxStream(stream, stdout, stderr);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        stream.destroy();
+        reject(new Error(`command timed out after ${opts.timeoutMs} ms: ${opts.cmd.join(" ")}`));
+      }, opts.timeoutMs ?? 120_000);
+      stream.on("end", () => (clearTimeout(timer), resolve()));
+      stream.on("close", () => (clearTimeout(timer), resolve()));
+      stream.on("error", (e) => (clearTimeout(timer), reject(e)));
+    });
+    const info = await exec.inspect();
+    return {
+      exitCode: info.ExitCode ?? -1,
+      stdout: Buffer.concat(out).toString(),
+      stderr: Buffer.concat(err).toString(),
+    };
+  }
+
+  async isRunning(sandbox: Sandbox): Promise<boolean> {
+    try {
+      const info = await this.docker.getContainer(sandbox.id).inspect();
+      return info.State.Running;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return false;
+      throw err;
+    }
+  }
+
+  async remove(sandbox: Sandbox): Promise<void> {
+    await this.removeByName(sandbox.name);
+  }
+
+  /** Removes container and volume by name; missing ones are fine (idempotent). */
+  private async removeByName(name: string): Promise<void> {
+    const ignore404 = (err: { statusCode?: number }) => {
+      if (err.statusCode !== 404) throw err;
+    };
+    await this.docker.getContainer(`cp-${name}`).remove({ force: true, v: true }).catch(ignore404);
+    await this.docker.getVolume(`cp-${name}-docker`).remove().catch(ignore404);
+  }
+
+  async list(): Promise<SandboxListing[]> {
+    const containers = await this.docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`] } });
+    return containers.map((c) => ({
+      id: c.Id,
+      name: c.Labels[LABELS.name] ?? "",
+      sessionId: c.Labels[LABELS.sessionId] ?? "",
+      ownerId: c.Labels[LABELS.owner] ?? "",
+      running: c.State === "running",
+      expiresAt: c.Labels[LABELS.expires] ? new Date(c.Labels[LABELS.expires]) : null,
+    }));
+  }
+
+  async health(): Promise<{ engine: HealthPart; image: HealthPart }> {
+    let engine: HealthPart;
+    try {
+      const v = await this.docker.version();
+      engine = { ok: true, detail: `Docker ${v.Version} (API ${v.ApiVersion})` };
+    } catch (err) {
+      const f = toFailure(err);
+      return {
+        engine: { ok: false, detail: f.detail ?? f.message },
+        image: { ok: false, detail: "unknown: Docker engine unreachable" },
+      };
+    }
+    const s = await this.opts.image.state();
+    const image: HealthPart =
+      s.state === "ready"
+        ? { ok: true, detail: this.opts.image.ref }
+        : s.state === "building"
+          ? { ok: false, detail: `building ${this.opts.image.ref}: ${s.lastLine}` }
+          : s.state === "failed"
+            ? { ok: false, detail: s.detail }
+            : { ok: false, detail: `missing ${this.opts.image.ref}; run npm run sandbox-image` };
+    return { engine, image };
+  }
+}

@@ -1,0 +1,77 @@
+// The SandboxDriver interface: containers, limits and readiness, nothing about users.
+// Docker implements it first; Kubernetes or microVM drivers can implement it later.
+import type { Duplex } from "node:stream";
+
+export const LABEL_PREFIX = "io.containerplayground";
+export const LABELS = {
+  managed: `${LABEL_PREFIX}.managed`,
+  sessionId: `${LABEL_PREFIX}.session-id`,
+  owner: `${LABEL_PREFIX}.owner`,
+  created: `${LABEL_PREFIX}.created`,
+  expires: `${LABEL_PREFIX}.expires`,
+  name: `${LABEL_PREFIX}.name`,
+} as const;
+
+export interface SandboxSpec {
+  sessionId: string;
+  ownerId: string;
+  /** Also the hostname, so the learner's prompt names the sandbox. */
+  name: string;
+  image: string;
+  expiresAt: Date;
+}
+
+export interface Sandbox {
+  id: string;
+  name: string;
+}
+
+export interface SandboxListing extends Sandbox {
+  sessionId: string;
+  ownerId: string;
+  running: boolean;
+  expiresAt: Date | null;
+}
+
+export interface ExecOptions {
+  cmd: string[];
+  user?: string;
+  workingDir?: string;
+  env?: string[];
+}
+
+/** An interactive process with a TTY: raw bytes both ways. */
+export interface TtyProcess {
+  stream: Duplex;
+  resize(cols: number, rows: number): Promise<void>;
+  /** Resolves with the exit code once the process has ended. */
+  exitCode(): Promise<number | null>;
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export type ProgressFn = (phase: "creating" | "starting", message: string) => void;
+
+export interface SandboxDriver {
+  /** Creates, starts and waits until the sandbox's own Docker answers. Leaves nothing behind on failure. */
+  create(spec: SandboxSpec, progress?: ProgressFn): Promise<Sandbox>;
+  /** Opens a shell-like process with a TTY. */
+  openTty(sandbox: Sandbox, opts: ExecOptions, size: { cols: number; rows: number }): Promise<TtyProcess>;
+  /** Runs a command to completion without a TTY (checks, tests). */
+  run(sandbox: Sandbox, opts: ExecOptions & { timeoutMs?: number }): Promise<RunResult>;
+  isRunning(sandbox: Sandbox): Promise<boolean>;
+  /** Removes the sandbox and everything it used; removing a missing sandbox is not an error. */
+  remove(sandbox: Sandbox): Promise<void>;
+  /** Every sandbox this playground created, found by labels. */
+  list(): Promise<SandboxListing[]>;
+  health(): Promise<{ engine: HealthPart; image: HealthPart }>;
+}
+
+export interface HealthPart {
+  ok: boolean;
+  detail: string;
+}
