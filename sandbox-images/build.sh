@@ -176,7 +176,7 @@ build_base() {
       --change "ENV PATH=$path" \
       --change "ENV LANG=C.UTF-8" \
       --change 'CMD ["/bin/bash"]' \
-      --change "LABEL io.containerplayground.base=$SUITE $COMPONENTS from $MIRROR" \
+      --change "LABEL io.containerplayground.base=\"$SUITE $COMPONENTS from $MIRROR\"" \
       --message "debootstrap --variant=minbase $SUITE + packages.txt" \
       - "$BASE_REF"
   umount_under "$rootfs"

@@ -52,11 +52,6 @@ export class DockerDriver implements SandboxDriver {
     private readonly log: Logger,
   ) {}
 
-  static fromEnvironment(opts: DockerDriverOptions, log: Logger): DockerDriver {
-    // With no options, docker-modem reads DOCKER_HOST / DOCKER_TLS_VERIFY / DOCKER_CERT_PATH.
-    return new DockerDriver(new Docker(), opts, log);
-  }
-
   /** Whether sandboxes use --privileged: tried once against this host, then remembered. */
   usePrivileged(): Promise<boolean> {
     if (this.opts.privileged !== "auto") return Promise.resolve(this.opts.privileged === "always");

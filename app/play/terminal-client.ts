@@ -1,0 +1,267 @@
+// Browser side of the terminal: xterm.js wired to the socket, with flow-control acks,
+// resize, copy/paste and reconnect. Framework-free; Playground.tsx renders the chrome.
+import type { Terminal } from "@xterm/xterm";
+import type { FitAddon } from "@xterm/addon-fit";
+import { io, type Socket } from "socket.io-client";
+import type {
+  Ack,
+  ClientToServerEvents,
+  EndReason,
+  PlaygroundError,
+  SandboxInfo,
+  ServerToClientEvents,
+} from "../../lib/protocol";
+
+export type ConnectionState = "connecting" | "starting" | "ready" | "reconnecting" | "ended" | "error";
+
+export interface ClientView {
+  state: ConnectionState;
+  /** Progress text while a sandbox is being made, or why the session ended. */
+  message: string;
+  sandbox: SandboxInfo | null;
+  error: PlaygroundError | null;
+  endReason: EndReason | null;
+  shellExited: boolean;
+}
+
+type PlaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const DARK_THEME = {
+  background: "#14161b",
+  foreground: "#e6e6e6",
+  cursor: "#f0c674",
+  selectionBackground: "#3d4a66",
+};
+
+function emitWithAck<T>(socket: PlaySocket, event: "sandbox:open" | "sandbox:reset" | "sandbox:end"): Promise<Ack<T>> {
+  return new Promise((resolve) => (socket.emit as (e: string, cb: (r: Ack<T>) => void) => void)(event, resolve));
+}
+
+export class TerminalClient {
+  private term!: Terminal;
+  private fit!: FitAddon;
+  private socket: PlaySocket | null = null;
+  private terminalId: string | null = null;
+  private resizeObserver: ResizeObserver | null = null;
+  private resetting = false;
+  private disposed = false;
+  private view: ClientView = { state: "connecting", message: "Connecting…", sandbox: null, error: null, endReason: null, shellExited: false };
+
+  constructor(
+    private readonly host: HTMLElement,
+    private readonly onView: (view: ClientView) => void,
+  ) {}
+
+  private set(patch: Partial<ClientView>): void {
+    this.view = { ...this.view, ...patch };
+    this.onView(this.view);
+  }
+
+  async start(): Promise<void> {
+    const [{ Terminal }, { FitAddon }, { WebLinksAddon }] = await Promise.all([
+      import("@xterm/xterm"),
+      import("@xterm/addon-fit"),
+      import("@xterm/addon-web-links"),
+    ]);
+    if (this.disposed) return;
+    this.term = new Terminal({
+      cursorBlink: true,
+      fontFamily: '"DejaVu Sans Mono", "Cascadia Mono", Menlo, Consolas, monospace',
+      fontSize: 14,
+      scrollback: 5000,
+      theme: DARK_THEME,
+      allowProposedApi: false,
+    });
+    this.fit = new FitAddon();
+    this.term.loadAddon(this.fit);
+    this.term.loadAddon(new WebLinksAddon());
+    this.term.open(this.host);
+    this.fit.fit();
+    this.installClipboard();
+    (window as unknown as { playground?: unknown }).playground = { term: this.term };
+
+    this.term.onData((data) => {
+      if (this.terminalId) this.socket?.emit("terminal:input", this.terminalId, data);
+    });
+    this.term.onResize(({ cols, rows }) => {
+      if (this.terminalId) this.socket?.emit("terminal:resize", this.terminalId, { cols, rows });
+    });
+    this.resizeObserver = new ResizeObserver(() => this.fit.fit());
+    this.resizeObserver.observe(this.host);
+
+    await this.connect();
+  }
+
+  /** Ctrl+Shift+C copies, Ctrl+Shift+V pastes (browser paste event), right-click copies or pastes. */
+  private installClipboard(): void {
+    this.term.attachCustomKeyEventHandler((e) => {
+      if (e.type !== "keydown" || !e.ctrlKey || !e.shiftKey) return true;
+      if (e.code === "KeyC") {
+        if (this.term.hasSelection()) void copyText(this.term.getSelection());
+        e.preventDefault();
+        return false;
+      }
+      if (e.code === "KeyV") return false; // let the browser fire a paste event that xterm handles
+      return true;
+    });
+    this.host.addEventListener("contextmenu", (e) => {
+      e.preventDefault();
+      if (this.term.hasSelection()) {
+        void copyText(this.term.getSelection());
+        this.term.clearSelection();
+      } else if (navigator.clipboard?.readText) {
+        navigator.clipboard.readText().then((text) => text && this.term.paste(text), () => undefined);
+      }
+    });
+  }
+
+  private async connect(): Promise<void> {
+    this.set({ state: "connecting", message: "Connecting…", error: null });
+    const res = await fetch("/api/guest", { method: "POST", credentials: "same-origin" }).catch(() => null);
+    if (!res?.ok) {
+      this.set({
+        state: "error",
+        error: { code: "internal", message: "The playground server did not answer.", action: "Check your connection and press Retry." },
+      });
+      return;
+    }
+    const socket: PlaySocket = io({ transports: ["websocket"], withCredentials: true });
+    this.socket = socket;
+    socket.on("connect", () => void this.attach());
+    socket.on("disconnect", (reason) => {
+      this.terminalId = null;
+      if (this.view.state === "ended" || this.disposed) return;
+      if (reason === "io server disconnect") {
+        this.set({ state: "error", error: { code: "internal", message: "The server closed the connection.", action: "Press Retry." } });
+      } else {
+        this.set({ state: "reconnecting", message: "Connection lost. Reconnecting… your sandbox keeps running." });
+      }
+    });
+    socket.on("connect_error", (err) => {
+      const data = (err as Error & { data?: PlaygroundError }).data;
+      if (data?.code === "unauthorized") {
+        socket.disconnect();
+        this.set({ state: "error", error: data });
+      } else if (!socket.active) {
+        this.set({ state: "error", error: { code: "internal", message: "Could not connect to the playground server.", action: "Press Retry." } });
+      } else {
+        this.set({ state: "reconnecting", message: "Cannot reach the server. Retrying…" });
+      }
+    });
+    socket.on("sandbox:status", ({ message }) => this.set({ state: "starting", message }));
+    socket.on("terminal:output", (id, data) => {
+      if (id !== this.terminalId) return;
+      const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+      // Ack once xterm has parsed the bytes: the server pauses the shell when too much is unacked.
+      this.term.write(bytes, () => this.socket?.emit("terminal:ack", id, bytes.byteLength));
+    });
+    socket.on("terminal:exit", (id) => {
+      if (id !== this.terminalId) return;
+      this.terminalId = null;
+      this.set({ shellExited: true });
+    });
+    socket.on("sandbox:ended", ({ reason, message }) => {
+      this.terminalId = null;
+      if (reason === "reset") {
+        if (!this.resetting) void this.attach(); // another tab reset it: follow to the new sandbox
+        return;
+      }
+      this.set({ state: "ended", endReason: reason, message, sandbox: null });
+      this.term.options.disableStdin = true;
+    });
+  }
+
+  /** Opens (or re-opens after a reload or reconnect) this learner's sandbox and a shell in it. */
+  private async attach(): Promise<void> {
+    const socket = this.socket;
+    if (!socket) return;
+    const wasConnected = this.view.sandbox !== null;
+    this.set({ state: "starting", message: "Finding your sandbox…", error: null, endReason: null, shellExited: false });
+    const opened = await emitWithAck<{ sandbox: SandboxInfo }>(socket, "sandbox:open");
+    if (!opened.ok) return this.set({ state: "error", error: opened.error });
+    if (wasConnected) this.term.write("\r\n\x1b[2m── reconnected: a new shell in the same sandbox ──\x1b[0m\r\n");
+    await this.openShell(opened.sandbox);
+  }
+
+  private async openShell(sandbox: SandboxInfo): Promise<void> {
+    const socket = this.socket;
+    if (!socket) return;
+    this.fit.fit();
+    const res = await new Promise<Ack<{ terminalId: string }>>((resolve) =>
+      socket.emit("terminal:open", { cols: this.term.cols, rows: this.term.rows }, resolve),
+    );
+    if (!res.ok) return this.set({ state: "error", error: res.error });
+    this.terminalId = res.terminalId;
+    this.term.options.disableStdin = false;
+    this.set({ state: "ready", sandbox, message: "", shellExited: false });
+    this.term.focus();
+  }
+
+  async retry(): Promise<void> {
+    if (!this.socket || !this.socket.connected) {
+      this.socket?.removeAllListeners();
+      this.socket?.disconnect();
+      this.socket = null;
+      await this.connect();
+    } else {
+      await this.attach();
+    }
+  }
+
+  /** Starts a new shell in the same sandbox after `exit`. */
+  async newShell(): Promise<void> {
+    if (this.view.sandbox) await this.openShell(this.view.sandbox);
+  }
+
+  async reset(): Promise<void> {
+    if (!this.socket) return;
+    this.resetting = true;
+    this.terminalId = null;
+    this.set({ state: "starting", message: "Replacing your sandbox with a fresh one…", error: null });
+    const res = await emitWithAck<{ sandbox: SandboxInfo }>(this.socket, "sandbox:reset");
+    this.resetting = false;
+    if (!res.ok) return this.set({ state: "error", error: res.error });
+    this.term.reset();
+    await this.openShell(res.sandbox);
+  }
+
+  async end(): Promise<void> {
+    if (!this.socket) return;
+    const res = await emitWithAck<object>(this.socket, "sandbox:end");
+    if (!res.ok) this.set({ state: "error", error: res.error });
+  }
+
+  /** After an end: a brand-new sandbox. */
+  async startNew(): Promise<void> {
+    this.term.reset();
+    await this.attach();
+  }
+
+  focus(): void {
+    this.term?.focus();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.resizeObserver?.disconnect();
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.term?.dispose();
+  }
+}
+
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // Clipboard API needs a secure context; fall back to a hidden textarea.
+    const ta = document.createElement("textarea");
+    ta.value = text;
+    ta.style.position = "fixed";
+    ta.style.opacity = "0";
+    document.body.appendChild(ta);
+    ta.select();
+    document.execCommand("copy");
+    ta.remove();
+  }
+}

@@ -1,0 +1,113 @@
+// Wires everything into one HTTP server: API routes, Next.js pages and socket.io on one port.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import Docker from "dockerode";
+import { Server as SocketServer } from "socket.io";
+import type { Config } from "./config";
+import { loadOrCreateSecret } from "./auth/secret";
+import { IdentityService } from "./auth/identity";
+import { openDatabase, type Database_ } from "./db";
+import { handleApi } from "./http/api";
+import type { Logger } from "./log";
+import { DockerDriver } from "./sandbox/docker-driver";
+import { expectedImageRef, SandboxImage } from "./sandbox/image";
+import { PlaygroundService } from "./sessions/playground-service";
+import { attachGateway, type PlayServer } from "./terminal/gateway";
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  db: Database_;
+  driver: DockerDriver;
+  service: PlaygroundService;
+  close(): Promise<void>;
+}
+
+const SWEEP_INTERVAL_MS = 60_000;
+
+export async function startApp(config: Config, log: Logger, opts: { withNext?: boolean } = {}): Promise<RunningApp> {
+  const withNext = opts.withNext ?? true;
+  const db = await openDatabase(config.database);
+  if (db.applied.length) log.info({ migrations: db.applied, provider: db.provider }, "database migrated");
+  log.info({ provider: db.provider }, "database ready");
+
+  const secret = loadOrCreateSecret(config.sessionSecret, config.dataDir);
+  const identities = new IdentityService(db.prisma, secret, config.cookieSecure);
+  const imageRef = config.sandbox.image ?? (await expectedImageRef());
+  // With no options, docker-modem reads DOCKER_HOST / DOCKER_TLS_VERIFY / DOCKER_CERT_PATH.
+  const docker = new Docker();
+  const image = new SandboxImage(docker, imageRef, log);
+  const driver = new DockerDriver(docker, { ...config.sandbox, image }, log);
+  await reportEngine(driver, image, config, log);
+
+  const service = new PlaygroundService(db.prisma, driver, imageRef, config.sessionMaxMs, log);
+
+  let nextHandler: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
+  let nextClose: (() => Promise<void>) | null = null;
+  if (withNext) {
+    const { default: next } = await import("next");
+    const nextApp = next({ dev: config.dev, dir: process.cwd(), hostname: "localhost", port: config.port });
+    await nextApp.prepare();
+    nextHandler = nextApp.getRequestHandler();
+    nextClose = () => nextApp.close();
+  }
+
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      if (await handleApi(req, res, { identities, driver, pingDatabase: db.ping, log })) return;
+      if (nextHandler) return nextHandler(req, res);
+      res.writeHead(404).end();
+    })().catch((err) => {
+      log.error({ err, url: req.url }, "request failed");
+      if (!res.headersSent) res.writeHead(500).end("Internal error");
+    });
+  });
+
+  const io: PlayServer = new SocketServer(server, { maxHttpBufferSize: 1e6, serveClient: false });
+  attachGateway(io, { identities, service, driver, log });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+  log.info({ url, dev: config.dev }, "container playground listening");
+
+  const sweep = setInterval(() => {
+    service.sweepExpired().catch((err) => log.error({ err }, "expiry sweep failed"));
+  }, SWEEP_INTERVAL_MS);
+  sweep.unref();
+
+  return {
+    url,
+    port,
+    db,
+    driver,
+    service,
+    async close() {
+      clearInterval(sweep);
+      io.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await nextClose?.();
+      await db.close();
+    },
+  };
+}
+
+/** Logs the engine and image state at start, and starts an image build when allowed. */
+async function reportEngine(driver: DockerDriver, image: SandboxImage, config: Config, log: Logger): Promise<void> {
+  const { engine, image: img } = await driver.health();
+  if (!engine.ok) {
+    log.error({ detail: engine.detail }, "Docker engine unreachable: sandboxes cannot start until it is (check DOCKER_HOST)");
+    return;
+  }
+  log.info({ engine: engine.detail }, "Docker engine reachable");
+  if (img.ok) {
+    driver.usePrivileged().catch((err) => log.warn({ err: (err as Error).message }, "could not probe --privileged"));
+  } else if (config.sandbox.autoBuild) {
+    image.startBuild();
+  } else {
+    log.error({ image: image.ref }, "sandbox image missing and SANDBOX_AUTO_BUILD=false: run npm run sandbox-image");
+  }
+}

@@ -1,0 +1,37 @@
+// Entry point: `tsx server/main.ts`. Config errors and start-up failures exit with a clear message.
+import { ConfigError, loadConfig } from "./config";
+import { createLogger } from "./log";
+import { startApp } from "./app";
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  try {
+    const app = await startApp(config, log);
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      // Sandboxes keep running: learners reconnect to them after a restart.
+      log.info({ signal }, "shutting down");
+      void app.close().then(() => process.exit(0));
+      setTimeout(() => process.exit(0), 5000).unref();
+    };
+    process.on("SIGINT", () => stop("SIGINT"));
+    process.on("SIGTERM", () => stop("SIGTERM"));
+  } catch (err) {
+    log.fatal({ err }, "container playground failed to start");
+    process.exit(1);
+  }
+}
+
+void main();

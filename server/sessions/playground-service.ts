@@ -1,0 +1,149 @@
+// Playground sessions: gives each learner one sandbox, ends it, replaces it.
+// The database row is the durable truth; the driver owns what runs.
+import { randomUUID } from "node:crypto";
+import type { EndReason } from "../../lib/protocol";
+import type { Db } from "../db";
+import type { Logger } from "../log";
+import type { ProgressFn, Sandbox, SandboxDriver } from "../sandbox/driver";
+import { toFailure } from "../sandbox/errors";
+import { sandboxName } from "./names";
+
+export interface ActiveSandbox {
+  sessionId: string;
+  userId: string;
+  sandbox: Sandbox;
+  expiresAt: Date;
+}
+
+export type EndedListener = (userId: string, sessionId: string, reason: EndReason) => void;
+
+const ACTIVE_STATES = ["creating", "ready"];
+
+export class PlaygroundService {
+  /** One open/reset at a time per learner, so two tabs never create two sandboxes. */
+  private readonly userLocks = new Map<string, Promise<unknown>>();
+  private readonly listeners: EndedListener[] = [];
+
+  constructor(
+    private readonly prisma: Db,
+    private readonly driver: SandboxDriver,
+    private readonly imageRef: string,
+    private readonly sessionMaxMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  onEnded(listener: EndedListener): void {
+    this.listeners.push(listener);
+  }
+
+  private withUserLock<T>(userId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.userLocks.get(userId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(fn);
+    const tail = next.catch(() => undefined);
+    this.userLocks.set(userId, tail);
+    void tail.then(() => {
+      if (this.userLocks.get(userId) === tail) this.userLocks.delete(userId);
+    });
+    return next;
+  }
+
+  /** The learner's running sandbox, or null. Never creates one. */
+  async active(userId: string): Promise<ActiveSandbox | null> {
+    const row = await this.prisma.playgroundSession.findFirst({
+      where: { userId, state: "ready" },
+      orderBy: { createdAt: "desc" },
+    });
+    if (!row || !row.sandboxId) return null;
+    return { sessionId: row.id, userId, sandbox: { id: row.sandboxId, name: row.sandboxName }, expiresAt: row.expiresAt };
+  }
+
+  /** Returns the learner's sandbox, creating one if they have none (or theirs is gone). */
+  open(userId: string, progress?: ProgressFn): Promise<ActiveSandbox> {
+    return this.withUserLock(userId, async () => {
+      const existing = await this.active(userId);
+      if (existing) {
+        if (await this.driver.isRunning(existing.sandbox)) return existing;
+        await this.finish(existing.sessionId, userId, existing.sandbox, "error", "sandbox container was gone");
+      }
+      await this.endStale(userId);
+      return this.create(userId, progress);
+    });
+  }
+
+  /** Replaces the learner's sandbox with a fresh one. */
+  reset(userId: string, progress?: ProgressFn): Promise<ActiveSandbox> {
+    return this.withUserLock(userId, async () => {
+      await this.endAll(userId, "reset");
+      return this.create(userId, progress);
+    });
+  }
+
+  /** Removes the learner's sandbox; returns whether there was one. */
+  end(userId: string, reason: EndReason = "user"): Promise<boolean> {
+    return this.withUserLock(userId, () => this.endAll(userId, reason));
+  }
+
+  /** Ends sessions past their hard time limit. Running it twice changes nothing. */
+  async sweepExpired(now = new Date()): Promise<number> {
+    const rows = await this.prisma.playgroundSession.findMany({
+      where: { state: { in: ACTIVE_STATES }, expiresAt: { lt: now } },
+      select: { userId: true },
+      distinct: ["userId"],
+    });
+    for (const r of rows) await this.end(r.userId, "expired");
+    return rows.length;
+  }
+
+  private async create(userId: string, progress?: ProgressFn): Promise<ActiveSandbox> {
+    const sessionId = randomUUID();
+    const name = sandboxName();
+    const expiresAt = new Date(Date.now() + this.sessionMaxMs);
+    await this.prisma.playgroundSession.create({
+      data: { id: sessionId, userId, sandboxName: name, imageRef: this.imageRef, state: "creating", expiresAt },
+    });
+    const log = this.log.child({ sessionId, userId, sandbox: name });
+    try {
+      const sandbox = await this.driver.create({ sessionId, ownerId: userId, name, image: this.imageRef, expiresAt }, progress);
+      await this.prisma.playgroundSession.update({
+        where: { id: sessionId },
+        data: { sandboxId: sandbox.id, state: "ready", readyAt: new Date() },
+      });
+      log.info("session ready");
+      return { sessionId, userId, sandbox, expiresAt };
+    } catch (err) {
+      const failure = toFailure(err);
+      await this.prisma.playgroundSession.update({
+        where: { id: sessionId },
+        data: { state: "ended", endedAt: new Date(), endReason: "error", errorDetail: failure.detail ?? failure.message },
+      });
+      log.error({ code: failure.code, detail: failure.detail }, "session failed to start");
+      throw failure;
+    }
+  }
+
+  /** A "creating" row with no create in flight is left from a crash: clean it up. */
+  private async endStale(userId: string): Promise<void> {
+    const stale = await this.prisma.playgroundSession.findMany({ where: { userId, state: "creating" } });
+    for (const row of stale) {
+      await this.finish(row.id, userId, { id: row.sandboxId ?? "", name: row.sandboxName }, "error", "left half-created by a previous server");
+    }
+  }
+
+  private async endAll(userId: string, reason: EndReason): Promise<boolean> {
+    const rows = await this.prisma.playgroundSession.findMany({ where: { userId, state: { in: ACTIVE_STATES } } });
+    for (const row of rows) {
+      await this.finish(row.id, userId, { id: row.sandboxId ?? "", name: row.sandboxName }, reason);
+    }
+    return rows.length > 0;
+  }
+
+  private async finish(sessionId: string, userId: string, sandbox: Sandbox, reason: EndReason, detail?: string): Promise<void> {
+    await this.driver.remove(sandbox);
+    await this.prisma.playgroundSession.update({
+      where: { id: sessionId },
+      data: { state: "ended", endedAt: new Date(), endReason: reason, errorDetail: detail ?? null },
+    });
+    this.log.info({ sessionId, userId, sandbox: sandbox.name, reason, detail }, "session ended");
+    for (const l of this.listeners) l(userId, sessionId, reason);
+  }
+}

@@ -1,0 +1,183 @@
+// socket.io gateway: authenticates every connection by its guest cookie, then maps socket
+// events to the learner's own sandbox and terminals. Sandbox ids never come from the client.
+import type { Server, Socket } from "socket.io";
+import { z } from "zod";
+import {
+  END_MESSAGES,
+  type ClientToServerEvents,
+  type PlaygroundError,
+  type ServerToClientEvents,
+} from "../../lib/protocol";
+import type { IdentityService } from "../auth/identity";
+import type { Logger } from "../log";
+import { toFailure } from "../sandbox/errors";
+import type { SandboxDriver } from "../sandbox/driver";
+import type { ActiveSandbox, PlaygroundService } from "../sessions/playground-service";
+import { TerminalSession } from "./terminal-session";
+
+type SocketData = { userId: string };
+type PlaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type PlayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const Size = z.object({ cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(500) });
+const TerminalId = z.string().uuid();
+const Input = z.string().max(64 * 1024);
+const AckBytes = z.number().int().min(0).max(1 << 30);
+const MAX_TERMINALS_PER_SOCKET = 8;
+
+function badRequest(what: string): PlaygroundError {
+  return { code: "bad_request", message: `The request was not understood (${what}).`, action: "Reload the page." };
+}
+
+function userRoom(userId: string): string {
+  return `user:${userId}`;
+}
+
+export function attachGateway(
+  io: PlayServer,
+  deps: { identities: IdentityService; service: PlaygroundService; driver: SandboxDriver; log: Logger },
+): void {
+  const { identities, service, driver, log } = deps;
+  /** Terminals by session, so ending a session closes every terminal into it. */
+  const terminalsBySession = new Map<string, Set<TerminalSession>>();
+
+  io.use(async (socket, next) => {
+    try {
+      const identity = await identities.fromCookieHeader(socket.handshake.headers.cookie);
+      if (!identity) {
+        const err = new Error("unauthorized") as Error & { data: PlaygroundError };
+        err.data = { code: "unauthorized", message: "Your browser has no valid playground identity.", action: "Reload the page to get one." };
+        return next(err);
+      }
+      socket.data.userId = identity.userId;
+      next();
+    } catch (err) {
+      log.error({ err }, "socket authentication failed");
+      next(new Error("internal"));
+    }
+  });
+
+  service.onEnded((userId, sessionId, reason) => {
+    for (const t of terminalsBySession.get(sessionId) ?? []) t.close();
+    terminalsBySession.delete(sessionId);
+    io.to(userRoom(userId)).emit("sandbox:ended", { reason, message: END_MESSAGES[reason] });
+  });
+
+  io.on("connection", (raw) => {
+    const socket = raw as PlaySocket;
+    const userId = socket.data.userId;
+    const slog = log.child({ socketId: socket.id, userId });
+    const terminals = new Map<string, { term: TerminalSession; sessionId: string }>();
+    void socket.join(userRoom(userId));
+    slog.debug("socket connected");
+
+    const progress = (phase: "creating" | "starting", message: string) => socket.emit("sandbox:status", { phase, message });
+    const info = (a: ActiveSandbox) => ({ name: a.sandbox.name, expiresAt: a.expiresAt.toISOString() });
+    const fail = (err: unknown) => {
+      const f = toFailure(err);
+      slog.warn({ code: f.code, detail: f.detail }, f.message);
+      return { ok: false as const, error: f.toJSON() };
+    };
+
+    socket.on("sandbox:open", async (cb) => {
+      if (typeof cb !== "function") return;
+      try {
+        cb({ ok: true, sandbox: info(await service.open(userId, progress)) });
+      } catch (err) {
+        cb(fail(err));
+      }
+    });
+
+    socket.on("sandbox:reset", async (cb) => {
+      if (typeof cb !== "function") return;
+      try {
+        cb({ ok: true, sandbox: info(await service.reset(userId, progress)) });
+      } catch (err) {
+        cb(fail(err));
+      }
+    });
+
+    socket.on("sandbox:end", async (cb) => {
+      if (typeof cb !== "function") return;
+      try {
+        await service.end(userId, "user");
+        cb({ ok: true });
+      } catch (err) {
+        cb(fail(err));
+      }
+    });
+
+    socket.on("terminal:open", async (size, cb) => {
+      if (typeof cb !== "function") return;
+      const parsed = Size.safeParse(size);
+      if (!parsed.success) return cb({ ok: false, error: badRequest("terminal size") });
+      if (terminals.size >= MAX_TERMINALS_PER_SOCKET) return cb({ ok: false, error: badRequest("too many terminals") });
+      try {
+        const active = await service.active(userId);
+        if (!active) {
+          return cb({
+            ok: false,
+            error: { code: "no_sandbox", message: "You have no running sandbox.", action: "Press “Start a new sandbox”." },
+          });
+        }
+        const proc = await driver.openTty(
+          active.sandbox,
+          { cmd: ["bash", "-l"], user: "ubuntu", workingDir: "/home/ubuntu", env: ["TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8"] },
+          parsed.data,
+        );
+        const term: TerminalSession = new TerminalSession(proc, {
+          output: (data) => socket.emit("terminal:output", term.id, data),
+          exit: (message) => {
+            terminals.delete(term.id);
+            terminalsBySession.get(active.sessionId)?.delete(term);
+            socket.emit("terminal:exit", term.id, { message });
+          },
+        });
+        terminals.set(term.id, { term, sessionId: active.sessionId });
+        const set = terminalsBySession.get(active.sessionId) ?? new Set();
+        set.add(term);
+        terminalsBySession.set(active.sessionId, set);
+        slog.info({ terminalId: term.id, sandbox: active.sandbox.name }, "terminal opened");
+        cb({ ok: true, terminalId: term.id });
+      } catch (err) {
+        const f = toFailure(err);
+        cb({
+          ok: false,
+          error: { code: "terminal_failed", message: "The terminal could not be opened.", action: "Press Retry; if that fails, reset the sandbox.", detail: f.detail },
+        });
+      }
+    });
+
+    const lookup = (id: unknown) => {
+      const parsed = TerminalId.safeParse(id);
+      return parsed.success ? terminals.get(parsed.data)?.term : undefined;
+    };
+
+    socket.on("terminal:input", (id, data) => {
+      const term = lookup(id);
+      const parsed = Input.safeParse(data);
+      if (term && parsed.success) term.write(parsed.data);
+    });
+
+    socket.on("terminal:resize", (id, size) => {
+      const term = lookup(id);
+      const parsed = Size.safeParse(size);
+      if (term && parsed.success) term.resize(parsed.data.cols, parsed.data.rows);
+    });
+
+    socket.on("terminal:ack", (id, bytes) => {
+      const term = lookup(id);
+      const parsed = AckBytes.safeParse(bytes);
+      if (term && parsed.success) term.ack(parsed.data);
+    });
+
+    socket.on("disconnect", (reason) => {
+      for (const { term, sessionId } of terminals.values()) {
+        term.close();
+        terminalsBySession.get(sessionId)?.delete(term);
+      }
+      terminals.clear();
+      slog.debug({ reason }, "socket disconnected");
+    });
+  });
+}
