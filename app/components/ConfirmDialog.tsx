@@ -1,0 +1,34 @@
+"use client";
+// A modal confirm built on <dialog>: focus is trapped and Escape cancels, for free.
+import { useEffect, useRef } from "react";
+
+export function ConfirmDialog(props: {
+  open: boolean;
+  title: string;
+  body: string;
+  confirmLabel: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (props.open && !d.open) d.showModal();
+    if (!props.open && d.open) d.close();
+  }, [props.open]);
+  return (
+    <dialog ref={ref} className="confirm" aria-labelledby="confirm-title" onCancel={props.onCancel} onClose={props.onCancel}>
+      <h2 id="confirm-title">{props.title}</h2>
+      <p>{props.body}</p>
+      <div className="actions">
+        <button type="button" className="button" onClick={props.onCancel} autoFocus>
+          Cancel
+        </button>
+        <button type="button" className="button primary" onClick={props.onConfirm}>
+          {props.confirmLabel}
+        </button>
+      </div>
+    </dialog>
+  );
+}
