@@ -20,7 +20,7 @@ IMAGE_REPO="${SANDBOX_IMAGE_REPO:-container-playground/sandbox}"
 BASE_REPO="container-playground/sandbox-base"
 OFFLINE_REPO="container-playground/sandbox-offline"
 # Bump when the way the base rootfs is made changes (the base hash covers only its inputs).
-BASE_RECIPE=1
+BASE_RECIPE=2
 ARCH="$(uname -m)"
 VERSION_LABEL="io.containerplayground.image-version"
 
@@ -154,6 +154,14 @@ build_base() {
   printf '#!/bin/sh\nexit 101\n' >"$rootfs/usr/sbin/policy-rc.d"
   chmod 0755 "$rootfs/usr/sbin/policy-rc.d"
   echo force-unsafe-io >"$rootfs/etc/dpkg/dpkg.cfg.d/zz-build-unsafe-io"
+  # Keep the image smaller: no translations (the sandbox runs in C.UTF-8) and no docs
+  # besides copyright files; manual pages stay. Also applies to later apt installs.
+  cat >"$rootfs/etc/dpkg/dpkg.cfg.d/container-playground-excludes" <<'EOF2'
+path-exclude=/usr/share/locale/*
+path-include=/usr/share/locale/locale.alias
+path-exclude=/usr/share/doc/*
+path-include=/usr/share/doc/*/copyright
+EOF2
   in_chroot apt-get -q update
   # shellcheck disable=SC2086
   in_chroot apt-get -q -y --no-install-recommends install $pkgs
@@ -168,6 +176,9 @@ build_base() {
     "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/debconf/*-old \
     "$rootfs"/var/lib/dpkg/*-old "$rootfs"/var/log/apt/* "$rootfs"/var/log/dpkg.log \
     "$rootfs"/var/log/bootstrap.log "$rootfs"/tmp/* "$rootfs"/root/.bash_history
+  find "$rootfs/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +
+  find "$rootfs/usr/share/doc" -mindepth 2 ! -type d ! -name copyright -delete
+  find "$rootfs/usr/share/doc" -mindepth 1 -type d -empty -delete
   mkdir -p "$rootfs/var/lib/apt/lists/partial"
 
   step "Importing the base rootfs as $BASE_REF"

@@ -34,11 +34,14 @@ const READY_LINE = "sandbox-init: ready";
 const FAILED_PREFIX = "sandbox-init: failed:";
 
 /** Docker-in-Docker without --privileged: works where CAP_SYS_RESOURCE is not in the bounding set. */
-function explicitDindHostConfig(): Docker.HostConfig {
+function explicitDindHostConfig(): Docker.HostConfig & { MaskedPaths: string[]; ReadonlyPaths: string[] } {
   return {
     CapAdd: ["ALL"],
     CapDrop: ["SYS_RESOURCE"],
-    SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"],
+    SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined"],
+    // The API form of the CLI's `--security-opt systempaths=unconfined`.
+    MaskedPaths: [],
+    ReadonlyPaths: [],
   };
 }
 
