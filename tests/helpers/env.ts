@@ -1,0 +1,60 @@
+// Shared set-up for tests that need real parts. Missing parts fail the test, never skip it.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Docker from "dockerode";
+import { loadConfig, type Config } from "../../server/config";
+import { createLogger } from "../../server/log";
+import { DockerDriver } from "../../server/sandbox/docker-driver";
+import { expectedImageRef, SandboxImage } from "../../server/sandbox/image";
+
+export const log = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
+
+export async function requireDocker(docker = new Docker()): Promise<Docker> {
+  try {
+    await docker.ping();
+  } catch (err) {
+    throw new Error(`These tests need a running Docker engine (npm test starts one as root): ${(err as Error).message}`);
+  }
+  return docker;
+}
+
+export async function requireSandboxImage(docker: Docker): Promise<SandboxImage> {
+  const image = new SandboxImage(docker, process.env.SANDBOX_IMAGE ?? (await expectedImageRef()), log);
+  if (!(await image.present())) {
+    throw new Error(`Sandbox image ${image.ref} is missing: run \`npm run sandbox-image\` (npm test builds it).`);
+  }
+  return image;
+}
+
+export function tempDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "cp-test-"));
+}
+
+/** A config for tests: port 0, a fresh data folder and SQLite file, small sandboxes. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  const dataDir = tempDataDir();
+  return loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    NODE_ENV: "production",
+    DATA_DIR: dataDir,
+    SANDBOX_AUTO_BUILD: "false",
+    SANDBOX_MEMORY_MB: "1024",
+    LOG_LEVEL: "silent",
+    ...overrides,
+  });
+}
+
+export async function testDriver(config: Config = testConfig()): Promise<DockerDriver> {
+  const docker = await requireDocker();
+  const image = await requireSandboxImage(docker);
+  return new DockerDriver(docker, { ...config.sandbox, image }, log);
+}
+
+/** Containers and volumes still present for a sandbox name (for leak assertions). */
+export async function leftovers(docker: Docker, name: string): Promise<string[]> {
+  const containers = await docker.listContainers({ all: true, filters: { name: [`cp-${name}`] } });
+  const { Volumes } = await docker.listVolumes({ filters: { name: [`cp-${name}-docker`] } });
+  return [...containers.flatMap((c) => c.Names), ...(Volumes ?? []).map((v) => v.Name)];
+}

@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import path from "node:path";
+import { test } from "node:test";
+import { ConfigError, loadConfig, parseDatabaseUrl } from "../../server/config";
+
+test("defaults give a runnable local setup", () => {
+  const c = loadConfig({});
+  assert.equal(c.port, 3000);
+  assert.equal(c.database.provider, "sqlite");
+  assert.equal(c.database.url, `file:${path.resolve("data", "playground.db")}`);
+  assert.equal(c.sandbox.memoryBytes, 1024 * 1024 * 1024);
+  assert.equal(c.sandbox.nanoCpus, 1e9);
+  assert.equal(c.sandbox.privileged, "auto");
+  assert.equal(c.sessionMaxMs, 240 * 60_000);
+  assert.equal(c.dev, true);
+});
+
+test("values are parsed and converted", () => {
+  const c = loadConfig({
+    PORT: "8080",
+    NODE_ENV: "production",
+    SANDBOX_CPUS: "1.5",
+    SANDBOX_MEMORY_MB: "512",
+    SANDBOX_PRIVILEGED: "never",
+    SANDBOX_AUTO_BUILD: "false",
+    DATABASE_URL: "postgresql://u:p@db:5432/playground",
+  });
+  assert.equal(c.port, 8080);
+  assert.equal(c.dev, false);
+  assert.equal(c.sandbox.nanoCpus, 1.5e9);
+  assert.equal(c.sandbox.memoryBytes, 512 * 1024 * 1024);
+  assert.equal(c.sandbox.privileged, "never");
+  assert.equal(c.sandbox.autoBuild, false);
+  assert.deepEqual(c.database, { provider: "postgresql", url: "postgresql://u:p@db:5432/playground" });
+});
+
+test("bad values name every offending variable", () => {
+  assert.throws(
+    () => loadConfig({ PORT: "99999", SANDBOX_MEMORY_MB: "lots", SESSION_SECRET: "short" }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /PORT/);
+      assert.match(err.message, /SANDBOX_MEMORY_MB/);
+      assert.match(err.message, /SESSION_SECRET must be at least 32 characters/);
+      return true;
+    },
+  );
+});
+
+test("database URLs: sqlite file paths resolve, unknown schemes are refused", () => {
+  assert.deepEqual(parseDatabaseUrl("file:./x/y.db", "/d"), { provider: "sqlite", url: `file:${path.resolve("x/y.db")}` });
+  assert.equal(parseDatabaseUrl("postgres://h/db", "/d").provider, "postgresql");
+  assert.throws(() => parseDatabaseUrl("mysql://h/db", "/d"), /expected file:/);
+  assert.throws(() => parseDatabaseUrl("file:", "/d"), /needs a path/);
+});
