@@ -1,0 +1,69 @@
+// A socket.io client that behaves like the browser: cookie from /api/guest, acks, output capture.
+import { io, type Socket } from "socket.io-client";
+import type { Ack, ClientToServerEvents, PlaygroundError, ServerToClientEvents } from "../../lib/protocol";
+
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export async function guestCookie(baseUrl: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/guest`, { method: "POST" });
+  const header = res.headers.get("set-cookie");
+  if (!res.ok || !header) throw new Error(`/api/guest gave no cookie (${res.status})`);
+  return header.split(";")[0];
+}
+
+/** Connects; resolves with the socket, or rejects with the server's connect error data. */
+export function connect(baseUrl: string, cookie?: string): Promise<TestSocket> {
+  const socket: TestSocket = io(baseUrl, {
+    transports: ["websocket"],
+    reconnection: false,
+    extraHeaders: cookie ? { cookie } : {},
+    forceNew: true,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", (err) => {
+      socket.close();
+      reject((err as Error & { data?: PlaygroundError }).data ?? err);
+    });
+  });
+}
+
+export function call<T>(socket: TestSocket, event: "sandbox:open" | "sandbox:reset" | "sandbox:end"): Promise<Ack<T>> {
+  return new Promise((resolve) => (socket.emit as (e: string, cb: (r: Ack<T>) => void) => void)(event, resolve));
+}
+
+export function openTerminal(socket: TestSocket, size: unknown = { cols: 120, rows: 30 }): Promise<Ack<{ terminalId: string }>> {
+  return new Promise((resolve) => socket.emit("terminal:open", size, resolve));
+}
+
+/** Collects a terminal's output; `waitFor` resolves when a pattern shows up. */
+export class OutputCollector {
+  text = "";
+  bytes = 0;
+  private waiters: { re: RegExp; resolve: () => void }[] = [];
+
+  constructor(socket: TestSocket, terminalId: string, opts: { ack: boolean } = { ack: true }) {
+    socket.on("terminal:output", (id, data) => {
+      if (id !== terminalId) return;
+      const buf = Buffer.from(data as ArrayBuffer);
+      this.bytes += buf.length;
+      this.text += buf.toString("utf8");
+      if (this.text.length > 200_000) this.text = this.text.slice(-100_000);
+      if (this.ackEnabled) socket.emit("terminal:ack", id, buf.length);
+      else this.unacked += buf.length;
+      this.waiters = this.waiters.filter((w) => (w.re.test(this.text) ? (w.resolve(), false) : true));
+    });
+    this.ackEnabled = opts.ack;
+  }
+
+  ackEnabled: boolean;
+  unacked = 0;
+
+  waitFor(re: RegExp, timeoutMs = 60_000): Promise<void> {
+    if (re.test(this.text)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re}; last output: ${this.text.slice(-500)}`)), timeoutMs);
+      this.waiters.push({ re, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  }
+}

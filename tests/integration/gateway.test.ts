@@ -1,0 +1,156 @@
+// The terminal gateway against a real server, database and sandbox: authentication,
+// ownership, terminal I/O, flow control, reset and end.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startApp, type RunningApp } from "../../server/app";
+import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
+import { leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+
+let app: RunningApp;
+const sockets: TestSocket[] = [];
+
+before(async () => {
+  const docker = await requireDocker();
+  const image = await requireSandboxImage(docker);
+  app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref }), log, { withNext: false });
+});
+
+after(async () => {
+  for (const s of sockets) s.close();
+  if (!app) return;
+  // Remove every sandbox this test run created.
+  const users = await app.db.prisma.user.findMany();
+  for (const u of users) await app.service.end(u.id, "admin");
+  await app.close();
+});
+
+async function learner(): Promise<{ socket: TestSocket; cookie: string }> {
+  const cookie = await guestCookie(app.url);
+  const socket = await connect(app.url, cookie);
+  sockets.push(socket);
+  return { socket, cookie };
+}
+
+describe("authentication", () => {
+  test("a connection without a cookie gets an error and no shell", async () => {
+    await assert.rejects(connect(app.url), (err: { code?: string }) => err.code === "unauthorized");
+  });
+
+  test("a forged cookie gets an error and no shell", async () => {
+    const real = await guestCookie(app.url);
+    const forged = real.replace(/\.[^.]+$/, ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    await assert.rejects(connect(app.url, forged), (err: { code?: string }) => err.code === "unauthorized");
+    const otherUser = real.replace(/cp_guest=g_[^.]+/, "cp_guest=g_someoneelse12");
+    await assert.rejects(connect(app.url, otherUser), (err: { code?: string }) => err.code === "unauthorized");
+  });
+
+  test("/api/guest keeps an existing identity", async () => {
+    const cookie = await guestCookie(app.url);
+    const res = await fetch(`${app.url}/api/guest`, { method: "POST", headers: { cookie } });
+    assert.equal(res.headers.get("set-cookie"), null);
+    assert.deepEqual(await res.json(), { ok: true, created: false });
+  });
+});
+
+test("/api/health reports database, Docker engine and image", async () => {
+  const res = await fetch(`${app.url}/api/health`);
+  const body = await res.json();
+  assert.equal(res.status, 200);
+  assert.equal(body.ok, true);
+  assert.equal(body.database.ok, true);
+  assert.equal(body.docker.ok, true);
+  assert.equal(body.image.ok, true);
+  assert.equal((await fetch(`${app.url}/api/nope`)).status, 404);
+});
+
+describe("a learner's terminal", () => {
+  let a: TestSocket;
+  let terminalId: string;
+  let out: OutputCollector;
+  let sandboxName: string;
+
+  before(async () => {
+    ({ socket: a } = await learner());
+    const opened = await call<{ sandbox: { name: string } }>(a, "sandbox:open");
+    assert.ok(opened.ok, JSON.stringify(opened));
+    sandboxName = opened.sandbox.name;
+    const t = await openTerminal(a);
+    assert.ok(t.ok, JSON.stringify(t));
+    terminalId = t.terminalId;
+    out = new OutputCollector(a, terminalId);
+    await out.waitFor(/\$ $/m);
+  });
+
+  test("input reaches a bash shell as ubuntu in the learner's sandbox", async () => {
+    a.emit("terminal:input", terminalId, "echo \"$(whoami)@$(hostname):$PWD sum=$((40+2))\"\n");
+    await out.waitFor(new RegExp(`ubuntu@${sandboxName}:/home/ubuntu sum=42`));
+  });
+
+  test("opening again returns the same sandbox", async () => {
+    const again = await call<{ sandbox: { name: string } }>(a, "sandbox:open");
+    assert.ok(again.ok);
+    assert.equal(again.sandbox.name, sandboxName);
+  });
+
+  test("bad payloads are refused without harm", async () => {
+    const bad = await openTerminal(a, { cols: "wide", rows: -1 });
+    assert.equal(bad.ok, false);
+    a.emit("terminal:input", "not-a-terminal", "x");
+    a.emit("terminal:resize", terminalId, { cols: 1e9, rows: 0 });
+    a.emit("terminal:ack", terminalId, -100);
+    a.emit("terminal:input", terminalId, "echo still-$((6*7))\n");
+    await out.waitFor(/still-42/);
+  });
+
+  test("another learner cannot reach this sandbox", async () => {
+    const { socket: b } = await learner();
+    const t = await openTerminal(b);
+    assert.equal(t.ok, false, "a learner with no sandbox gets no terminal");
+    if (!t.ok) assert.equal(t.error.code, "no_sandbox");
+    b.emit("terminal:input", terminalId, "touch /tmp/intruder\n");
+    await sleep(500);
+    a.emit("terminal:input", terminalId, "test -e /tmp/intruder && echo INTRUDED-$((1+1)) || echo CLEAN-$((1+1))\n");
+    await out.waitFor(/INTRUDED-2|CLEAN-2/);
+    assert.doesNotMatch(out.text, /INTRUDED-2/);
+  });
+
+  test("flow control: `yes` without acks stops at the window; Ctrl-C gets the prompt back", async () => {
+    const flood = new OutputCollector(a, terminalId, { ack: false });
+    out.ackEnabled = false;
+    a.emit("terminal:input", terminalId, "yes flood-line\n");
+    await flood.waitFor(/flood-line\r\nflood-line/);
+    await sleep(2000);
+    const received = flood.bytes;
+    assert.ok(received < 2 * 1024 * 1024, `unacked output is bounded, got ${received} bytes`);
+    await sleep(500);
+    assert.ok(flood.bytes - received < 512 * 1024, "output stays paused while nothing is acknowledged");
+    a.emit("terminal:input", terminalId, "\x03");
+    out.ackEnabled = true;
+    a.emit("terminal:ack", terminalId, flood.unacked);
+    a.emit("terminal:input", terminalId, "echo after-$((2+3))\n");
+    await flood.waitFor(/after-5/, 30_000);
+  });
+
+  test("reset replaces the sandbox; end removes it and says why", async () => {
+    const ended: string[] = [];
+    a.on("sandbox:ended", ({ reason }) => ended.push(reason));
+    const reset = await call<{ sandbox: { name: string } }>(a, "sandbox:reset");
+    assert.ok(reset.ok, JSON.stringify(reset));
+    assert.notEqual(reset.sandbox.name, sandboxName);
+    assert.deepEqual(await leftovers(app.driver.docker, sandboxName), []);
+    const oldRow = await app.db.prisma.playgroundSession.findFirst({ where: { sandboxName } });
+    assert.equal(oldRow?.state, "ended");
+    assert.equal(oldRow?.endReason, "reset");
+
+    const end = await call<object>(a, "sandbox:end");
+    assert.ok(end.ok);
+    assert.deepEqual(await leftovers(app.driver.docker, reset.sandbox.name), []);
+    const row = await app.db.prisma.playgroundSession.findFirst({ where: { sandboxName: reset.sandbox.name } });
+    assert.equal(row?.endReason, "user");
+    await sleep(100);
+    assert.deepEqual(ended, ["reset", "user"]);
+    const t = await openTerminal(a);
+    assert.equal(t.ok, false, "no terminal after the session ended");
+  });
+});
