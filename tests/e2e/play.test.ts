@@ -1,0 +1,121 @@
+// A learner in a real browser: landing page, a real sandbox terminal, reload, flow control,
+// end of session. Needs the production build (`next build`, done by npm test).
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { startApp, type RunningApp } from "../../server/app";
+import { launchBrowser, SCREENSHOTS, terminalText, waitForStatus, waitForTerminal } from "../helpers/browser";
+import { leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+
+let app: RunningApp;
+let browser: Browser;
+let closeBrowser: () => Promise<void>;
+let page: Page;
+
+before(async () => {
+  if (!fs.existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
+    throw new Error("No production build: run `npm run build` first (npm test does).");
+  }
+  const docker = await requireDocker();
+  const image = await requireSandboxImage(docker);
+  app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref }), log);
+  ({ browser, close: closeBrowser } = await launchBrowser());
+  const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+  page = await context.newPage();
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+after(async () => {
+  await closeBrowser?.();
+  if (app) {
+    for (const u of await app.db.prisma.user.findMany()) await app.service.end(u.id, "admin");
+    await app.close();
+  }
+});
+
+async function run(command: string): Promise<void> {
+  await page.keyboard.type(command);
+  await page.keyboard.press("Enter");
+}
+
+async function sandboxName(): Promise<string> {
+  return (await page.locator(".sandbox-name").textContent())?.trim() ?? "";
+}
+
+test("the landing page explains the playground and starts it", async () => {
+  await page.goto(app.url);
+  await page.getByRole("heading", { name: "Container Playground" }).waitFor();
+  await page.getByRole("link", { name: "Start playground" }).click();
+  await page.waitForURL(/\/play$/);
+  await waitForStatus(page, /^Ready/);
+});
+
+test("the guest cookie is HttpOnly and SameSite", async () => {
+  const cookie = (await page.context().cookies()).find((c) => c.name === "cp_guest");
+  assert.ok(cookie, "a guest cookie was set");
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.sameSite, "Lax");
+});
+
+test("the terminal is a shell as ubuntu in the sandbox, with a prompt naming it", async () => {
+  const name = await sandboxName();
+  assert.match(name, /^sbx-/);
+  await waitForTerminal(page, new RegExp(`ubuntu@${name}:~\\$`));
+  await page.screenshot({ path: path.join(SCREENSHOTS, "play-ready.png") });
+});
+
+test("namespaces and Docker work from the browser terminal", async () => {
+  await run("sudo unshare --pid --fork --mount-proc ps -o pid,comm");
+  await waitForTerminal(page, /PID COMMAND\n\s*1 ps/);
+  await run("docker run --rm hello-world");
+  await waitForTerminal(page, /Hello from Docker!/);
+});
+
+test("reloading reconnects to the same sandbox", async () => {
+  const before = await sandboxName();
+  await run("echo kept-across-reload > ~/note.txt");
+  await page.waitForTimeout(300);
+  await page.reload();
+  await waitForStatus(page, /^Ready/);
+  assert.equal(await sandboxName(), before, "same sandbox after reload");
+  await waitForTerminal(page, /\$ $/m);
+  await run("cat ~/note.txt");
+  await waitForTerminal(page, /^kept-across-reload$/m);
+});
+
+test("`yes` then Ctrl-C returns a prompt", async () => {
+  await run("yes");
+  await waitForTerminal(page, /^y\ny\ny$/m);
+  await page.keyboard.press("Control+c");
+  await run("clear; echo after-$((2+3))");
+  await waitForTerminal(page, /^after-5$/m, 30_000);
+});
+
+test("the UI is readable in dark mode", async () => {
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: path.join(SCREENSHOTS, "play-dark.png") });
+  const bg = await page.locator(".play-header").evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.equal(bg, "rgb(26, 29, 36)", "dark surface colour applied");
+  await page.emulateMedia({ colorScheme: "light" });
+});
+
+test("End session asks first, removes the sandbox, and says so", async () => {
+  const name = await sandboxName();
+  await page.getByRole("button", { name: "End session" }).click();
+  const dialog = page.getByRole("dialog", { name: "End this session?" });
+  await dialog.waitFor();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  assert.equal(await sandboxName(), name, "cancel keeps the sandbox");
+  await page.getByRole("button", { name: "End session" }).click();
+  await dialog.getByRole("button", { name: "End session" }).click();
+  await page.getByRole("heading", { name: "Session ended" }).waitFor();
+  await waitForStatus(page, /^Ended/);
+  assert.deepEqual(await leftovers(app.driver.docker, name), []);
+  await page.screenshot({ path: path.join(SCREENSHOTS, "play-ended.png") });
+  await page.getByRole("button", { name: "Start a new sandbox" }).click();
+  await waitForStatus(page, /^Ready/);
+  assert.notEqual(await sandboxName(), name);
+  assert.match(await terminalText(page), /ubuntu@sbx-/);
+});
