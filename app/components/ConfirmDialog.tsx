@@ -1,6 +1,6 @@
 "use client";
 // A modal confirm built on <dialog>: focus is trapped and Escape cancels, for free.
-import { useEffect, useRef } from "react";
+import { useEffect, useId, useRef } from "react";
 
 export function ConfirmDialog(props: {
   open: boolean;
@@ -11,6 +11,7 @@ export function ConfirmDialog(props: {
   onCancel: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -18,8 +19,8 @@ export function ConfirmDialog(props: {
     if (!props.open && d.open) d.close();
   }, [props.open]);
   return (
-    <dialog ref={ref} className="confirm" aria-labelledby="confirm-title" onCancel={props.onCancel} onClose={props.onCancel}>
-      <h2 id="confirm-title">{props.title}</h2>
+    <dialog ref={ref} className="confirm" aria-labelledby={titleId} onCancel={props.onCancel} onClose={props.onCancel}>
+      <h2 id={titleId}>{props.title}</h2>
       <p>{props.body}</p>
       <div className="actions">
         <button type="button" className="button" onClick={props.onCancel} autoFocus>
