@@ -53,7 +53,7 @@ IMAGE_REF="$IMAGE_REPO:$VERSION_TAG"
 case "${1:-}" in
   --version) echo "$IMAGE_REF"; exit 0 ;;
   "") ;;
-  -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) die "unknown argument '$1' (usage: build.sh [--version])" ;;
 esac
 
