@@ -84,7 +84,7 @@ export class DockerDriver implements SandboxDriver {
       );
       return false;
     } finally {
-      await probe.remove({ force: true }).catch(() => undefined);
+      await probe.remove({ force: true, v: true }).catch(() => undefined);
     }
   }
 

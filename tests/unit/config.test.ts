@@ -53,3 +53,10 @@ test("database URLs: sqlite file paths resolve, unknown schemes are refused", ()
   assert.throws(() => parseDatabaseUrl("mysql://h/db", "/d"), /expected file:/);
   assert.throws(() => parseDatabaseUrl("file:", "/d"), /needs a path/);
 });
+
+test("empty variables mean the default", () => {
+  const c = loadConfig({ SANDBOX_IMAGE: "", PORT: "", DATABASE_URL: "" });
+  assert.equal(c.sandbox.image, undefined);
+  assert.equal(c.port, 3000);
+  assert.equal(c.database.provider, "sqlite");
+});

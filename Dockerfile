@@ -1,0 +1,18 @@
+# The playground app for production (docker-compose.yml). Sandboxes run on the host's Docker
+# engine through its socket; build their image on the host first: `sudo npm run sandbox-image`.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+ENV NEXT_TELEMETRY_DISABLED=1
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN bash scripts/prisma-generate.sh && npx next build && npm prune --omit=dev --no-audit --no-fund
+
+FROM ${NODE_IMAGE}
+WORKDIR /app
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 DATA_DIR=/app/data SANDBOX_AUTO_BUILD=false
+COPY --from=build /app /app
+EXPOSE 3000
+CMD ["node", "--import", "tsx", "server/main.ts"]
