@@ -93,6 +93,50 @@ test("`yes` then Ctrl-C returns a prompt", async () => {
   await waitForTerminal(page, /^after-5$/m, 30_000);
 });
 
+test("colours and full-screen programs work (TERM, vim, less)", async () => {
+  await run("clear; echo colors=$(tput colors) term=$TERM");
+  await waitForTerminal(page, /^colors=256 term=xterm-256color$/m);
+  await run("vim -u NONE /etc/hostname");
+  await waitForTerminal(page, /"\/etc\/hostname"/);
+  await page.keyboard.type(":q");
+  await page.keyboard.press("Enter");
+  await run("clear; seq 1 500 | less");
+  await waitForTerminal(page, /^:$/m);
+  await page.keyboard.press("q");
+  await run("clear; echo back-$((3+4))");
+  await waitForTerminal(page, /^back-7$/m);
+});
+
+test("the terminal follows the window size", async () => {
+  await page.setViewportSize({ width: 800, height: 500 });
+  await page.waitForTimeout(300);
+  const size = await page.evaluate(() => {
+    const t = (window as unknown as { playground: { term: { cols: number; rows: number } } }).playground.term;
+    return `${t.rows} ${t.cols}`;
+  });
+  await run("clear; echo size=$(stty size)");
+  await waitForTerminal(page, new RegExp(`^size=${size}$`, "m"));
+  await page.setViewportSize({ width: 1200, height: 760 });
+});
+
+test("copy with Ctrl+Shift+C and paste with right-click", async () => {
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.url });
+  await run("clear; echo copy-me-$((5*5))");
+  await waitForTerminal(page, /^copy-me-25$/m);
+  await page.evaluate(() => {
+    const t = (window as unknown as { playground: { term: { buffer: { active: { length: number; getLine(i: number): { translateToString(t: boolean): string } } }; select(c: number, r: number, l: number): void } } }).playground.term;
+    const b = t.buffer.active;
+    for (let i = 0; i < b.length; i++) if (b.getLine(i).translateToString(true) === "copy-me-25") t.select(0, i, 10);
+  });
+  await page.keyboard.press("Control+Shift+C");
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "copy-me-25");
+  await page.evaluate(() => navigator.clipboard.writeText("echo pasted-$((6*6))"));
+  await page.evaluate(() => (window as unknown as { playground: { term: { clearSelection(): void } } }).playground.term.clearSelection());
+  await page.getByTestId("terminal").click({ button: "right" });
+  await page.keyboard.press("Enter");
+  await waitForTerminal(page, /^pasted-36$/m);
+});
+
 test("the UI is readable in dark mode", async () => {
   await page.emulateMedia({ colorScheme: "dark" });
   await page.screenshot({ path: path.join(SCREENSHOTS, "play-dark.png") });
