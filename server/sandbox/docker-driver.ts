@@ -118,11 +118,12 @@ export class DockerDriver implements SandboxDriver {
         `${this.opts.image.ref}: ${state.lastLine}`,
       );
     }
+    const why = state.state === "failed" ? state.detail : `image ${this.opts.image.ref} not found`;
     throw new PlaygroundFailure(
       "image_missing",
       "The sandbox image is not installed on this server yet.",
-      "Operator: run `npm run sandbox-image` (or restart with SANDBOX_AUTO_BUILD=true), then press Retry.",
-      state.state === "failed" ? state.detail : `image ${this.opts.image.ref} not found`,
+      "Ask the person who runs this playground to build it, then press Retry.",
+      `${why}; build it with \`npm run sandbox-image\` (or restart with SANDBOX_AUTO_BUILD=true)`,
     );
   }
 

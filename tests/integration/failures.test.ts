@@ -67,7 +67,8 @@ test("a missing image says what to do and creates nothing", async () => {
   await assert.rejects(serviceWith(driver, ref).open(userId), (e: unknown) => {
     assert.ok(e instanceof PlaygroundFailure);
     assert.equal(e.code, "image_missing");
-    assert.match(e.action, /npm run sandbox-image/);
+    assert.match(e.action, /Retry/);
+    assert.match(e.detail ?? "", /npm run sandbox-image/);
     return true;
   });
   const row = await db.prisma.playgroundSession.findFirstOrThrow({ where: { userId } });
