@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prisma-env.sh
-npx prisma generate --schema prisma/schema.prisma >/dev/null
-npx prisma generate --schema prisma/postgres/schema.prisma >/dev/null
+run() { "$@" >/tmp/container-playground-prisma.log 2>&1 || { cat /tmp/container-playground-prisma.log >&2; exit 1; }; }
+run npx prisma generate --schema prisma/schema.prisma
+run npx prisma generate --schema prisma/postgres/schema.prisma
 echo "==> Prisma clients generated (sqlite, postgres)"
