@@ -133,6 +133,7 @@ test("copy with Ctrl+Shift+C and paste with right-click", async () => {
   await page.evaluate(() => navigator.clipboard.writeText("echo pasted-$((6*6))"));
   await page.evaluate(() => (window as unknown as { playground: { term: { clearSelection(): void } } }).playground.term.clearSelection());
   await page.getByTestId("terminal").click({ button: "right" });
+  await waitForTerminal(page, /\$ echo pasted-\$\(\(6\*6\)\)$/m); // pasting is async: wait for it, as a person would
   await page.keyboard.press("Enter");
   await waitForTerminal(page, /^pasted-36$/m);
 });
@@ -143,6 +144,20 @@ test("the UI is readable in dark mode", async () => {
   const bg = await page.locator(".play-header").evaluate((el) => getComputedStyle(el).backgroundColor);
   assert.equal(bg, "rgb(26, 29, 36)", "dark surface colour applied");
   await page.emulateMedia({ colorScheme: "light" });
+});
+
+test("Reset sandbox asks first, then gives a fresh sandbox", async () => {
+  const before = await sandboxName();
+  await run("touch ~/old-sandbox-file");
+  await page.getByRole("button", { name: "Reset sandbox" }).click();
+  const dialog = page.getByRole("dialog", { name: "Reset your sandbox?" });
+  await dialog.getByRole("button", { name: "Reset sandbox" }).click();
+  await page.locator(".sandbox-name").filter({ hasNotText: before }).waitFor({ timeout: 120_000 });
+  await waitForStatus(page, /^Ready/);
+  assert.deepEqual(await leftovers(app.driver.docker, before), [], "the old sandbox is removed");
+  await waitForTerminal(page, new RegExp(`ubuntu@${await sandboxName()}:~\\$`));
+  await run("ls ~/old-sandbox-file 2>&1 | tail -1");
+  await waitForTerminal(page, /No such file or directory/);
 });
 
 test("End session asks first, removes the sandbox, and says so", async () => {

@@ -21,6 +21,7 @@ before(async () => {
   const good = await requireSandboxImage(docker);
   // An image whose init reports failure, the way a broken sandbox start would.
   execFileSync("docker", ["build", "-q", "-t", BROKEN, "-"], {
+    stdio: ["pipe", "pipe", "pipe"],
     input: `FROM ${good.ref}\nENTRYPOINT ["/bin/sh", "-c", "echo 'sandbox-init: failed: simulated dockerd crash'; exit 1"]\n`,
   });
   db = await openDatabase(config.database);
