@@ -2,6 +2,7 @@
 // Each sandbox runs its own dockerd (Docker-in-Docker); see sandbox-images/README.md.
 import { PassThrough } from "node:stream";
 import Docker from "dockerode";
+import type { Config } from "../config";
 import type { Logger } from "../log";
 import {
   LABELS,
@@ -18,17 +19,7 @@ import {
 import { PlaygroundFailure, dockerUnavailable, toFailure } from "./errors";
 import { SandboxImage } from "./image";
 
-export interface DockerDriverOptions {
-  image: SandboxImage;
-  privileged: "auto" | "always" | "never";
-  memoryBytes: number;
-  nanoCpus: number;
-  pidsLimit: number;
-  tmpMb: number;
-  runMb: number;
-  network: string;
-  readyTimeoutMs: number;
-}
+export type DockerDriverOptions = Omit<Config["sandbox"], "image" | "autoBuild"> & { image: SandboxImage };
 
 const READY_LINE = "sandbox-init: ready";
 const FAILED_PREFIX = "sandbox-init: failed:";
@@ -54,6 +45,10 @@ export class DockerDriver implements SandboxDriver {
     private readonly opts: DockerDriverOptions,
     private readonly log: Logger,
   ) {}
+
+  get imageRef(): string {
+    return this.opts.image.ref;
+  }
 
   /** Whether sandboxes use --privileged: tried once against this host, then remembered. */
   usePrivileged(): Promise<boolean> {

@@ -79,33 +79,23 @@ export function attachGateway(
       return { ok: false as const, error: f.toJSON() };
     };
 
-    socket.on("sandbox:open", async (cb) => {
+    /** Runs a sandbox action and answers its acknowledgement with the result or a failure. */
+    const respond = <T extends object>(cb: unknown, action: () => Promise<T>) => {
       if (typeof cb !== "function") return;
-      try {
-        cb({ ok: true, sandbox: info(await service.open(userId, progress)) });
-      } catch (err) {
-        cb(fail(err));
-      }
-    });
+      action().then(
+        (result) => cb({ ok: true, ...result }),
+        (err) => cb(fail(err)),
+      );
+    };
 
-    socket.on("sandbox:reset", async (cb) => {
-      if (typeof cb !== "function") return;
-      try {
-        cb({ ok: true, sandbox: info(await service.reset(userId, progress)) });
-      } catch (err) {
-        cb(fail(err));
-      }
-    });
-
-    socket.on("sandbox:end", async (cb) => {
-      if (typeof cb !== "function") return;
-      try {
+    socket.on("sandbox:open", (cb) => respond(cb, async () => ({ sandbox: info(await service.open(userId, progress)) })));
+    socket.on("sandbox:reset", (cb) => respond(cb, async () => ({ sandbox: info(await service.reset(userId, progress)) })));
+    socket.on("sandbox:end", (cb) =>
+      respond(cb, async () => {
         await service.end(userId, "user");
-        cb({ ok: true });
-      } catch (err) {
-        cb(fail(err));
-      }
-    });
+        return {};
+      }),
+    );
 
     socket.on("terminal:open", async (size, cb) => {
       if (typeof cb !== "function") return;
