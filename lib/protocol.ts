@@ -25,6 +25,7 @@ export type ErrorCode =
   | "sandbox_start_failed"
   | "no_sandbox"
   | "terminal_failed"
+  | "terminal_gone"
   | "internal";
 
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: PlaygroundError };
@@ -36,6 +37,8 @@ export interface ClientToServerEvents {
   "sandbox:reset": (cb: (res: Ack<{ sandbox: SandboxInfo }>) => void) => void;
   "sandbox:end": (cb: (res: Ack<object>) => void) => void;
   "terminal:open": (size: unknown, cb: (res: Ack<{ terminalId: string }>) => void) => void;
+  /** Re-attaches to a terminal that kept running (after a reload or a dropped connection). */
+  "terminal:attach": (terminalId: unknown, size: unknown, cb: (res: Ack<{ terminalId: string }>) => void) => void;
   "terminal:input": (terminalId: unknown, data: unknown) => void;
   "terminal:resize": (terminalId: unknown, size: unknown) => void;
   /** The client has rendered this many more bytes of a terminal's output (flow control). */

@@ -13,6 +13,7 @@ import { DockerDriver } from "./sandbox/docker-driver";
 import { expectedImageRef, SandboxImage } from "./sandbox/image";
 import { PlaygroundService } from "./sessions/playground-service";
 import { attachGateway, type PlayServer } from "./terminal/gateway";
+import { TerminalRegistry } from "./terminal/registry";
 
 export interface RunningApp {
   url: string;
@@ -64,7 +65,8 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   });
 
   const io: PlayServer = new SocketServer(server, { maxHttpBufferSize: 1e6, serveClient: false });
-  attachGateway(io, { identities, service, driver, log });
+  const registry = new TerminalRegistry(config.terminalGraceMs, log);
+  attachGateway(io, { identities, service, driver, registry, log });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -87,6 +89,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     service,
     async close() {
       clearInterval(sweep);
+      registry.closeAll();
       io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nextClose?.();

@@ -26,6 +26,7 @@ const ConfigSchema = z.object({
   SANDBOX_NETWORK: z.string().min(1).default("cp-sandboxes"),
   SANDBOX_READY_TIMEOUT_S: z.coerce.number().int().min(5).max(600).default(90),
   SESSION_MAX_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(240),
+  TERMINAL_GRACE_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(600),
 });
 
 export type DatabaseProvider = "sqlite" | "postgresql";
@@ -52,6 +53,8 @@ export interface Config {
     readyTimeoutMs: number;
   };
   sessionMaxMs: number;
+  /** How long a shell with no browser attached keeps running. */
+  terminalGraceMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -89,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       readyTimeoutMs: e.SANDBOX_READY_TIMEOUT_S * 1000,
     },
     sessionMaxMs: e.SESSION_MAX_MINUTES * 60_000,
+    terminalGraceMs: e.TERMINAL_GRACE_SECONDS * 1000,
   };
 }
 

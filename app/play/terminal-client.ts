@@ -158,10 +158,12 @@ export class TerminalClient {
     socket.on("terminal:exit", (id) => {
       if (id !== this.terminalId) return;
       this.terminalId = null;
+      storeTerminalId(null);
       this.set({ shellExited: true });
     });
     socket.on("sandbox:ended", ({ reason, message }) => {
       this.terminalId = null;
+      storeTerminalId(null);
       if (reason === "reset") {
         if (!this.resetting) void this.attach(); // another tab reset it: follow to the new sandbox
         return;
@@ -175,12 +177,30 @@ export class TerminalClient {
   private async attach(): Promise<void> {
     const socket = this.socket;
     if (!socket) return;
-    const wasConnected = this.view.sandbox !== null;
     this.set({ state: "starting", message: "Finding your sandbox…", error: null, endReason: null, shellExited: false });
     const opened = await emitWithAck<{ sandbox: SandboxInfo }>(socket, "sandbox:open");
     if (!opened.ok) return this.set({ state: "error", error: opened.error });
-    if (wasConnected) this.term.write("\r\n\x1b[2m── reconnected: a new shell in the same sandbox ──\x1b[0m\r\n");
+    const previous = storedTerminalId();
+    if (previous && (await this.resumeShell(opened.sandbox, previous))) return;
+    if (previous) this.term.write("\r\n\x1b[2m── your previous shell has ended; this is a new one ──\x1b[0m\r\n");
     await this.openShell(opened.sandbox);
+  }
+
+  /** Re-attaches to a shell that kept running; the server replays its screen first. */
+  private async resumeShell(sandbox: SandboxInfo, terminalId: string): Promise<boolean> {
+    const socket = this.socket;
+    if (!socket) return false;
+    this.fit.fit();
+    const res = await new Promise<Ack<{ terminalId: string }>>((resolve) =>
+      socket.emit("terminal:attach", terminalId, { cols: this.term.cols, rows: this.term.rows }, resolve),
+    );
+    if (!res.ok) {
+      storeTerminalId(null);
+      return false;
+    }
+    this.term.reset(); // the screen snapshot that follows redraws everything
+    this.ready(sandbox, res.terminalId);
+    return true;
   }
 
   private async openShell(sandbox: SandboxInfo): Promise<void> {
@@ -191,7 +211,12 @@ export class TerminalClient {
       socket.emit("terminal:open", { cols: this.term.cols, rows: this.term.rows }, resolve),
     );
     if (!res.ok) return this.set({ state: "error", error: res.error });
-    this.terminalId = res.terminalId;
+    this.ready(sandbox, res.terminalId);
+  }
+
+  private ready(sandbox: SandboxInfo, terminalId: string): void {
+    this.terminalId = terminalId;
+    storeTerminalId(terminalId);
     this.term.options.disableStdin = false;
     this.set({ state: "ready", sandbox, message: "", shellExited: false });
     this.term.focus();
@@ -247,6 +272,26 @@ export class TerminalClient {
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     this.term?.dispose();
+  }
+}
+
+/** The shell this tab was using, kept per tab (sessionStorage survives a reload). */
+const TERMINAL_KEY = "container-playground.terminal";
+
+function storedTerminalId(): string | null {
+  try {
+    return sessionStorage.getItem(TERMINAL_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function storeTerminalId(id: string | null): void {
+  try {
+    if (id) sessionStorage.setItem(TERMINAL_KEY, id);
+    else sessionStorage.removeItem(TERMINAL_KEY);
+  } catch {
+    // Storage disabled: reloads open a new shell instead of resuming.
   }
 }
 

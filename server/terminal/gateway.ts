@@ -13,6 +13,7 @@ import type { Logger } from "../log";
 import { toFailure } from "../sandbox/errors";
 import type { SandboxDriver } from "../sandbox/driver";
 import type { ActiveSandbox, PlaygroundService } from "../sessions/playground-service";
+import type { TerminalRegistry } from "./registry";
 import { TerminalSession } from "./terminal-session";
 
 type SocketData = { userId: string };
@@ -24,6 +25,7 @@ const TerminalId = z.string().uuid();
 const Input = z.string().max(64 * 1024);
 const AckBytes = z.number().int().min(0).max(1 << 30);
 const MAX_TERMINALS_PER_SOCKET = 8;
+const NO_SANDBOX: PlaygroundError = { code: "no_sandbox", message: "You have no running sandbox.", action: "Press “Start a new sandbox”." };
 
 function badRequest(what: string): PlaygroundError {
   return { code: "bad_request", message: `The request was not understood (${what}).`, action: "Reload the page." };
@@ -35,11 +37,9 @@ function userRoom(userId: string): string {
 
 export function attachGateway(
   io: PlayServer,
-  deps: { identities: IdentityService; service: PlaygroundService; driver: SandboxDriver; log: Logger },
+  deps: { identities: IdentityService; service: PlaygroundService; driver: SandboxDriver; registry: TerminalRegistry; log: Logger },
 ): void {
-  const { identities, service, driver, log } = deps;
-  /** Terminals by session, so ending a session closes every terminal into it. */
-  const terminalsBySession = new Map<string, Set<TerminalSession>>();
+  const { identities, service, driver, registry, log } = deps;
 
   io.use(async (socket, next) => {
     try {
@@ -58,8 +58,7 @@ export function attachGateway(
   });
 
   service.onEnded((userId, sessionId, reason) => {
-    for (const t of terminalsBySession.get(sessionId) ?? []) t.close();
-    terminalsBySession.delete(sessionId);
+    registry.closeSession(sessionId);
     io.to(userRoom(userId)).emit("sandbox:ended", { reason, message: END_MESSAGES[reason] });
   });
 
@@ -67,7 +66,6 @@ export function attachGateway(
     const socket = raw as PlaySocket;
     const userId = socket.data.userId;
     const slog = log.child({ socketId: socket.id, userId });
-    const terminals = new Map<string, { term: TerminalSession; sessionId: string }>();
     void socket.join(userRoom(userId));
     slog.debug("socket connected");
 
@@ -97,38 +95,40 @@ export function attachGateway(
       }),
     );
 
+    /** Terminals this socket is attached to. */
+    const mine = new Map<string, TerminalSession>();
+
+    const attachTo = async (term: TerminalSession) => {
+      mine.set(term.id, term);
+      registry.attached(term.id);
+      await term.attach({
+        id: socket.id,
+        output: (data) => socket.emit("terminal:output", term.id, data),
+        exit: (message) => {
+          mine.delete(term.id);
+          socket.emit("terminal:exit", term.id, { message });
+        },
+      });
+    };
+
     socket.on("terminal:open", async (size, cb) => {
       if (typeof cb !== "function") return;
       const parsed = Size.safeParse(size);
       if (!parsed.success) return cb({ ok: false, error: badRequest("terminal size") });
-      if (terminals.size >= MAX_TERMINALS_PER_SOCKET) return cb({ ok: false, error: badRequest("too many terminals") });
+      if (mine.size >= MAX_TERMINALS_PER_SOCKET) return cb({ ok: false, error: badRequest("too many terminals") });
       try {
         const active = await service.active(userId);
-        if (!active) {
-          return cb({
-            ok: false,
-            error: { code: "no_sandbox", message: "You have no running sandbox.", action: "Press “Start a new sandbox”." },
-          });
-        }
+        if (!active) return cb({ ok: false, error: NO_SANDBOX });
         const proc = await driver.openTty(
           active.sandbox,
           { cmd: ["bash", "-l"], user: "ubuntu", workingDir: "/home/ubuntu", env: ["TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8"] },
           parsed.data,
         );
-        const term: TerminalSession = new TerminalSession(proc, {
-          output: (data) => socket.emit("terminal:output", term.id, data),
-          exit: (message) => {
-            terminals.delete(term.id);
-            terminalsBySession.get(active.sessionId)?.delete(term);
-            socket.emit("terminal:exit", term.id, { message });
-          },
-        });
-        terminals.set(term.id, { term, sessionId: active.sessionId });
-        const set = terminalsBySession.get(active.sessionId) ?? new Set();
-        set.add(term);
-        terminalsBySession.set(active.sessionId, set);
+        const term = new TerminalSession({ sessionId: active.sessionId, userId }, proc, parsed.data);
+        registry.add(term);
         slog.info({ terminalId: term.id, sandbox: active.sandbox.name }, "terminal opened");
         cb({ ok: true, terminalId: term.id });
+        await attachTo(term);
       } catch (err) {
         const f = toFailure(err);
         cb({
@@ -138,9 +138,26 @@ export function attachGateway(
       }
     });
 
+    socket.on("terminal:attach", async (id, size, cb) => {
+      if (typeof cb !== "function") return;
+      const parsedId = TerminalId.safeParse(id);
+      const parsedSize = Size.safeParse(size);
+      if (!parsedId.success || !parsedSize.success) return cb({ ok: false, error: badRequest("terminal attach") });
+      const active = await service.active(userId);
+      const term = active && registry.find(parsedId.data, { userId, sessionId: active.sessionId });
+      if (!term) {
+        return cb({ ok: false, error: { code: "terminal_gone", message: "That shell has ended.", action: "A new shell will be opened." } });
+      }
+      term.resize(parsedSize.data.cols, parsedSize.data.rows);
+      cb({ ok: true, terminalId: term.id });
+      await attachTo(term);
+      slog.info({ terminalId: term.id }, "terminal re-attached");
+    });
+
     const lookup = (id: unknown) => {
       const parsed = TerminalId.safeParse(id);
-      return parsed.success ? terminals.get(parsed.data)?.term : undefined;
+      const term = parsed.success ? mine.get(parsed.data) : undefined;
+      return term && term.isAttached(socket.id) ? term : undefined;
     };
 
     socket.on("terminal:input", (id, data) => {
@@ -158,15 +175,16 @@ export function attachGateway(
     socket.on("terminal:ack", (id, bytes) => {
       const term = lookup(id);
       const parsed = AckBytes.safeParse(bytes);
-      if (term && parsed.success) term.ack(parsed.data);
+      if (term && parsed.success) term.ack(socket.id, parsed.data);
     });
 
     socket.on("disconnect", (reason) => {
-      for (const { term, sessionId } of terminals.values()) {
-        term.close();
-        terminalsBySession.get(sessionId)?.delete(term);
+      // Shells keep running for the grace period, so a reload or a blip loses nothing.
+      for (const term of mine.values()) {
+        term.detach(socket.id);
+        registry.detached(term);
       }
-      terminals.clear();
+      mine.clear();
       slog.debug({ reason }, "socket disconnected");
     });
   });

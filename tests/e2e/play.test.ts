@@ -73,14 +73,19 @@ test("namespaces and Docker work from the browser terminal", async () => {
   await waitForTerminal(page, /Hello from Docker!/);
 });
 
-test("reloading reconnects to the same sandbox", async () => {
+test("reloading reconnects to the same sandbox and the same shell, losing nothing", async () => {
   const before = await sandboxName();
   await run("echo kept-across-reload > ~/note.txt");
-  await page.waitForTimeout(300);
-  await page.reload();
+  await run("clear; for i in $(seq 1 40); do echo r-$i; sleep 0.1; done; echo finished-$((6*7))");
+  await waitForTerminal(page, /^r-5$/m);
+  await page.reload(); // the loop keeps running on the server meanwhile
   await waitForStatus(page, /^Ready/);
   assert.equal(await sandboxName(), before, "same sandbox after reload");
-  await waitForTerminal(page, /\$ $/m);
+  const text = await waitForTerminal(page, /^finished-42$/m);
+  const lines = text.split("\n");
+  for (let i = 1; i <= 40; i++) {
+    assert.equal(lines.filter((l) => l === `r-${i}`).length, 1, `r-${i} shows exactly once in the restored terminal`);
+  }
   await run("cat ~/note.txt");
   await waitForTerminal(page, /^kept-across-reload$/m);
 });

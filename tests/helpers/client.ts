@@ -67,3 +67,15 @@ export class OutputCollector {
     });
   }
 }
+
+/** What a terminal of this size shows after these bytes: every line, scrollback included. */
+export async function renderScreen(bytes: string, cols: number, rows: number): Promise<string[]> {
+  const { Terminal } = await import("@xterm/headless");
+  const term = new Terminal({ cols, rows, scrollback: 10_000, allowProposedApi: true });
+  await new Promise<void>((resolve) => term.write(bytes, resolve));
+  const b = term.buffer.active;
+  const lines: string[] = [];
+  for (let i = 0; i < b.length; i++) lines.push(b.getLine(i)?.translateToString(true) ?? "");
+  term.dispose();
+  return lines;
+}

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startApp, type RunningApp } from "../../server/app";
-import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
+import { call, connect, guestCookie, OutputCollector, openTerminal, renderScreen, type TestSocket } from "../helpers/client";
 import { leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
 
 let app: RunningApp;
@@ -13,7 +13,7 @@ const sockets: TestSocket[] = [];
 before(async () => {
   const docker = await requireDocker();
   const image = await requireSandboxImage(docker);
-  app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref }), log, { withNext: false });
+  app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref, TERMINAL_GRACE_SECONDS: "3" }), log, { withNext: false });
 });
 
 after(async () => {
@@ -130,6 +130,58 @@ describe("a learner's terminal", () => {
     a.emit("terminal:ack", terminalId, flood.unacked);
     a.emit("terminal:input", terminalId, "echo after-$((2+3))\n");
     await flood.waitFor(/after-5/, 30_000);
+  });
+
+  test("a dropped connection loses nothing: re-attach replays the screen, then live output", async () => {
+    const cookie = await guestCookie(app.url);
+    const first = await connect(app.url, cookie);
+    sockets.push(first);
+    assert.ok((await call(first, "sandbox:open")).ok);
+    const t = await openTerminal(first);
+    assert.ok(t.ok);
+    const before = new OutputCollector(first, t.terminalId);
+    await before.waitFor(/\$ $/m);
+    first.emit("terminal:input", t.terminalId, "for i in $(seq 1 150); do echo n-$i; sleep 0.01; done; echo fin-$((1+1))\n");
+    await before.waitFor(/^n-20\r?$/m);
+    first.disconnect(); // the program keeps running while nobody watches
+
+    const second = await connect(app.url, cookie);
+    sockets.push(second);
+    assert.ok((await call(second, "sandbox:open")).ok);
+    const after = new OutputCollector(second, t.terminalId);
+    const attached = await new Promise<{ ok: boolean }>((resolve) => second.emit("terminal:attach", t.terminalId, { cols: 120, rows: 30 }, resolve));
+    assert.ok(attached.ok, "the shell is still there");
+    await after.waitFor(/^fin-2\r?$/m);
+    // Render what the re-attached client received, as its terminal would.
+    const lines = await renderScreen(after.text, 120, 30);
+    for (let i = 1; i <= 150; i++) {
+      const count = lines.filter((l) => l === `n-${i}`).length;
+      assert.equal(count, 1, `line n-${i} appears exactly once after re-attaching (got ${count})`);
+    }
+  });
+
+  test("a shell nobody watches ends after the grace period; others cannot attach to it", async () => {
+    const cookie = await guestCookie(app.url);
+    const owner = await connect(app.url, cookie);
+    sockets.push(owner);
+    assert.ok((await call(owner, "sandbox:open")).ok);
+    const t = await openTerminal(owner);
+    assert.ok(t.ok);
+    const stranger = await learner();
+    const foreign = await new Promise<{ ok: boolean; error?: { code: string } }>((resolve) =>
+      stranger.socket.emit("terminal:attach", t.terminalId, { cols: 80, rows: 24 }, resolve),
+    );
+    assert.equal(foreign.ok, false);
+    assert.equal(foreign.error?.code, "terminal_gone", "another learner's shell looks like no shell at all");
+    owner.disconnect();
+    await sleep(4500); // grace period is 3 s in this suite
+    const again = await connect(app.url, cookie);
+    sockets.push(again);
+    const late = await new Promise<{ ok: boolean; error?: { code: string } }>((resolve) =>
+      again.emit("terminal:attach", t.terminalId, { cols: 80, rows: 24 }, resolve),
+    );
+    assert.equal(late.ok, false);
+    assert.equal(late.error?.code, "terminal_gone");
   });
 
   test("reset replaces the sandbox; end removes it and says why", async () => {

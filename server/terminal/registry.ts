@@ -1,0 +1,66 @@
+// Live terminals by id. A terminal without viewers keeps running for a grace period (reload,
+// closed lid, lost Wi-Fi), then is closed. Ending a session closes all of its terminals.
+import type { Logger } from "../log";
+import type { TerminalSession } from "./terminal-session";
+
+export class TerminalRegistry {
+  private readonly terminals = new Map<string, TerminalSession>();
+  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly graceMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  add(term: TerminalSession): void {
+    this.terminals.set(term.id, term);
+    term.onExit(() => this.forget(term.id));
+  }
+
+  /** The terminal if it is alive and belongs to this user's current session. */
+  find(id: string, owner: { userId: string; sessionId: string }): TerminalSession | undefined {
+    const term = this.terminals.get(id);
+    if (!term || term.isClosed) return undefined;
+    if (term.owner.userId !== owner.userId || term.owner.sessionId !== owner.sessionId) return undefined;
+    return term;
+  }
+
+  attached(id: string): void {
+    const timer = this.graceTimers.get(id);
+    if (timer) clearTimeout(timer);
+    this.graceTimers.delete(id);
+  }
+
+  /** Call after a viewer detached: starts the grace period when nobody watches. */
+  detached(term: TerminalSession): void {
+    if (term.viewerCount > 0 || term.isClosed || this.graceTimers.has(term.id)) return;
+    const timer = setTimeout(() => {
+      this.graceTimers.delete(term.id);
+      if (term.viewerCount === 0) {
+        this.log.info({ terminalId: term.id, sessionId: term.owner.sessionId }, "terminal closed after its grace period");
+        term.close();
+      }
+    }, this.graceMs);
+    timer.unref();
+    this.graceTimers.set(term.id, timer);
+  }
+
+  forSession(sessionId: string): TerminalSession[] {
+    return [...this.terminals.values()].filter((t) => t.owner.sessionId === sessionId);
+  }
+
+  closeSession(sessionId: string): void {
+    for (const t of this.forSession(sessionId)) t.close();
+  }
+
+  closeAll(): void {
+    for (const t of this.terminals.values()) t.close();
+  }
+
+  private forget(id: string): void {
+    this.terminals.delete(id);
+    const timer = this.graceTimers.get(id);
+    if (timer) clearTimeout(timer);
+    this.graceTimers.delete(id);
+  }
+}
