@@ -48,6 +48,8 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   "sandbox:status": (status: { phase: SandboxPhase; message: string }) => void;
   "sandbox:ended": (info: { reason: EndReason; message: string }) => void;
+  /** Something happened to the sandbox that the learner should know; it keeps running. */
+  "sandbox:notice": (info: { message: string }) => void;
   "terminal:output": (terminalId: string, data: ArrayBuffer | Uint8Array) => void;
   "terminal:exit": (terminalId: string, info: { message: string }) => void;
   error: (error: PlaygroundError) => void;

@@ -8,6 +8,8 @@ import { loadOrCreateSecret } from "./auth/secret";
 import { IdentityService } from "./auth/identity";
 import { openDatabase, type Database_ } from "./db";
 import { handleApi } from "./http/api";
+import { watchSandboxEvents } from "./lifecycle/events";
+import { reconcile } from "./lifecycle/reconciler";
 import type { Logger } from "./log";
 import { DockerDriver } from "./sandbox/docker-driver";
 import { expectedImageRef, SandboxImage } from "./sandbox/image";
@@ -38,10 +40,19 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   // With no options, docker-modem reads DOCKER_HOST / DOCKER_TLS_VERIFY / DOCKER_CERT_PATH.
   const docker = new Docker();
   const image = new SandboxImage(docker, imageRef, log);
-  const driver = new DockerDriver(docker, { ...config.sandbox, image }, log);
+  const instanceId = await db.installationId();
+  const driver = new DockerDriver(docker, { ...config.sandbox, image, instanceId }, log);
   await reportEngine(driver, image, config, log);
 
   const service = new PlaygroundService(db.prisma, driver, imageRef, config.sessionMaxMs, log);
+
+  // Repair what changed while no server watched (restart, crash), then keep it repaired.
+  const runReconcile = async (why: string) => {
+    const report = await reconcile({ driver, service, log });
+    const changed = Object.entries(report).filter(([k, v]) => k !== "adopted" && v.length > 0);
+    if (why === "start" || changed.length > 0) log.info({ why, ...report }, "reconciled sandboxes with the database");
+  };
+  await runReconcile("start").catch((err) => log.error({ err }, "start-up reconcile failed; will retry"));
 
   let nextHandler: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
   let nextClose: (() => Promise<void>) | null = null;
@@ -77,9 +88,12 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   log.info({ url, dev: config.dev }, "container playground listening");
 
   const sweep = setInterval(() => {
-    service.sweepExpired().catch((err) => log.error({ err }, "expiry sweep failed"));
+    runReconcile("sweep").catch((err) => log.error({ err }, "periodic reconcile failed"));
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
+  const stopWatching = watchSandboxEvents({ driver, service, log }, () => {
+    runReconcile("events reconnected").catch((err) => log.error({ err }, "reconcile after events reconnect failed"));
+  });
 
   return {
     url,
@@ -89,6 +103,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     service,
     async close() {
       clearInterval(sweep);
+      stopWatching();
       registry.closeAll();
       io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,5 +1,6 @@
 // The Prisma client for the configured database, plus start-up migration.
 // No other module imports Prisma's generated code or the raw drivers.
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -20,6 +21,8 @@ export interface Database_ {
   /** Names of migrations applied by this start. */
   applied: string[];
   ping(): Promise<void>;
+  /** This installation's id (created on first start), used to label its sandboxes. */
+  installationId(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,13 @@ export async function openDatabase(db: Config["database"], root = process.cwd())
     applied,
     ping: async () => {
       await prisma.user.count();
+    },
+    installationId: async () => {
+      const first = () => prisma.installation.findFirst({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+      const existing = await first();
+      if (existing) return existing.id;
+      await prisma.installation.create({ data: { id: `cp-${randomBytes(6).toString("hex")}` } });
+      return (await first())!.id; // two servers racing on one database agree on the oldest row
     },
     close: () => prisma.$disconnect(),
   };

@@ -12,6 +12,7 @@ import {
   type RunResult,
   type Sandbox,
   type SandboxDriver,
+  type SandboxEvent,
   type SandboxListing,
   type SandboxSpec,
   type TtyProcess,
@@ -19,7 +20,11 @@ import {
 import { PlaygroundFailure, dockerUnavailable, toFailure } from "./errors";
 import { SandboxImage } from "./image";
 
-export type DockerDriverOptions = Omit<Config["sandbox"], "image" | "autoBuild"> & { image: SandboxImage };
+export type DockerDriverOptions = Omit<Config["sandbox"], "image" | "autoBuild"> & {
+  image: SandboxImage;
+  /** Labels this installation's sandboxes; list() and watch() see only those. */
+  instanceId: string;
+};
 
 const READY_LINE = "sandbox-init: ready";
 const FAILED_PREFIX = "sandbox-init: failed:";
@@ -45,6 +50,10 @@ export class DockerDriver implements SandboxDriver {
     private readonly opts: DockerDriverOptions,
     private readonly log: Logger,
   ) {}
+
+  private ownLabels(): string[] {
+    return [`${LABELS.managed}=true`, `${LABELS.instance}=${this.opts.instanceId}`];
+  }
 
   get imageRef(): string {
     return this.opts.image.ref;
@@ -133,6 +142,7 @@ export class DockerDriver implements SandboxDriver {
     const [privileged] = await Promise.all([this.usePrivileged(), this.ensureNetwork()]);
     const labels = {
       [LABELS.managed]: "true",
+      [LABELS.instance]: this.opts.instanceId,
       [LABELS.sessionId]: spec.sessionId,
       [LABELS.owner]: spec.ownerId,
       [LABELS.name]: spec.name,
@@ -320,7 +330,7 @@ export class DockerDriver implements SandboxDriver {
   }
 
   async list(): Promise<SandboxListing[]> {
-    const containers = await this.docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`] } });
+    const containers = await this.docker.listContainers({ all: true, filters: { label: this.ownLabels() } });
     return containers.map((c) => ({
       id: c.Id,
       name: c.Labels[LABELS.name] ?? "",
@@ -329,6 +339,66 @@ export class DockerDriver implements SandboxDriver {
       running: c.State === "running",
       expiresAt: c.Labels[LABELS.expires] ? new Date(c.Labels[LABELS.expires]) : null,
     }));
+  }
+
+  watch(onEvent: (event: SandboxEvent) => void, onReconnect: () => void): () => void {
+    let stopped = false;
+    let stream: NodeJS.ReadableStream & { destroy?: () => void } | null = null;
+    let failures = 0;
+    const retry = () => {
+      if (stopped) return;
+      const delay = Math.min(30_000, 500 * 2 ** failures++);
+      setTimeout(() => void connect(true), delay).unref();
+    };
+    const connect = async (isReconnect: boolean) => {
+      try {
+        stream = (await this.docker.getEvents({
+          filters: { type: ["container"], event: ["die", "oom"], label: this.ownLabels() },
+        })) as NodeJS.ReadableStream & { destroy?: () => void };
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, "cannot watch Docker events; retrying");
+        return retry();
+      }
+      if (stopped) return stream.destroy?.();
+      failures = 0;
+      if (isReconnect) onReconnect();
+      let buffered = "";
+      stream.on("data", (chunk: Buffer) => {
+        buffered += chunk.toString();
+        let nl: number;
+        while ((nl = buffered.indexOf("\n")) >= 0) {
+          const line = buffered.slice(0, nl).trim();
+          buffered = buffered.slice(nl + 1);
+          if (line) void this.toSandboxEvent(line).then((e) => e && onEvent(e));
+        }
+      });
+      stream.on("end", retry);
+      stream.on("error", retry);
+    };
+    void connect(false);
+    return () => {
+      stopped = true;
+      stream?.destroy?.();
+    };
+  }
+
+  private async toSandboxEvent(line: string): Promise<SandboxEvent | null> {
+    let raw: { Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } };
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      return null;
+    }
+    const sandboxId = raw.Actor?.ID;
+    if (!sandboxId) return null;
+    if (raw.Action === "oom") return { kind: "oom", sandboxId };
+    if (raw.Action !== "die") return null;
+    const exit = Number(raw.Actor?.Attributes?.exitCode);
+    const oomKilled = await this.docker
+      .getContainer(sandboxId)
+      .inspect()
+      .then((i) => i.State.OOMKilled, () => false);
+    return { kind: "died", sandboxId, exitCode: Number.isFinite(exit) ? exit : null, oomKilled };
   }
 
   async health(): Promise<{ engine: HealthPart; image: HealthPart }> {

@@ -5,6 +5,7 @@ import type { Duplex } from "node:stream";
 export const LABEL_PREFIX = "io.containerplayground";
 export const LABELS = {
   managed: `${LABEL_PREFIX}.managed`,
+  instance: `${LABEL_PREFIX}.instance`,
   sessionId: `${LABEL_PREFIX}.session-id`,
   owner: `${LABEL_PREFIX}.owner`,
   created: `${LABEL_PREFIX}.created`,
@@ -56,6 +57,11 @@ export interface RunResult {
 
 export type ProgressFn = (phase: "creating" | "starting", message: string) => void;
 
+/** What the engine reports about sandboxes on its own (crashes, memory exhaustion). */
+export type SandboxEvent =
+  | { kind: "died"; sandboxId: string; exitCode: number | null; oomKilled: boolean }
+  | { kind: "oom"; sandboxId: string };
+
 export interface SandboxDriver {
   /** Creates, starts and waits until the sandbox's own Docker answers. Leaves nothing behind on failure. */
   create(spec: SandboxSpec, progress?: ProgressFn): Promise<Sandbox>;
@@ -69,6 +75,11 @@ export interface SandboxDriver {
   /** Every sandbox this playground created, found by labels. */
   list(): Promise<SandboxListing[]>;
   health(): Promise<{ engine: HealthPart; image: HealthPart }>;
+  /**
+   * Streams sandbox events until the returned function is called. Reconnects by itself;
+   * `onReconnect` runs after a reconnect, since events may have been missed meanwhile.
+   */
+  watch(onEvent: (event: SandboxEvent) => void, onReconnect: () => void): () => void;
 }
 
 export interface HealthPart {

@@ -15,7 +15,8 @@ export interface ActiveSandbox {
   expiresAt: Date;
 }
 
-export type EndedListener = (userId: string, sessionId: string, reason: EndReason) => void;
+export type NoticeListener = (userId: string, message: string) => void;
+export type EndedListener = (userId: string, sessionId: string, reason: EndReason, message?: string) => void;
 
 const ACTIVE_STATES = ["creating", "ready"];
 
@@ -23,6 +24,7 @@ export class PlaygroundService {
   /** One open/reset at a time per learner, so two tabs never create two sandboxes. */
   private readonly userLocks = new Map<string, Promise<unknown>>();
   private readonly listeners: EndedListener[] = [];
+  private readonly noticeListeners: NoticeListener[] = [];
 
   constructor(
     private readonly prisma: Db,
@@ -79,19 +81,52 @@ export class PlaygroundService {
   }
 
   /** Removes the learner's sandbox; returns whether there was one. */
-  end(userId: string, reason: EndReason = "user"): Promise<boolean> {
-    return this.withUserLock(userId, () => this.endAll(userId, reason));
+  end(userId: string, reason: EndReason = "user", detail?: string, message?: string): Promise<boolean> {
+    return this.withUserLock(userId, () => this.endAll(userId, reason, detail, message));
   }
 
-  /** Ends sessions past their hard time limit. Running it twice changes nothing. */
-  async sweepExpired(now = new Date()): Promise<number> {
-    const rows = await this.prisma.playgroundSession.findMany({
-      where: { state: { in: ACTIVE_STATES }, expiresAt: { lt: now } },
-      select: { userId: true },
-      distinct: ["userId"],
+  /**
+   * A sandbox container stopped without the playground asking (Docker events). Ends its
+   * session unless it was already ended on purpose; serialized with the learner's other
+   * actions, so a removal we started ourselves is never mistaken for a crash.
+   */
+  async sandboxDied(sandboxId: string, info: { oomKilled: boolean; exitCode: number | null }): Promise<boolean> {
+    const row = await this.prisma.playgroundSession.findFirst({ where: { sandboxId, state: { in: ACTIVE_STATES } } });
+    if (!row) return false;
+    return this.withUserLock(row.userId, async () => {
+      const current = await this.prisma.playgroundSession.findUnique({ where: { id: row.id } });
+      if (!current || current.state === "ended") return false;
+      // Docker's OOMKilled also stays set when only a program inside ran out of memory earlier,
+      // so say what is known: it stopped, and it had run out of memory.
+      const detail = `sandbox stopped (exit code ${info.exitCode ?? "unknown"})${info.oomKilled ? " after running out of memory" : ""}`;
+      const message = info.oomKilled
+        ? "Your sandbox stopped unexpectedly after running out of memory. Start a new one, and run fewer or smaller programs at once."
+        : "Your sandbox stopped unexpectedly. Start a new one to continue.";
+      await this.finish(row.id, row.userId, { id: sandboxId, name: row.sandboxName }, "error", detail, message);
+      return true;
     });
-    for (const r of rows) await this.end(r.userId, "expired");
-    return rows.length;
+  }
+
+  /** Sessions that should have a sandbox right now. */
+  activeSessions() {
+    return this.prisma.playgroundSession.findMany({ where: { state: { in: ACTIVE_STATES } } });
+  }
+
+  /** Whether an open, reset or end is in flight for this learner (the reconciler leaves them be). */
+  isBusy(userId: string): boolean {
+    return this.userLocks.has(userId);
+  }
+
+  onNotice(listener: NoticeListener): void {
+    this.noticeListeners.push(listener);
+  }
+
+  /** Tells the owner of a sandbox something happened to it (it keeps running). */
+  async notice(sandboxId: string, message: string): Promise<void> {
+    const row = await this.prisma.playgroundSession.findFirst({ where: { sandboxId, state: "ready" } });
+    if (!row) return;
+    this.log.info({ sessionId: row.id, userId: row.userId, sandbox: row.sandboxName, message }, "sandbox notice");
+    for (const l of this.noticeListeners) l(row.userId, message);
   }
 
   private async create(userId: string, progress?: ProgressFn): Promise<ActiveSandbox> {
@@ -129,21 +164,28 @@ export class PlaygroundService {
     }
   }
 
-  private async endAll(userId: string, reason: EndReason): Promise<boolean> {
+  private async endAll(userId: string, reason: EndReason, detail?: string, message?: string): Promise<boolean> {
     const rows = await this.prisma.playgroundSession.findMany({ where: { userId, state: { in: ACTIVE_STATES } } });
     for (const row of rows) {
-      await this.finish(row.id, userId, { id: row.sandboxId ?? "", name: row.sandboxName }, reason);
+      await this.finish(row.id, userId, { id: row.sandboxId ?? "", name: row.sandboxName }, reason, detail, message);
     }
     return rows.length > 0;
   }
 
-  private async finish(sessionId: string, userId: string, sandbox: Sandbox, reason: EndReason, detail?: string): Promise<void> {
+  private async finish(
+    sessionId: string,
+    userId: string,
+    sandbox: Sandbox,
+    reason: EndReason,
+    detail?: string,
+    message?: string,
+  ): Promise<void> {
     await this.driver.remove(sandbox);
     await this.prisma.playgroundSession.update({
       where: { id: sessionId },
       data: { state: "ended", endedAt: new Date(), endReason: reason, errorDetail: detail ?? null },
     });
     this.log.info({ sessionId, userId, sandbox: sandbox.name, reason, detail }, "session ended");
-    for (const l of this.listeners) l(userId, sessionId, reason);
+    for (const l of this.listeners) l(userId, sessionId, reason, message);
   }
 }

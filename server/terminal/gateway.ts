@@ -57,10 +57,12 @@ export function attachGateway(
     }
   });
 
-  service.onEnded((userId, sessionId, reason) => {
+  service.onEnded((userId, sessionId, reason, message) => {
     registry.closeSession(sessionId);
-    io.to(userRoom(userId)).emit("sandbox:ended", { reason, message: END_MESSAGES[reason] });
+    io.to(userRoom(userId)).emit("sandbox:ended", { reason, message: message ?? END_MESSAGES[reason] });
   });
+
+  service.onNotice((userId, message) => io.to(userRoom(userId)).emit("sandbox:notice", { message }));
 
   io.on("connection", (raw) => {
     const socket = raw as PlaySocket;

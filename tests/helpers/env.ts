@@ -49,7 +49,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export async function testDriver(config: Config = testConfig()): Promise<DockerDriver> {
   const docker = await requireDocker();
   const image = await requireSandboxImage(docker);
-  return new DockerDriver(docker, { ...config.sandbox, image }, log);
+  return new DockerDriver(docker, { ...config.sandbox, image, instanceId: `cp-test-${process.pid}` }, log);
 }
 
 /** Containers and volumes still present for a sandbox name (for leak assertions). */

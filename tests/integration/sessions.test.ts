@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { openDatabase, type Database_ } from "../../server/db";
 import type { DockerDriver } from "../../server/sandbox/docker-driver";
+import { reconcile } from "../../server/lifecycle/reconciler";
 import { PlaygroundService } from "../../server/sessions/playground-service";
 import { leftovers, log, testConfig, testDriver } from "../helpers/env";
 
@@ -59,17 +60,19 @@ test("a sandbox that vanished is replaced and the old session says why", async (
   await s.end(userId);
 });
 
-test("the expiry sweep ends sessions past their limit, and a second sweep changes nothing", async () => {
+test("the reconcile sweep ends sessions past their limit, and a second sweep changes nothing", async () => {
   const s = service(1);
   const userId = await newUser();
   const ended: string[] = [];
   s.onEnded((u, _session, reason) => u === userId && ended.push(reason));
   const opened = await s.open(userId);
-  assert.ok((await s.sweepExpired()) >= 1);
+  const first = await reconcile({ driver, service: s, log });
+  assert.ok(first.expired.includes(opened.sandbox.name));
   const row = await db.prisma.playgroundSession.findUniqueOrThrow({ where: { id: opened.sessionId } });
   assert.equal(row.endReason, "expired");
   assert.deepEqual(ended, ["expired"], "the learner is told");
   assert.deepEqual(await leftovers(driver.docker, opened.sandbox.name), []);
-  assert.equal(await s.sweepExpired(), 0);
+  const second = await reconcile({ driver, service: s, log });
+  assert.ok(!second.expired.includes(opened.sandbox.name), "nothing left to expire");
   assert.equal(await s.active(userId), null);
 });
