@@ -8,6 +8,12 @@ export interface SandboxInfo {
 }
 
 /** What a learner is told when something fails: plain words, a next step, and an operator detail. */
+export interface SandboxWarning {
+  kind: "expiry" | "idle";
+  endsAt: string;
+  canExtend: boolean;
+}
+
 export interface PlaygroundError {
   code: ErrorCode;
   message: string;
@@ -26,6 +32,7 @@ export type ErrorCode =
   | "no_sandbox"
   | "terminal_failed"
   | "terminal_gone"
+  | "limit_reached"
   | "internal";
 
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: PlaygroundError };
@@ -36,6 +43,9 @@ export interface ClientToServerEvents {
   "sandbox:open": (cb: (res: Ack<{ sandbox: SandboxInfo }>) => void) => void;
   "sandbox:reset": (cb: (res: Ack<{ sandbox: SandboxInfo }>) => void) => void;
   "sandbox:end": (cb: (res: Ack<object>) => void) => void;
+  "sandbox:extend": (cb: (res: Ack<{ sandbox: SandboxInfo }>) => void) => void;
+  /** The page is open and visible: counts as activity. */
+  "sandbox:heartbeat": () => void;
   "terminal:open": (size: unknown, cb: (res: Ack<{ terminalId: string }>) => void) => void;
   /** Re-attaches to a terminal that kept running (after a reload or a dropped connection). */
   "terminal:attach": (terminalId: unknown, size: unknown, cb: (res: Ack<{ terminalId: string }>) => void) => void;
@@ -48,6 +58,8 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   "sandbox:status": (status: { phase: SandboxPhase; message: string }) => void;
   "sandbox:ended": (info: { reason: EndReason; message: string }) => void;
+  /** The sandbox ends soon (time limit or inactivity); sent repeatedly inside the warning window. */
+  "sandbox:warning": (info: SandboxWarning) => void;
   /** Something happened to the sandbox that the learner should know; it keeps running. */
   "sandbox:notice": (info: { message: string }) => void;
   "terminal:output": (terminalId: string, data: ArrayBuffer | Uint8Array) => void;

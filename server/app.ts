@@ -10,6 +10,7 @@ import { openDatabase, type Database_ } from "./db";
 import { handleApi } from "./http/api";
 import { watchSandboxEvents } from "./lifecycle/events";
 import { reconcile } from "./lifecycle/reconciler";
+import { checkSessionClocks } from "./lifecycle/timers";
 import type { Logger } from "./log";
 import { DockerDriver } from "./sandbox/docker-driver";
 import { expectedImageRef, SandboxImage } from "./sandbox/image";
@@ -44,7 +45,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   const driver = new DockerDriver(docker, { ...config.sandbox, image, instanceId }, log);
   await reportEngine(driver, image, config, log);
 
-  const service = new PlaygroundService(db.prisma, driver, imageRef, config.sessionMaxMs, log);
+  const service = new PlaygroundService(db.prisma, driver, imageRef, config.session, log);
 
   // Repair what changed while no server watched (restart, crash), then keep it repaired.
   const runReconcile = async (why: string) => {
@@ -77,7 +78,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
 
   const io: PlayServer = new SocketServer(server, { maxHttpBufferSize: 1e6, serveClient: false });
   const registry = new TerminalRegistry(config.terminalGraceMs, log);
-  attachGateway(io, { identities, service, driver, registry, log });
+  const gateway = attachGateway(io, { identities, service, driver, registry, log });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -91,6 +92,12 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     runReconcile("sweep").catch((err) => log.error({ err }, "periodic reconcile failed"));
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
+  const clock = setInterval(() => {
+    checkSessionClocks({ service, limits: config.session, log, warn: (userId, w) => gateway.warn(userId, w) }).catch((err) =>
+      log.error({ err }, "session clock check failed"),
+    );
+  }, config.session.tickMs);
+  clock.unref();
   const stopWatching = watchSandboxEvents({ driver, service, log }, () => {
     runReconcile("events reconnected").catch((err) => log.error({ err }, "reconcile after events reconnect failed"));
   });
@@ -103,6 +110,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     service,
     async close() {
       clearInterval(sweep);
+      clearInterval(clock);
       stopWatching();
       registry.closeAll();
       io.close();

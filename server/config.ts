@@ -25,7 +25,13 @@ const ConfigSchema = z.object({
   SANDBOX_RUN_MB: z.coerce.number().int().min(16).max(4096).default(64),
   SANDBOX_NETWORK: z.string().min(1).default("cp-sandboxes"),
   SANDBOX_READY_TIMEOUT_S: z.coerce.number().int().min(5).max(600).default(90),
-  SESSION_MAX_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(240),
+  // Minutes may be fractional (tests use a few seconds).
+  SESSION_MAX_MINUTES: z.coerce.number().min(0.01).max(7 * 24 * 60).default(240),
+  SESSION_EXTEND_MINUTES: z.coerce.number().min(0.01).max(24 * 60).default(30),
+  SESSION_MAX_TOTAL_MINUTES: z.coerce.number().min(0.01).max(7 * 24 * 60).default(480),
+  SESSION_IDLE_MINUTES: z.coerce.number().min(0.01).max(7 * 24 * 60).default(30),
+  SESSION_WARN_MINUTES: z.coerce.number().min(0).max(120).default(5),
+  LIFECYCLE_TICK_SECONDS: z.coerce.number().min(0.2).max(300).default(10),
   TERMINAL_GRACE_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(600),
 });
 
@@ -53,6 +59,17 @@ export interface Config {
     readyTimeoutMs: number;
   };
   sessionMaxMs: number;
+  session: {
+    /** Hard limit at start; "Extend" adds extendMs, up to maxTotalMs after creation. */
+    maxMs: number;
+    extendMs: number;
+    maxTotalMs: number;
+    /** No terminal input/output and no visible page for this long ends the session. */
+    idleMs: number;
+    /** Learners are warned this long before either limit. */
+    warnMs: number;
+    tickMs: number;
+  };
   /** How long a shell with no browser attached keeps running. */
   terminalGraceMs: number;
 }
@@ -92,6 +109,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       readyTimeoutMs: e.SANDBOX_READY_TIMEOUT_S * 1000,
     },
     sessionMaxMs: e.SESSION_MAX_MINUTES * 60_000,
+    session: {
+      maxMs: e.SESSION_MAX_MINUTES * 60_000,
+      extendMs: e.SESSION_EXTEND_MINUTES * 60_000,
+      maxTotalMs: Math.max(e.SESSION_MAX_TOTAL_MINUTES, e.SESSION_MAX_MINUTES) * 60_000,
+      idleMs: e.SESSION_IDLE_MINUTES * 60_000,
+      warnMs: e.SESSION_WARN_MINUTES * 60_000,
+      tickMs: e.LIFECYCLE_TICK_SECONDS * 1000,
+    },
     terminalGraceMs: e.TERMINAL_GRACE_SECONDS * 1000,
   };
 }

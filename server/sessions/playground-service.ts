@@ -2,10 +2,11 @@
 // The database row is the durable truth; the driver owns what runs.
 import { randomUUID } from "node:crypto";
 import type { EndReason } from "../../lib/protocol";
+import type { Config } from "../config";
 import type { Db } from "../db";
 import type { Logger } from "../log";
 import type { ProgressFn, Sandbox, SandboxDriver } from "../sandbox/driver";
-import { toFailure } from "../sandbox/errors";
+import { PlaygroundFailure, toFailure } from "../sandbox/errors";
 import { sandboxName } from "./names";
 
 export interface ActiveSandbox {
@@ -25,12 +26,13 @@ export class PlaygroundService {
   private readonly userLocks = new Map<string, Promise<unknown>>();
   private readonly listeners: EndedListener[] = [];
   private readonly noticeListeners: NoticeListener[] = [];
+  private readonly activity = new Map<string, Date>();
 
   constructor(
     private readonly prisma: Db,
     private readonly driver: SandboxDriver,
     private readonly imageRef: string,
-    private readonly sessionMaxMs: number,
+    private readonly limits: Pick<Config["session"], "maxMs" | "extendMs" | "maxTotalMs">,
     private readonly log: Logger,
   ) {}
 
@@ -112,6 +114,57 @@ export class PlaygroundService {
     return this.prisma.playgroundSession.findMany({ where: { state: { in: ACTIVE_STATES } } });
   }
 
+  /**
+   * Pushes the hard time limit back by the configured step, never past the maximum total
+   * time after the session started. Returns the new end.
+   */
+  extend(userId: string): Promise<ActiveSandbox> {
+    return this.withUserLock(userId, async () => {
+      const row = await this.prisma.playgroundSession.findFirst({ where: { userId, state: "ready" } });
+      if (!row || !row.sandboxId) {
+        throw new PlaygroundFailure("no_sandbox", "You have no running sandbox.", "Start a new sandbox.");
+      }
+      const cap = row.createdAt.getTime() + this.limits.maxTotalMs;
+      const wanted = Math.min(row.expiresAt.getTime() + this.limits.extendMs, cap);
+      if (wanted <= row.expiresAt.getTime()) {
+        throw new PlaygroundFailure(
+          "limit_reached",
+          "Your sandbox already has the most time it can get.",
+          "Save anything you need (copy it out of the terminal) before it ends.",
+        );
+      }
+      const expiresAt = new Date(wanted);
+      await this.prisma.playgroundSession.update({ where: { id: row.id }, data: { expiresAt } });
+      this.log.info({ sessionId: row.id, userId, expiresAt }, "session extended");
+      return { sessionId: row.id, userId, sandbox: { id: row.sandboxId, name: row.sandboxName }, expiresAt };
+    });
+  }
+
+  /** Whether this session can still be extended. */
+  canExtend(row: { createdAt: Date; expiresAt: Date }): boolean {
+    return row.expiresAt.getTime() < row.createdAt.getTime() + this.limits.maxTotalMs;
+  }
+
+  /** Records activity (terminal I/O, a visible page); written to the database in batches. */
+  touch(sessionId: string, at = new Date()): void {
+    this.activity.set(sessionId, at);
+  }
+
+  /** When this session was last active, counting activity not yet written. */
+  lastActive(row: { id: string; lastActiveAt: Date }): Date {
+    const recent = this.activity.get(row.id);
+    return recent && recent > row.lastActiveAt ? recent : row.lastActiveAt;
+  }
+
+  /** Writes recorded activity to the database (survives a restart). */
+  async flushActivity(): Promise<void> {
+    const batch = [...this.activity.entries()];
+    this.activity.clear();
+    for (const [id, at] of batch) {
+      await this.prisma.playgroundSession.updateMany({ where: { id, lastActiveAt: { lt: at } }, data: { lastActiveAt: at } });
+    }
+  }
+
   /** Whether an open, reset or end is in flight for this learner (the reconciler leaves them be). */
   isBusy(userId: string): boolean {
     return this.userLocks.has(userId);
@@ -132,9 +185,10 @@ export class PlaygroundService {
   private async create(userId: string, progress?: ProgressFn): Promise<ActiveSandbox> {
     const sessionId = randomUUID();
     const name = sandboxName();
-    const expiresAt = new Date(Date.now() + this.sessionMaxMs);
+    const createdAt = new Date();
+    const expiresAt = new Date(createdAt.getTime() + this.limits.maxMs);
     await this.prisma.playgroundSession.create({
-      data: { id: sessionId, userId, sandboxName: name, imageRef: this.imageRef, state: "creating", expiresAt },
+      data: { id: sessionId, userId, sandboxName: name, imageRef: this.imageRef, state: "creating", createdAt, expiresAt, lastActiveAt: createdAt },
     });
     const log = this.log.child({ sessionId, userId, sandbox: name });
     try {

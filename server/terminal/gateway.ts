@@ -6,6 +6,7 @@ import {
   END_MESSAGES,
   type ClientToServerEvents,
   type PlaygroundError,
+  type SandboxWarning,
   type ServerToClientEvents,
 } from "../../lib/protocol";
 import type { IdentityService } from "../auth/identity";
@@ -38,7 +39,7 @@ function userRoom(userId: string): string {
 export function attachGateway(
   io: PlayServer,
   deps: { identities: IdentityService; service: PlaygroundService; driver: SandboxDriver; registry: TerminalRegistry; log: Logger },
-): void {
+): { warn(userId: string, warning: SandboxWarning): void } {
   const { identities, service, driver, registry, log } = deps;
 
   io.use(async (socket, next) => {
@@ -90,6 +91,12 @@ export function attachGateway(
 
     socket.on("sandbox:open", (cb) => respond(cb, async () => ({ sandbox: info(await service.open(userId, progress)) })));
     socket.on("sandbox:reset", (cb) => respond(cb, async () => ({ sandbox: info(await service.reset(userId, progress)) })));
+    socket.on("sandbox:extend", (cb) => respond(cb, async () => ({ sandbox: info(await service.extend(userId)) })));
+
+    socket.on("sandbox:heartbeat", () => {
+      void service.active(userId).then((a) => a && service.touch(a.sessionId));
+    });
+
     socket.on("sandbox:end", (cb) =>
       respond(cb, async () => {
         await service.end(userId, "user");
@@ -127,6 +134,7 @@ export function attachGateway(
           parsed.data,
         );
         const term = new TerminalSession({ sessionId: active.sessionId, userId }, proc, parsed.data);
+        term.onActivity(() => service.touch(active.sessionId));
         registry.add(term);
         slog.info({ terminalId: term.id, sandbox: active.sandbox.name }, "terminal opened");
         cb({ ok: true, terminalId: term.id });
@@ -190,4 +198,6 @@ export function attachGateway(
       slog.debug({ reason }, "socket disconnected");
     });
   });
+
+  return { warn: (userId, warning) => io.to(userRoom(userId)).emit("sandbox:warning", warning) };
 }

@@ -28,7 +28,7 @@ export function connect(baseUrl: string, cookie?: string): Promise<TestSocket> {
   });
 }
 
-export function call<T>(socket: TestSocket, event: "sandbox:open" | "sandbox:reset" | "sandbox:end"): Promise<Ack<T>> {
+export function call<T>(socket: TestSocket, event: "sandbox:open" | "sandbox:reset" | "sandbox:end" | "sandbox:extend"): Promise<Ack<T>> {
   return new Promise((resolve) => (socket.emit as (e: string, cb: (r: Ack<T>) => void) => void)(event, resolve));
 }
 

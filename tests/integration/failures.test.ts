@@ -33,7 +33,7 @@ after(async () => {
 });
 
 function serviceWith(driver: DockerDriver, ref: string): PlaygroundService {
-  return new PlaygroundService(db.prisma, driver, ref, 60_000, log);
+  return new PlaygroundService(db.prisma, driver, ref, config.session, log);
 }
 
 async function newUser(): Promise<string> {
