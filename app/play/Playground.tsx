@@ -5,7 +5,8 @@ import "@xterm/xterm/css/xterm.css";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { ConfirmDialog } from "../components/ConfirmDialog";
-import { TerminalClient, type ClientView, type ConnectionState } from "./terminal-client";
+import { Banners, TimeLeft } from "./Banners";
+import { INITIAL_VIEW, TerminalClient, type ClientView, type ConnectionState } from "./terminal-client";
 
 const STATE_LABEL: Record<ConnectionState, string> = {
   connecting: "Connecting",
@@ -21,14 +22,7 @@ type Confirming = "reset" | "end" | null;
 export function Playground() {
   const hostRef = useRef<HTMLDivElement>(null);
   const clientRef = useRef<TerminalClient | null>(null);
-  const [view, setView] = useState<ClientView>({
-    state: "connecting",
-    message: "Connecting…",
-    sandbox: null,
-    error: null,
-    endReason: null,
-    shellExited: false,
-  });
+  const [view, setView] = useState<ClientView>(INITIAL_VIEW);
   const [confirming, setConfirming] = useState<Confirming>(null);
 
   useEffect(() => {
@@ -54,6 +48,7 @@ export function Playground() {
             {view.sandbox.name}
           </span>
         )}
+        {view.sandbox && view.state !== "ended" && <TimeLeft endsAt={view.sandbox.expiresAt} />}
         <button type="button" className="button" disabled={!hasSandbox || busy} onClick={() => setConfirming("reset")}>
           Reset sandbox
         </button>
@@ -61,6 +56,8 @@ export function Playground() {
           End session
         </button>
       </header>
+
+      <Banners view={view} client={client} />
 
       <section className="terminal-area" aria-label="Terminal">
         <div ref={hostRef} className="terminal-host" data-testid="terminal" />

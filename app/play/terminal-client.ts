@@ -9,6 +9,7 @@ import type {
   EndReason,
   PlaygroundError,
   SandboxInfo,
+  SandboxWarning,
   ServerToClientEvents,
 } from "../../lib/protocol";
 
@@ -16,6 +17,10 @@ export type ConnectionState = "connecting" | "starting" | "ready" | "reconnectin
 
 export interface ClientView {
   state: ConnectionState;
+  /** The latest warning that the sandbox ends soon, until it is acted on. */
+  warning: SandboxWarning | null;
+  /** Something that happened to the sandbox (it keeps running), until dismissed. */
+  notice: string | null;
   /** Progress text while a sandbox is being made, or why the session ended. */
   message: string;
   sandbox: SandboxInfo | null;
@@ -26,6 +31,19 @@ export interface ClientView {
 
 type PlaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+export const INITIAL_VIEW: ClientView = {
+  state: "connecting",
+  message: "Connecting…",
+  sandbox: null,
+  error: null,
+  endReason: null,
+  shellExited: false,
+  warning: null,
+  notice: null,
+};
+
+const HEARTBEAT_MS = 30_000;
+
 const DARK_THEME = {
   background: "#14161b",
   foreground: "#e6e6e6",
@@ -33,7 +51,7 @@ const DARK_THEME = {
   selectionBackground: "#3d4a66",
 };
 
-function emitWithAck<T>(socket: PlaySocket, event: "sandbox:open" | "sandbox:reset" | "sandbox:end"): Promise<Ack<T>> {
+function emitWithAck<T>(socket: PlaySocket, event: "sandbox:open" | "sandbox:reset" | "sandbox:end" | "sandbox:extend"): Promise<Ack<T>> {
   return new Promise((resolve) => (socket.emit as (e: string, cb: (r: Ack<T>) => void) => void)(event, resolve));
 }
 
@@ -45,7 +63,9 @@ export class TerminalClient {
   private resizeObserver: ResizeObserver | null = null;
   private resetting = false;
   private disposed = false;
-  private view: ClientView = { state: "connecting", message: "Connecting…", sandbox: null, error: null, endReason: null, shellExited: false };
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private onVisibility: (() => void) | null = null;
+  private view: ClientView = INITIAL_VIEW;
 
   constructor(
     private readonly host: HTMLElement,
@@ -149,6 +169,9 @@ export class TerminalClient {
       }
     });
     socket.on("sandbox:status", ({ message }) => this.set({ state: "starting", message }));
+    socket.on("sandbox:warning", (warning) => this.set({ warning }));
+    socket.on("sandbox:notice", ({ message }) => this.set({ notice: message }));
+    this.startHeartbeat(socket);
     socket.on("terminal:output", (id, data) => {
       if (id !== this.terminalId) return;
       const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
@@ -168,7 +191,7 @@ export class TerminalClient {
         if (!this.resetting) void this.attach(); // another tab reset it: follow to the new sandbox
         return;
       }
-      this.set({ state: "ended", endReason: reason, message, sandbox: null });
+      this.set({ state: "ended", endReason: reason, message, sandbox: null, warning: null });
       this.term.options.disableStdin = true;
     });
   }
@@ -192,7 +215,7 @@ export class TerminalClient {
     if (!socket) return false;
     this.fit.fit();
     const res = await new Promise<Ack<{ terminalId: string }>>((resolve) =>
-      socket.emit("terminal:attach", terminalId, { cols: this.term.cols, rows: this.term.rows }, resolve),
+      socket.emit("terminal:attach", terminalId, this.size(), resolve),
     );
     if (!res.ok) {
       storeTerminalId(null);
@@ -208,17 +231,22 @@ export class TerminalClient {
     if (!socket) return;
     this.fit.fit();
     const res = await new Promise<Ack<{ terminalId: string }>>((resolve) =>
-      socket.emit("terminal:open", { cols: this.term.cols, rows: this.term.rows }, resolve),
+      socket.emit("terminal:open", this.size(), resolve),
     );
     if (!res.ok) return this.set({ state: "error", error: res.error });
     this.ready(sandbox, res.terminalId);
+  }
+
+  /** The terminal's size, never below what a shell can use (a hidden page can measure 0). */
+  private size(): { cols: number; rows: number } {
+    return { cols: Math.max(this.term.cols, 20), rows: Math.max(this.term.rows, 5) };
   }
 
   private ready(sandbox: SandboxInfo, terminalId: string): void {
     this.terminalId = terminalId;
     storeTerminalId(terminalId);
     this.term.options.disableStdin = false;
-    this.set({ state: "ready", sandbox, message: "", shellExited: false });
+    this.set({ state: "ready", sandbox, message: "", shellExited: false, warning: null });
     this.term.focus();
   }
 
@@ -250,6 +278,35 @@ export class TerminalClient {
     await this.openShell(res.sandbox);
   }
 
+  /** An open, visible page is activity: it keeps the idle timer from running out. */
+  private startHeartbeat(socket: PlaySocket): void {
+    const beat = () => {
+      if (document.visibilityState === "visible" && socket.connected) socket.emit("sandbox:heartbeat");
+    };
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.onVisibility) document.removeEventListener("visibilitychange", this.onVisibility);
+    this.heartbeat = setInterval(beat, HEARTBEAT_MS);
+    this.onVisibility = beat;
+    document.addEventListener("visibilitychange", beat);
+  }
+
+  /** "I'm still here" on an idle warning. */
+  stillHere(): void {
+    this.socket?.emit("sandbox:heartbeat");
+    this.set({ warning: null });
+  }
+
+  async extend(): Promise<void> {
+    if (!this.socket) return;
+    const res = await emitWithAck<{ sandbox: SandboxInfo }>(this.socket, "sandbox:extend");
+    if (res.ok) this.set({ sandbox: res.sandbox, warning: null });
+    else this.set({ warning: this.view.warning && { ...this.view.warning, canExtend: false }, notice: `${res.error.message} ${res.error.action}` });
+  }
+
+  dismissNotice(): void {
+    this.set({ notice: null });
+  }
+
   async end(): Promise<void> {
     if (!this.socket) return;
     const res = await emitWithAck<object>(this.socket, "sandbox:end");
@@ -268,6 +325,8 @@ export class TerminalClient {
 
   dispose(): void {
     this.disposed = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.onVisibility) document.removeEventListener("visibilitychange", this.onVisibility);
     this.resizeObserver?.disconnect();
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
