@@ -33,6 +33,7 @@ export type ErrorCode =
   | "terminal_failed"
   | "terminal_gone"
   | "limit_reached"
+  | "cancelled"
   | "internal";
 
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: PlaygroundError };
@@ -56,7 +57,7 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
-  "sandbox:status": (status: { phase: SandboxPhase; message: string }) => void;
+  "sandbox:status": (status: { phase: SandboxPhase; message: string; position?: number }) => void;
   "sandbox:ended": (info: { reason: EndReason; message: string }) => void;
   /** The sandbox ends soon (time limit or inactivity); sent repeatedly inside the warning window. */
   "sandbox:warning": (info: SandboxWarning) => void;

@@ -9,6 +9,8 @@ import { IdentityService } from "./auth/identity";
 import { openDatabase, type Database_ } from "./db";
 import { handleApi } from "./http/api";
 import { watchSandboxEvents } from "./lifecycle/events";
+import { defaultCapacity, SandboxSlots } from "./lifecycle/capacity";
+import { SandboxPool } from "./lifecycle/pool";
 import { reconcile } from "./lifecycle/reconciler";
 import { checkSessionClocks } from "./lifecycle/timers";
 import type { Logger } from "./log";
@@ -21,6 +23,8 @@ import { TerminalRegistry } from "./terminal/registry";
 export interface RunningApp {
   url: string;
   port: number;
+  pool: SandboxPool;
+  slots: SandboxSlots;
   db: Database_;
   driver: DockerDriver;
   service: PlaygroundService;
@@ -41,19 +45,25 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   // With no options, docker-modem reads DOCKER_HOST / DOCKER_TLS_VERIFY / DOCKER_CERT_PATH.
   const docker = new Docker();
   const image = new SandboxImage(docker, imageRef, log);
-  const instanceId = await db.installationId();
+  const instanceId = config.instanceId ?? (await db.installationId());
   const driver = new DockerDriver(docker, { ...config.sandbox, image, instanceId }, log);
   await reportEngine(driver, image, config, log);
 
-  const service = new PlaygroundService(db.prisma, driver, imageRef, config.session, log);
+  const capacity = config.sandbox.max || (await driver.engineMemoryBytes().then((m) => defaultCapacity(m, config.sandbox.memoryBytes), () => 1));
+  const slots = new SandboxSlots(capacity);
+  const pool = new SandboxPool(driver, slots, { size: config.sandbox.poolSize, concurrency: config.sandbox.poolConcurrency, image: imageRef }, log);
+  const service = new PlaygroundService({ prisma: db.prisma, driver, imageRef, limits: config.session, log, slots, pool });
+  log.info({ capacity, pool: config.sandbox.poolSize }, "sandbox capacity");
 
   // Repair what changed while no server watched (restart, crash), then keep it repaired.
   const runReconcile = async (why: string) => {
-    const report = await reconcile({ driver, service, log });
+    const report = await reconcile({ driver, service, pool, log }, { adoptPool: why === "start" });
     const changed = Object.entries(report).filter(([k, v]) => k !== "adopted" && v.length > 0);
     if (why === "start" || changed.length > 0) log.info({ why, ...report }, "reconciled sandboxes with the database");
   };
   await runReconcile("start").catch((err) => log.error({ err }, "start-up reconcile failed; will retry"));
+  slots.resync((await service.activeSessions()).length + pool.held);
+  pool.fill();
 
   let nextHandler: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
   let nextClose: (() => Promise<void>) | null = null;
@@ -98,7 +108,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     );
   }, config.session.tickMs);
   clock.unref();
-  const stopWatching = watchSandboxEvents({ driver, service, log }, () => {
+  const stopWatching = watchSandboxEvents({ driver, service, pool, log }, () => {
     runReconcile("events reconnected").catch((err) => log.error({ err }, "reconcile after events reconnect failed"));
   });
 
@@ -108,7 +118,10 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     db,
     driver,
     service,
+    pool,
+    slots,
     async close() {
+      pool.stop();
       clearInterval(sweep);
       clearInterval(clock);
       stopWatching();

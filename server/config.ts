@@ -24,6 +24,10 @@ const ConfigSchema = z.object({
   SANDBOX_TMP_MB: z.coerce.number().int().min(16).max(16384).default(256),
   SANDBOX_RUN_MB: z.coerce.number().int().min(16).max(4096).default(64),
   SANDBOX_NETWORK: z.string().min(1).default("cp-sandboxes"),
+  SANDBOX_POOL_SIZE: z.coerce.number().int().min(0).max(1000).default(1),
+  SANDBOX_POOL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  SANDBOX_MAX: z.coerce.number().int().min(0).max(100000).default(0),
+  INSTANCE_ID: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, "INSTANCE_ID: lowercase letters, digits and dashes").optional(),
   SANDBOX_READY_TIMEOUT_S: z.coerce.number().int().min(5).max(600).default(90),
   // Minutes may be fractional (tests use a few seconds).
   SESSION_MAX_MINUTES: z.coerce.number().min(0.01).max(7 * 24 * 60).default(240),
@@ -57,7 +61,13 @@ export interface Config {
     runMb: number;
     network: string;
     readyTimeoutMs: number;
+    poolSize: number;
+    poolConcurrency: number;
+    /** Most sandboxes at once (pool included); 0 = derived from the engine's memory. */
+    max: number;
   };
+  /** Fixed installation id for sandbox labels; by default one is made and kept in the database. */
+  instanceId?: string;
   sessionMaxMs: number;
   session: {
     /** Hard limit at start; "Extend" adds extendMs, up to maxTotalMs after creation. */
@@ -107,7 +117,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       runMb: e.SANDBOX_RUN_MB,
       network: e.SANDBOX_NETWORK,
       readyTimeoutMs: e.SANDBOX_READY_TIMEOUT_S * 1000,
+      poolSize: e.SANDBOX_POOL_SIZE,
+      poolConcurrency: e.SANDBOX_POOL_CONCURRENCY,
+      max: e.SANDBOX_MAX,
     },
+    instanceId: e.INSTANCE_ID,
     sessionMaxMs: e.SESSION_MAX_MINUTES * 60_000,
     session: {
       maxMs: e.SESSION_MAX_MINUTES * 60_000,

@@ -10,6 +10,7 @@ import { INITIAL_VIEW, TerminalClient, type ClientView, type ConnectionState } f
 
 const STATE_LABEL: Record<ConnectionState, string> = {
   connecting: "Connecting",
+  queued: "Waiting in queue",
   starting: "Starting sandbox",
   ready: "Ready",
   reconnecting: "Reconnecting",
@@ -34,7 +35,7 @@ export function Playground() {
   }, []);
 
   const client = () => clientRef.current;
-  const busy = view.state === "starting" || view.state === "connecting";
+  const busy = view.state === "starting" || view.state === "connecting" || view.state === "queued";
   const hasSandbox = view.sandbox !== null && view.state !== "ended";
 
   return (
@@ -100,7 +101,7 @@ export function Playground() {
 }
 
 function Overlay({ view, client }: { view: ClientView; client: () => TerminalClient | null }) {
-  if (view.state === "connecting" || view.state === "starting" || view.state === "reconnecting") {
+  if (view.state === "connecting" || view.state === "queued" || view.state === "starting" || view.state === "reconnecting") {
     return (
       <div className="overlay" data-testid="overlay">
         <div className="panel">

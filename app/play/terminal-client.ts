@@ -13,7 +13,7 @@ import type {
   ServerToClientEvents,
 } from "../../lib/protocol";
 
-export type ConnectionState = "connecting" | "starting" | "ready" | "reconnecting" | "ended" | "error";
+export type ConnectionState = "connecting" | "queued" | "starting" | "ready" | "reconnecting" | "ended" | "error";
 
 export interface ClientView {
   state: ConnectionState;
@@ -168,7 +168,7 @@ export class TerminalClient {
         this.set({ state: "reconnecting", message: "Cannot reach the server. Retrying…" });
       }
     });
-    socket.on("sandbox:status", ({ message }) => this.set({ state: "starting", message }));
+    socket.on("sandbox:status", ({ phase, message }) => this.set({ state: phase === "queued" ? "queued" : "starting", message }));
     socket.on("sandbox:warning", (warning) => this.set({ warning }));
     socket.on("sandbox:notice", ({ message }) => this.set({ notice: message }));
     this.startHeartbeat(socket);

@@ -4,9 +4,11 @@
 import type { Logger } from "../log";
 import type { SandboxDriver } from "../sandbox/driver";
 import type { PlaygroundService } from "../sessions/playground-service";
+import type { SandboxPool } from "./pool";
 
 export interface ReconcileReport {
   adopted: string[];
+  poolAdopted: string[];
   expired: string[];
   orphansRemoved: string[];
   stoppedEnded: string[];
@@ -15,17 +17,27 @@ export interface ReconcileReport {
 }
 
 export async function reconcile(
-  deps: { driver: SandboxDriver; service: PlaygroundService; log: Logger },
+  deps: { driver: SandboxDriver; service: PlaygroundService; pool?: SandboxPool; log: Logger },
+  opts: { adoptPool?: boolean } = {},
   now = new Date(),
 ): Promise<ReconcileReport> {
-  const { driver, service, log } = deps;
-  const report: ReconcileReport = { adopted: [], expired: [], orphansRemoved: [], stoppedEnded: [], vanishedEnded: [], halfCreatedEnded: [] };
+  const { driver, service, pool, log } = deps;
+  const report: ReconcileReport = {
+    adopted: [],
+    poolAdopted: [],
+    expired: [],
+    orphansRemoved: [],
+    stoppedEnded: [],
+    vanishedEnded: [],
+    halfCreatedEnded: [],
+  };
 
   const allActive = await service.activeSessions();
   const activeIds = new Set(allActive.map((r) => r.id));
-  const rows = allActive.filter((r) => !service.isBusy(r.userId));
-  const live = new Map<string, (typeof rows)[number]>();
-  for (const row of rows) {
+  const activeSandboxIds = new Set(allActive.map((r) => r.sandboxId).filter(Boolean));
+  const live = new Map<string, (typeof allActive)[number]>();
+  for (const row of allActive) {
+    if (service.isBusy(row.userId)) continue;
     if (row.expiresAt <= now) {
       await service.end(row.userId, "expired");
       report.expired.push(row.sandboxName);
@@ -34,18 +46,24 @@ export async function reconcile(
       live.set(row.id, row);
     }
   }
+  const liveBySandbox = new Map([...live.values()].filter((r) => r.sandboxId).map((r) => [r.sandboxId!, r]));
 
-  const containers = await driver.list();
   const seen = new Set<string>();
-  for (const c of containers) {
-    const row = live.get(c.sessionId);
+  for (const c of await driver.list()) {
+    // A pool sandbox handed to a learner keeps its pool labels: its session is found by container id.
+    const row = live.get(c.sessionId) ?? liveBySandbox.get(c.id);
     if (!row) {
-      // No active session owns it: an orphan, or a session that ended while we were away.
-      // Skip sandboxes of learners with an operation in flight (their row is being written).
-      if (activeIds.has(c.sessionId) || (c.ownerId && service.isBusy(c.ownerId))) continue;
+      if (pool?.owns(c)) continue;
+      if (c.role === "pool" && opts.adoptPool && c.running && !activeSandboxIds.has(c.id)) {
+        pool?.adopt(c);
+        report.poolAdopted.push(c.name);
+        continue;
+      }
+      // Sessions being written right now (an open in flight) are not orphans.
+      if (activeIds.has(c.sessionId) || activeSandboxIds.has(c.id) || (c.ownerId && service.isBusy(c.ownerId))) continue;
       await driver.remove(c);
       report.orphansRemoved.push(c.name);
-      log.info({ sandbox: c.name, sessionId: c.sessionId }, "reconcile: removed sandbox with no active session (orphan)");
+      log.info({ sandbox: c.name, sessionId: c.sessionId, role: c.role }, "reconcile: removed sandbox with no active session (orphan)");
       continue;
     }
     seen.add(row.id);

@@ -20,7 +20,7 @@ import {
 import { PlaygroundFailure, dockerUnavailable, toFailure } from "./errors";
 import { SandboxImage } from "./image";
 
-export type DockerDriverOptions = Omit<Config["sandbox"], "image" | "autoBuild"> & {
+export type DockerDriverOptions = Omit<Config["sandbox"], "image" | "autoBuild" | "poolSize" | "poolConcurrency" | "max"> & {
   image: SandboxImage;
   /** Labels this installation's sandboxes; list() and watch() see only those. */
   instanceId: string;
@@ -146,6 +146,7 @@ export class DockerDriver implements SandboxDriver {
       [LABELS.sessionId]: spec.sessionId,
       [LABELS.owner]: spec.ownerId,
       [LABELS.name]: spec.name,
+      [LABELS.role]: spec.role ?? "session",
       [LABELS.created]: new Date().toISOString(),
       [LABELS.expires]: spec.expiresAt.toISOString(),
     };
@@ -335,6 +336,7 @@ export class DockerDriver implements SandboxDriver {
       id: c.Id,
       name: c.Labels[LABELS.name] ?? "",
       sessionId: c.Labels[LABELS.sessionId] ?? "",
+      role: c.Labels[LABELS.role] === "pool" ? "pool" : "session",
       ownerId: c.Labels[LABELS.owner] ?? "",
       running: c.State === "running",
       expiresAt: c.Labels[LABELS.expires] ? new Date(c.Labels[LABELS.expires]) : null,
@@ -399,6 +401,11 @@ export class DockerDriver implements SandboxDriver {
       .inspect()
       .then((i) => i.State.OOMKilled, () => false);
     return { kind: "died", sandboxId, exitCode: Number.isFinite(exit) ? exit : null, oomKilled };
+  }
+
+  /** Total memory of the engine's machine (for the default capacity). */
+  async engineMemoryBytes(): Promise<number> {
+    return (await this.docker.info()).MemTotal as number;
   }
 
   async health(): Promise<{ engine: HealthPart; image: HealthPart }> {

@@ -11,6 +11,8 @@ export const LABELS = {
   created: `${LABEL_PREFIX}.created`,
   expires: `${LABEL_PREFIX}.expires`,
   name: `${LABEL_PREFIX}.name`,
+  /** "session" (made for a learner) or "pool" (made ahead; its session is found by container id). */
+  role: `${LABEL_PREFIX}.role`,
 } as const;
 
 export interface SandboxSpec {
@@ -20,6 +22,7 @@ export interface SandboxSpec {
   name: string;
   image: string;
   expiresAt: Date;
+  role?: "session" | "pool";
 }
 
 export interface Sandbox {
@@ -29,6 +32,7 @@ export interface Sandbox {
 
 export interface SandboxListing extends Sandbox {
   sessionId: string;
+  role: "session" | "pool";
   ownerId: string;
   running: boolean;
   expiresAt: Date | null;
@@ -55,7 +59,7 @@ export interface RunResult {
   stderr: string;
 }
 
-export type ProgressFn = (phase: "creating" | "starting", message: string) => void;
+export type ProgressFn = (phase: "queued" | "creating" | "starting", message: string, position?: number) => void;
 
 /** What the engine reports about sandboxes on its own (crashes, memory exhaustion). */
 export type SandboxEvent =

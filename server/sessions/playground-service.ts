@@ -7,6 +7,8 @@ import type { Db } from "../db";
 import type { Logger } from "../log";
 import type { ProgressFn, Sandbox, SandboxDriver } from "../sandbox/driver";
 import { PlaygroundFailure, toFailure } from "../sandbox/errors";
+import { QueueCancelled, SandboxSlots } from "../lifecycle/capacity";
+import type { SandboxPool } from "../lifecycle/pool";
 import { sandboxName } from "./names";
 
 export interface ActiveSandbox {
@@ -28,13 +30,32 @@ export class PlaygroundService {
   private readonly noticeListeners: NoticeListener[] = [];
   private readonly activity = new Map<string, Date>();
 
-  constructor(
-    private readonly prisma: Db,
-    private readonly driver: SandboxDriver,
-    private readonly imageRef: string,
-    private readonly limits: Pick<Config["session"], "maxMs" | "extendMs" | "maxTotalMs">,
-    private readonly log: Logger,
-  ) {}
+  private readonly prisma: Db;
+  private readonly driver: SandboxDriver;
+  private readonly imageRef: string;
+  private readonly limits: Pick<Config["session"], "maxMs" | "extendMs" | "maxTotalMs">;
+  private readonly log: Logger;
+  private readonly slots: SandboxSlots;
+  private readonly pool: SandboxPool | null;
+
+  constructor(deps: {
+    prisma: Db;
+    driver: SandboxDriver;
+    imageRef: string;
+    limits: Pick<Config["session"], "maxMs" | "extendMs" | "maxTotalMs">;
+    log: Logger;
+    /** Capacity shared with the pool; unlimited when not given. */
+    slots?: SandboxSlots;
+    pool?: SandboxPool | null;
+  }) {
+    this.prisma = deps.prisma;
+    this.driver = deps.driver;
+    this.imageRef = deps.imageRef;
+    this.limits = deps.limits;
+    this.log = deps.log;
+    this.slots = deps.slots ?? new SandboxSlots(Number.MAX_SAFE_INTEGER);
+    this.pool = deps.pool ?? null;
+  }
 
   onEnded(listener: EndedListener): void {
     this.listeners.push(listener);
@@ -62,7 +83,7 @@ export class PlaygroundService {
   }
 
   /** Returns the learner's sandbox, creating one if they have none (or theirs is gone). */
-  open(userId: string, progress?: ProgressFn): Promise<ActiveSandbox> {
+  open(userId: string, progress?: ProgressFn, signal?: AbortSignal): Promise<ActiveSandbox> {
     return this.withUserLock(userId, async () => {
       const existing = await this.active(userId);
       if (existing) {
@@ -70,15 +91,15 @@ export class PlaygroundService {
         await this.finish(existing.sessionId, userId, existing.sandbox, "error", "sandbox container was gone");
       }
       await this.endStale(userId);
-      return this.create(userId, progress);
+      return this.create(userId, progress, signal);
     });
   }
 
   /** Replaces the learner's sandbox with a fresh one. */
-  reset(userId: string, progress?: ProgressFn): Promise<ActiveSandbox> {
+  reset(userId: string, progress?: ProgressFn, signal?: AbortSignal): Promise<ActiveSandbox> {
     return this.withUserLock(userId, async () => {
       await this.endAll(userId, "reset");
-      return this.create(userId, progress);
+      return this.create(userId, progress, signal);
     });
   }
 
@@ -182,13 +203,41 @@ export class PlaygroundService {
     for (const l of this.noticeListeners) l(row.userId, message);
   }
 
-  private async create(userId: string, progress?: ProgressFn): Promise<ActiveSandbox> {
+  private async create(userId: string, progress?: ProgressFn, signal?: AbortSignal): Promise<ActiveSandbox> {
     const sessionId = randomUUID();
-    const name = sandboxName();
     const createdAt = new Date();
     const expiresAt = new Date(createdAt.getTime() + this.limits.maxMs);
+    const times = { createdAt, expiresAt, lastActiveAt: createdAt };
+
+    const warm = this.pool?.take();
+    if (warm) {
+      await this.prisma.playgroundSession.create({
+        data: { id: sessionId, userId, sandboxId: warm.id, sandboxName: warm.name, imageRef: this.imageRef, state: "ready", readyAt: createdAt, ...times },
+      });
+      this.log.info({ sessionId, userId, sandbox: warm.name }, "session ready (from the warm pool)");
+      return { sessionId, userId, sandbox: warm, expiresAt };
+    }
+
+    try {
+      await this.slots.acquire(
+        (position) =>
+          progress?.(
+            "queued",
+            `All sandboxes are in use. You are number ${position} in the queue; yours starts as soon as one frees up.`,
+            position,
+          ),
+        signal,
+      );
+    } catch (err) {
+      if (err instanceof QueueCancelled) {
+        throw new PlaygroundFailure("cancelled", "You left the queue.", "Reload the page to queue again.");
+      }
+      throw err;
+    }
+
+    const name = sandboxName();
     await this.prisma.playgroundSession.create({
-      data: { id: sessionId, userId, sandboxName: name, imageRef: this.imageRef, state: "creating", createdAt, expiresAt, lastActiveAt: createdAt },
+      data: { id: sessionId, userId, sandboxName: name, imageRef: this.imageRef, state: "creating", ...times },
     });
     const log = this.log.child({ sessionId, userId, sandbox: name });
     try {
@@ -200,6 +249,7 @@ export class PlaygroundService {
       log.info("session ready");
       return { sessionId, userId, sandbox, expiresAt };
     } catch (err) {
+      this.slots.release();
       const failure = toFailure(err);
       await this.prisma.playgroundSession.update({
         where: { id: sessionId },
@@ -239,6 +289,7 @@ export class PlaygroundService {
       where: { id: sessionId },
       data: { state: "ended", endedAt: new Date(), endReason: reason, errorDetail: detail ?? null },
     });
+    this.slots.release();
     this.log.info({ sessionId, userId, sandbox: sandbox.name, reason, detail }, "session ended");
     for (const l of this.listeners) l(userId, sessionId, reason, message);
   }

@@ -12,7 +12,7 @@ import {
 import type { IdentityService } from "../auth/identity";
 import type { Logger } from "../log";
 import { toFailure } from "../sandbox/errors";
-import type { SandboxDriver } from "../sandbox/driver";
+import type { ProgressFn, SandboxDriver } from "../sandbox/driver";
 import type { ActiveSandbox, PlaygroundService } from "../sessions/playground-service";
 import type { TerminalRegistry } from "./registry";
 import { TerminalSession } from "./terminal-session";
@@ -72,7 +72,9 @@ export function attachGateway(
     void socket.join(userRoom(userId));
     slog.debug("socket connected");
 
-    const progress = (phase: "creating" | "starting", message: string) => socket.emit("sandbox:status", { phase, message });
+    const progress: ProgressFn = (phase, message, position) => socket.emit("sandbox:status", { phase, message, position });
+    // Leaving (closing the tab) while queued gives the place to the next learner.
+    const gone = new AbortController();
     const info = (a: ActiveSandbox) => ({ name: a.sandbox.name, expiresAt: a.expiresAt.toISOString() });
     const fail = (err: unknown) => {
       const f = toFailure(err);
@@ -89,8 +91,8 @@ export function attachGateway(
       );
     };
 
-    socket.on("sandbox:open", (cb) => respond(cb, async () => ({ sandbox: info(await service.open(userId, progress)) })));
-    socket.on("sandbox:reset", (cb) => respond(cb, async () => ({ sandbox: info(await service.reset(userId, progress)) })));
+    socket.on("sandbox:open", (cb) => respond(cb, async () => ({ sandbox: info(await service.open(userId, progress, gone.signal)) })));
+    socket.on("sandbox:reset", (cb) => respond(cb, async () => ({ sandbox: info(await service.reset(userId, progress, gone.signal)) })));
     socket.on("sandbox:extend", (cb) => respond(cb, async () => ({ sandbox: info(await service.extend(userId)) })));
 
     socket.on("sandbox:heartbeat", () => {
@@ -189,6 +191,7 @@ export function attachGateway(
     });
 
     socket.on("disconnect", (reason) => {
+      gone.abort();
       // Shells keep running for the grace period, so a reload or a blip loses nothing.
       for (const term of mine.values()) {
         term.detach(socket.id);

@@ -1,4 +1,5 @@
 // Shared set-up for tests that need real parts. Missing parts fail the test, never skip it.
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -41,6 +42,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     DATA_DIR: dataDir,
     SANDBOX_AUTO_BUILD: "false",
     SANDBOX_MEMORY_MB: "1024",
+    SANDBOX_POOL_SIZE: "0", // tests that are about the pool turn it on
+    INSTANCE_ID: `cp-test-${randomBytes(5).toString("hex")}`, // the leak check finds test sandboxes by it
     LOG_LEVEL: "silent",
     ...overrides,
   });
@@ -49,7 +52,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export async function testDriver(config: Config = testConfig()): Promise<DockerDriver> {
   const docker = await requireDocker();
   const image = await requireSandboxImage(docker);
-  return new DockerDriver(docker, { ...config.sandbox, image, instanceId: `cp-test-${process.pid}` }, log);
+  return new DockerDriver(docker, { ...config.sandbox, image, instanceId: config.instanceId ?? "cp-test-driver" }, log);
 }
 
 /** Containers and volumes still present for a sandbox name (for leak assertions). */

@@ -33,7 +33,7 @@ after(async () => {
 });
 
 function serviceWith(driver: DockerDriver, ref: string): PlaygroundService {
-  return new PlaygroundService(db.prisma, driver, ref, config.session, log);
+  return new PlaygroundService({ prisma: db.prisma, driver, imageRef: ref, limits: config.session, log });
 }
 
 async function newUser(): Promise<string> {

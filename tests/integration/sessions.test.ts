@@ -25,7 +25,7 @@ after(async () => {
 });
 
 function service(maxMs = 3600_000): PlaygroundService {
-  const s = new PlaygroundService(db.prisma, driver, driver.imageRef, { ...config.session, maxMs }, log);
+  const s = new PlaygroundService({ prisma: db.prisma, driver, imageRef: driver.imageRef, limits: { ...config.session, maxMs }, log });
   services.push(s);
   return s;
 }

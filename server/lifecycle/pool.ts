@@ -1,0 +1,122 @@
+// A warm pool of started, ready sandboxes, so a new learner gets a prompt at once. Refilled
+// in the background with bounded concurrency; it only takes free capacity (never from the
+// queue) and backs off after a failure instead of retrying in a loop.
+import type { Logger } from "../log";
+import type { Sandbox, SandboxDriver } from "../sandbox/driver";
+import { sandboxName } from "../sessions/names";
+import type { SandboxSlots } from "./capacity";
+
+const FAILURE_BACKOFF_MS = 30_000;
+const POOL_LIFETIME_MS = 30 * 24 * 3600_000; // label only; pool sandboxes are not timed
+
+export interface PoolOptions {
+  size: number;
+  concurrency: number;
+  image: string;
+}
+
+export class SandboxPool {
+  private readonly ready: Sandbox[] = [];
+  /** Names of pool sandboxes being started (the reconciler must leave them be). */
+  private readonly booting = new Set<string>();
+  private stopped = false;
+  private backoffUntil = 0;
+  private backoffTimer: NodeJS.Timeout | null = null;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly driver: SandboxDriver,
+    private readonly slots: SandboxSlots,
+    private readonly opts: PoolOptions,
+    private readonly log: Logger,
+  ) {}
+
+  get readyCount(): number {
+    return this.ready.length;
+  }
+
+  /** Pool sandboxes holding a slot: ready or starting. */
+  get held(): number {
+    return this.ready.length + this.booting.size;
+  }
+
+  /** Whether this container belongs to the pool (ready or still starting). */
+  owns(sandbox: { id: string; name: string }): boolean {
+    return this.booting.has(sandbox.name) || this.ready.some((s) => s.id === sandbox.id);
+  }
+
+  /** A ready sandbox for a learner (its slot moves with it), or null. Refills behind it. */
+  take(): Sandbox | null {
+    const sandbox = this.ready.shift() ?? null;
+    if (sandbox) {
+      this.log.info({ sandbox: sandbox.name, left: this.ready.length }, "pool: sandbox handed to a learner");
+      this.fill();
+    }
+    return sandbox;
+  }
+
+  /** A running pool sandbox found after a restart. */
+  adopt(sandbox: Sandbox): void {
+    if (!this.ready.some((s) => s.id === sandbox.id)) this.ready.push(sandbox);
+  }
+
+  /** A pool sandbox died or vanished: forget it, free its slot, refill. */
+  async discard(sandboxId: string): Promise<boolean> {
+    const i = this.ready.findIndex((s) => s.id === sandboxId);
+    if (i < 0) return false;
+    const [gone] = this.ready.splice(i, 1);
+    await this.driver.remove(gone).catch(() => undefined);
+    this.slots.release();
+    this.fill();
+    return true;
+  }
+
+  /** Starts as many sandboxes as the pool lacks, a few at a time, within free capacity. */
+  fill(): void {
+    if (this.stopped || Date.now() < this.backoffUntil) return;
+    while (this.held < this.opts.size && this.booting.size < this.opts.concurrency && this.slots.tryAcquire()) {
+      const name = sandboxName();
+      this.booting.add(name);
+      void this.driver
+        .create({ sessionId: "", ownerId: "", name, image: this.opts.image, expiresAt: new Date(Date.now() + POOL_LIFETIME_MS), role: "pool" })
+        .then(
+          (sandbox) => {
+            this.booting.delete(name);
+            this.ready.push(sandbox); // even when stopped: kept for the next server, or drained
+            this.log.info({ sandbox: name, ready: this.ready.length }, "pool: sandbox ready");
+          },
+          (err) => {
+            this.booting.delete(name);
+            this.slots.release();
+            this.backoffUntil = Date.now() + FAILURE_BACKOFF_MS;
+            this.log.warn({ err: (err as Error).message }, "pool: could not start a sandbox; backing off");
+            this.backoffTimer ??= setTimeout(() => {
+              this.backoffTimer = null;
+              this.fill();
+            }, FAILURE_BACKOFF_MS);
+            this.backoffTimer.unref();
+          },
+        )
+        .finally(() => {
+          this.fill();
+          if (this.booting.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+        });
+    }
+  }
+
+  /** Stops refilling (pool sandboxes keep running for the next server start). */
+  stop(): void {
+    this.stopped = true;
+    if (this.backoffTimer) clearTimeout(this.backoffTimer);
+  }
+
+  /** Stops refilling and removes every pool sandbox (tests, and shrinking the pool to zero). */
+  async drain(): Promise<void> {
+    this.stop();
+    if (this.booting.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    for (const s of this.ready.splice(0)) {
+      await this.driver.remove(s);
+      this.slots.release();
+    }
+  }
+}
