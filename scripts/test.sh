@@ -9,7 +9,8 @@ TEST_POSTGRES_URL=$(bash scripts/ensure-postgres.sh)
 export TEST_POSTGRES_URL NEXT_TELEMETRY_DISABLED=1
 
 npx tsc --noEmit -p .
-files=$(find tests/unit tests/integration tests/e2e -name '*.test.ts' | sort)
+# tests/final runs last: it checks that the others left nothing behind.
+files=$(for dir in unit integration e2e final; do find "tests/$dir" -name '*.test.ts' | sort; done)
 echo "==> Running $(echo "$files" | wc -l) test files"
 # One file at a time: sandboxes and the browser are heavy on a 2-core machine.
 exec node --import tsx --test --test-concurrency=1 --test-reporter=spec $files

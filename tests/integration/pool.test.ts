@@ -1,0 +1,104 @@
+// The warm pool hands out sandboxes that already run, and refills; capacity queues the rest.
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startApp, type RunningApp } from "../../server/app";
+import { call, connect, guestCookie, type TestSocket } from "../helpers/client";
+import { leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+
+const apps: RunningApp[] = [];
+const sockets: TestSocket[] = [];
+
+after(async () => {
+  for (const s of sockets) s.close();
+  for (const app of apps) {
+    for (const u of await app.db.prisma.user.findMany()) await app.service.end(u.id, "admin");
+    await app.pool.drain();
+    await app.close();
+  }
+});
+
+async function appWith(settings: Record<string, string>): Promise<RunningApp> {
+  const docker = await requireDocker();
+  const image = await requireSandboxImage(docker);
+  const app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref, ...settings }), log, { withNext: false });
+  apps.push(app);
+  return app;
+}
+
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+async function learnerSocket(app: RunningApp): Promise<TestSocket> {
+  const socket = await connect(app.url, await guestCookie(app.url));
+  sockets.push(socket);
+  return socket;
+}
+
+describe("warm pool", () => {
+  test("learners get sandboxes that were already running; the pool refills", async () => {
+    const app = await appWith({ SANDBOX_POOL_SIZE: "2", SANDBOX_POOL_CONCURRENCY: "2" });
+    await until("a full pool", () => app.pool.readyCount === 2);
+    const before = new Set((await app.driver.list()).map((s) => s.id));
+
+    const opened = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await call<{ sandbox: { name: string } }>(await learnerSocket(app), "sandbox:open");
+      assert.ok(res.ok, JSON.stringify(res));
+      opened.push(res.sandbox.name);
+    }
+    const rows = await app.db.prisma.playgroundSession.findMany({ where: { sandboxName: { in: opened } } });
+    assert.equal(rows.length, 2);
+    for (const row of rows) {
+      assert.ok(before.has(row.sandboxId!), `${row.sandboxName} existed before the learner asked`);
+      assert.equal(row.state, "ready");
+    }
+    await until("the pool to refill", () => app.pool.readyCount === 2);
+    const names = (await app.driver.list()).map((s) => s.name);
+    assert.equal(names.length, 4, "two in use, two waiting");
+
+    // Ending a pooled session removes its container like any other.
+    const socket = sockets.at(-1)!;
+    assert.ok((await call(socket, "sandbox:end")).ok);
+    assert.deepEqual(await leftovers(app.driver.docker, opened[1]), []);
+  });
+});
+
+describe("capacity", () => {
+  test("past the maximum a learner is queued with a live position, and served when a sandbox ends", async () => {
+    const app = await appWith({ SANDBOX_MAX: "2", SANDBOX_POOL_SIZE: "0" });
+    const a = await learnerSocket(app);
+    const b = await learnerSocket(app);
+    assert.ok((await call(a, "sandbox:open")).ok);
+    assert.ok((await call(b, "sandbox:open")).ok);
+
+    const c = await learnerSocket(app);
+    const d = await learnerSocket(app);
+    const positions = { c: [] as (number | undefined)[], d: [] as (number | undefined)[] };
+    c.on("sandbox:status", (s) => s.phase === "queued" && positions.c.push(s.position));
+    d.on("sandbox:status", (s) => s.phase === "queued" && positions.d.push(s.position));
+    const cOpen = call<{ sandbox: { name: string } }>(c, "sandbox:open");
+    await until("c to be queued", () => positions.c.length > 0);
+    void call(d, "sandbox:open"); // d leaves before it is served: no answer is expected
+    await until("d to be queued", () => positions.d.length > 0);
+    assert.deepEqual(positions.c, [1]);
+    assert.deepEqual(positions.d, [2]);
+
+    assert.ok((await call(a, "sandbox:end")).ok);
+    const cRes = await cOpen;
+    assert.ok(cRes.ok, "c gets the freed capacity");
+    await until("d to move up", () => positions.d.at(-1) === 1);
+
+    d.disconnect(); // leaving the queue frees the place
+    assert.ok((await call(b, "sandbox:end")).ok);
+    await sleep(500);
+    const active = await app.db.prisma.playgroundSession.count({ where: { state: { in: ["creating", "ready"] } } });
+    assert.equal(active, 1, "only c runs: nobody who left was given a sandbox");
+    assert.equal(app.slots.inUse, 1);
+  });
+});
