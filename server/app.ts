@@ -52,7 +52,16 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   const capacity = config.sandbox.max || (await driver.engineMemoryBytes().then((m) => defaultCapacity(m, config.sandbox.memoryBytes), () => 1));
   const slots = new SandboxSlots(capacity);
   const pool = new SandboxPool(driver, slots, { size: config.sandbox.poolSize, concurrency: config.sandbox.poolConcurrency, image: imageRef }, log);
-  const service = new PlaygroundService({ prisma: db.prisma, driver, imageRef, limits: config.session, log, slots, pool });
+  const service = new PlaygroundService({
+    prisma: db.prisma,
+    driver,
+    imageRef,
+    limits: config.session,
+    log,
+    slots,
+    pool,
+    startConcurrency: config.sandbox.startConcurrency,
+  });
   log.info({ capacity, pool: config.sandbox.poolSize }, "sandbox capacity");
 
   // Repair what changed while no server watched (restart, crash), then keep it repaired.

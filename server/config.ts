@@ -26,6 +26,7 @@ const ConfigSchema = z.object({
   SANDBOX_NETWORK: z.string().min(1).default("cp-sandboxes"),
   SANDBOX_POOL_SIZE: z.coerce.number().int().min(0).max(1000).default(1),
   SANDBOX_POOL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  SANDBOX_START_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   SANDBOX_MAX: z.coerce.number().int().min(0).max(100000).default(0),
   INSTANCE_ID: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, "INSTANCE_ID: lowercase letters, digits and dashes").optional(),
   SANDBOX_READY_TIMEOUT_S: z.coerce.number().int().min(5).max(600).default(90),
@@ -63,6 +64,7 @@ export interface Config {
     readyTimeoutMs: number;
     poolSize: number;
     poolConcurrency: number;
+    startConcurrency: number;
     /** Most sandboxes at once (pool included); 0 = derived from the engine's memory. */
     max: number;
   };
@@ -119,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       readyTimeoutMs: e.SANDBOX_READY_TIMEOUT_S * 1000,
       poolSize: e.SANDBOX_POOL_SIZE,
       poolConcurrency: e.SANDBOX_POOL_CONCURRENCY,
+      startConcurrency: e.SANDBOX_START_CONCURRENCY,
       max: e.SANDBOX_MAX,
     },
     instanceId: e.INSTANCE_ID,

@@ -20,7 +20,7 @@ import {
 import { PlaygroundFailure, dockerUnavailable, toFailure } from "./errors";
 import { SandboxImage } from "./image";
 
-export type DockerDriverOptions = Omit<Config["sandbox"], "image" | "autoBuild" | "poolSize" | "poolConcurrency" | "max"> & {
+export type DockerDriverOptions = Omit<Config["sandbox"], "image" | "autoBuild" | "poolSize" | "poolConcurrency" | "startConcurrency" | "max"> & {
   image: SandboxImage;
   /** Labels this installation's sandboxes; list() and watch() see only those. */
   instanceId: string;

@@ -1,6 +1,7 @@
 // Playground sessions: gives each learner one sandbox, ends it, replaces it.
 // The database row is the durable truth; the driver owns what runs.
 import { randomUUID } from "node:crypto";
+import pLimit, { type LimitFunction } from "p-limit";
 import type { EndReason } from "../../lib/protocol";
 import type { Config } from "../config";
 import type { Db } from "../db";
@@ -37,6 +38,7 @@ export class PlaygroundService {
   private readonly log: Logger;
   private readonly slots: SandboxSlots;
   private readonly pool: SandboxPool | null;
+  private readonly starting: LimitFunction;
 
   constructor(deps: {
     prisma: Db;
@@ -47,7 +49,10 @@ export class PlaygroundService {
     /** Capacity shared with the pool; unlimited when not given. */
     slots?: SandboxSlots;
     pool?: SandboxPool | null;
+    /** How many learner sandboxes may boot at once (more only makes all of them slower). */
+    startConcurrency?: number;
   }) {
+    this.starting = pLimit(deps.startConcurrency ?? 4);
     this.prisma = deps.prisma;
     this.driver = deps.driver;
     this.imageRef = deps.imageRef;
@@ -241,7 +246,9 @@ export class PlaygroundService {
     });
     const log = this.log.child({ sessionId, userId, sandbox: name });
     try {
-      const sandbox = await this.driver.create({ sessionId, ownerId: userId, name, image: this.imageRef, expiresAt }, progress);
+      const sandbox = await this.starting(() =>
+        this.driver.create({ sessionId, ownerId: userId, name, image: this.imageRef, expiresAt }, progress),
+      );
       await this.prisma.playgroundSession.update({
         where: { id: sessionId },
         data: { sandboxId: sandbox.id, state: "ready", readyAt: new Date() },

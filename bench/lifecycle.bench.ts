@@ -1,0 +1,103 @@
+// Start-up figures a teacher cares about: from page load to a usable prompt, cold (no pool)
+// and warm (pool), and 20 learners arriving at once with and without a pool of 20.
+// Run: npm run bench:lifecycle  (prints a table, writes bench/results/lifecycle.json)
+import fs from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { startApp, type RunningApp } from "../server/app";
+import { launchBrowser, waitForStatus, waitForTerminal } from "../tests/helpers/browser";
+import { call, connect, guestCookie, OutputCollector, openTerminal } from "../tests/helpers/client";
+import { log, requireDocker, requireSandboxImage, testConfig } from "../tests/helpers/env";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const CROWD = Number(process.env.BENCH_CROWD ?? 20);
+
+function stats(values: number[]) {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  const r = (n: number) => Math.round(n);
+  return { n: s.length, median: r(at(0.5)), p95: r(at(0.95)), min: r(s[0]), max: r(s[s.length - 1]) };
+}
+
+async function withApp<T>(settings: Record<string, string>, fn: (app: RunningApp) => Promise<T>): Promise<T> {
+  const image = await requireSandboxImage(await requireDocker());
+  const app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref, SANDBOX_MAX: "40", ...settings }), log, { withNext: true });
+  try {
+    return await fn(app);
+  } finally {
+    for (const u of await app.db.prisma.user.findMany()) await app.service.end(u.id, "admin");
+    await app.pool.drain();
+    await app.close();
+  }
+}
+
+async function waitPool(app: RunningApp, size: number): Promise<void> {
+  while (app.pool.readyCount < size) await new Promise((r) => setTimeout(r, 100));
+}
+
+/** Page load to a prompt the learner can type at, in a fresh browser context each run. */
+async function pageToPrompt(poolSize: number): Promise<number[]> {
+  const { browser, close } = await launchBrowser();
+  try {
+    return await withApp({ SANDBOX_POOL_SIZE: String(poolSize) }, async (app) => {
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        if (poolSize > 0) await waitPool(app, poolSize);
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        const t0 = performance.now();
+        await page.goto(`${app.url}/play`);
+        await waitForStatus(page, /^Ready/);
+        await waitForTerminal(page, /\$ $/m);
+        times.push(performance.now() - t0);
+        await context.close();
+        for (const u of await app.db.prisma.user.findMany()) await app.service.end(u.id, "admin");
+      }
+      return times;
+    });
+  } finally {
+    await close();
+  }
+}
+
+/** CROWD learners at once (socket clients, as the page would): time until all have prompts. */
+async function crowd(poolSize: number): Promise<{ allMs: number; each: ReturnType<typeof stats> }> {
+  return withApp({ SANDBOX_POOL_SIZE: String(poolSize), SANDBOX_POOL_CONCURRENCY: "3" }, async (app) => {
+    if (poolSize > 0) await waitPool(app, poolSize);
+    const t0 = performance.now();
+    const each = await Promise.all(
+      Array.from({ length: CROWD }, async () => {
+        const socket = await connect(app.url, await guestCookie(app.url));
+        const opened = await call(socket, "sandbox:open");
+        if (!opened.ok) throw new Error(JSON.stringify(opened.error));
+        const t = await openTerminal(socket);
+        if (!t.ok) throw new Error(JSON.stringify(t.error));
+        await new OutputCollector(socket, t.terminalId).waitFor(/\$ $/m, 300_000);
+        const ms = performance.now() - t0;
+        socket.close();
+        return ms;
+      }),
+    );
+    return { allMs: Math.round(performance.now() - t0), each: stats(each) };
+  });
+}
+
+async function main(): Promise<void> {
+  const cold = stats(await pageToPrompt(0));
+  console.log(`page load → prompt, cold (pool 0):   median ${cold.median} ms, p95 ${cold.p95} ms (n=${cold.n})`);
+  const warm = stats(await pageToPrompt(2));
+  console.log(`page load → prompt, warm (pool 2):   median ${warm.median} ms, p95 ${warm.p95} ms (n=${warm.n})`);
+  const crowdWarm = await crowd(CROWD);
+  console.log(`${CROWD} learners at once, pool ${CROWD}:     all prompts after ${crowdWarm.allMs} ms (median ${crowdWarm.each.median} ms)`);
+  const crowdCold = await crowd(0);
+  console.log(`${CROWD} learners at once, pool 0:      all prompts after ${crowdCold.allMs} ms (median ${crowdCold.each.median} ms)`);
+  const results = { date: new Date().toISOString(), runs: RUNS, crowd: CROWD, pageToPromptColdMs: cold, pageToPromptWarmMs: warm, crowdWarm, crowdCold };
+  const dir = path.join(process.cwd(), "bench", "results");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "lifecycle.json"), JSON.stringify(results, null, 2) + "\n");
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
