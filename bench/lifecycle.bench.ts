@@ -19,9 +19,9 @@ function stats(values: number[]) {
   return { n: s.length, median: r(at(0.5)), p95: r(at(0.95)), min: r(s[0]), max: r(s[s.length - 1]) };
 }
 
-async function withApp<T>(settings: Record<string, string>, fn: (app: RunningApp) => Promise<T>): Promise<T> {
+async function withApp<T>(settings: Record<string, string>, fn: (app: RunningApp) => Promise<T>, withNext = false): Promise<T> {
   const image = await requireSandboxImage(await requireDocker());
-  const app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref, SANDBOX_MAX: "40", ...settings }), log, { withNext: true });
+  const app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref, SANDBOX_MAX: "40", ...settings }), log, { withNext });
   try {
     return await fn(app);
   } finally {
@@ -35,26 +35,35 @@ async function waitPool(app: RunningApp, size: number): Promise<void> {
   while (app.pool.readyCount < size) await new Promise((r) => setTimeout(r, 100));
 }
 
-/** Page load to a prompt the learner can type at, in a fresh browser context each run. */
-async function pageToPrompt(poolSize: number): Promise<number[]> {
+/**
+ * Page load to a prompt the learner can type at, in a fresh browser context each run: cold
+ * (pool 0), then warm (pool 2). One server for both (Next.js cannot start twice in a process).
+ */
+async function pageToPrompt(): Promise<{ cold: number[]; warm: number[] }> {
   const { browser, close } = await launchBrowser();
   try {
-    return await withApp({ SANDBOX_POOL_SIZE: String(poolSize) }, async (app) => {
-      const times: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        if (poolSize > 0) await waitPool(app, poolSize);
-        const context = await browser.newContext();
-        const page = await context.newPage();
-        const t0 = performance.now();
-        await page.goto(`${app.url}/play`);
-        await waitForStatus(page, /^Ready/);
-        await waitForTerminal(page, /\$ $/m);
-        times.push(performance.now() - t0);
-        await context.close();
-        for (const u of await app.db.prisma.user.findMany()) await app.service.end(u.id, "admin");
-      }
-      return times;
-    });
+    return await withApp({ SANDBOX_POOL_SIZE: "0" }, async (app) => {
+      const run = async (poolSize: number) => {
+        await app.pool.resize(poolSize);
+        const times: number[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          if (poolSize > 0) await waitPool(app, poolSize);
+          const context = await browser.newContext();
+          const page = await context.newPage();
+          const t0 = performance.now();
+          await page.goto(`${app.url}/play`);
+          await waitForStatus(page, /^Ready/);
+          await waitForTerminal(page, /\$ $/m);
+          times.push(performance.now() - t0);
+          await context.close();
+          for (const u of await app.db.prisma.user.findMany()) await app.service.end(u.id, "admin");
+        }
+        return times;
+      };
+      const cold = await run(0);
+      const warm = await run(2);
+      return { cold, warm };
+    }, true);
   } finally {
     await close();
   }
@@ -83,9 +92,10 @@ async function crowd(poolSize: number): Promise<{ allMs: number; each: ReturnTyp
 }
 
 async function main(): Promise<void> {
-  const cold = stats(await pageToPrompt(0));
+  const pages = await pageToPrompt();
+  const cold = stats(pages.cold);
   console.log(`page load → prompt, cold (pool 0):   median ${cold.median} ms, p95 ${cold.p95} ms (n=${cold.n})`);
-  const warm = stats(await pageToPrompt(2));
+  const warm = stats(pages.warm);
   console.log(`page load → prompt, warm (pool 2):   median ${warm.median} ms, p95 ${warm.p95} ms (n=${warm.n})`);
   const crowdWarm = await crowd(CROWD);
   console.log(`${CROWD} learners at once, pool ${CROWD}:     all prompts after ${crowdWarm.allMs} ms (median ${crowdWarm.each.median} ms)`);

@@ -104,6 +104,18 @@ export class SandboxPool {
     }
   }
 
+  /** Changes the pool's size: shrinking removes ready sandboxes beyond it, growing refills. */
+  async resize(size: number): Promise<void> {
+    this.opts.size = Math.max(0, Math.floor(size));
+    this.stopped = false;
+    while (this.ready.length > this.opts.size) {
+      const extra = this.ready.pop()!;
+      await this.driver.remove(extra);
+      this.slots.release();
+    }
+    this.fill();
+  }
+
   /** Stops refilling (pool sandboxes keep running for the next server start). */
   stop(): void {
     this.stopped = true;

@@ -11,6 +11,13 @@ export async function guestCookie(baseUrl: string): Promise<string> {
   return header.split(";")[0];
 }
 
+/**
+ * Output received per terminal before a collector was attached. Node's WebSocket can deliver
+ * an ack and the next frames in one tick, before `await openTerminal()` returns; a browser
+ * cannot, but tests must not lose those bytes.
+ */
+const early = new WeakMap<TestSocket, Map<string, Buffer[] | "claimed">>();
+
 /** Connects; resolves with the socket, or rejects with the server's connect error data. */
 export function connect(baseUrl: string, cookie?: string): Promise<TestSocket> {
   const socket: TestSocket = io(baseUrl, {
@@ -18,6 +25,14 @@ export function connect(baseUrl: string, cookie?: string): Promise<TestSocket> {
     reconnection: false,
     extraHeaders: cookie ? { cookie } : {},
     forceNew: true,
+  });
+  const buffered = new Map<string, Buffer[] | "claimed">();
+  early.set(socket, buffered);
+  socket.on("terminal:output", (id, data) => {
+    const list = buffered.get(id) ?? [];
+    if (list === "claimed") return;
+    list.push(Buffer.from(data as ArrayBuffer));
+    buffered.set(id, list);
   });
   return new Promise((resolve, reject) => {
     socket.once("connect", () => resolve(socket));
@@ -43,17 +58,19 @@ export class OutputCollector {
   private waiters: { re: RegExp; resolve: () => void }[] = [];
 
   constructor(socket: TestSocket, terminalId: string, opts: { ack: boolean } = { ack: true }) {
-    socket.on("terminal:output", (id, data) => {
-      if (id !== terminalId) return;
-      const buf = Buffer.from(data as ArrayBuffer);
+    this.ackEnabled = opts.ack;
+    const onOutput = (buf: Buffer) => {
       this.bytes += buf.length;
       this.text += buf.toString("utf8");
       if (this.text.length > 200_000) this.text = this.text.slice(-100_000);
-      if (this.ackEnabled) socket.emit("terminal:ack", id, buf.length);
+      if (this.ackEnabled) socket.emit("terminal:ack", terminalId, buf.length);
       else this.unacked += buf.length;
       this.waiters = this.waiters.filter((w) => (w.re.test(this.text) ? (w.resolve(), false) : true));
-    });
-    this.ackEnabled = opts.ack;
+    };
+    const before = early.get(socket)?.get(terminalId);
+    early.get(socket)?.set(terminalId, "claimed");
+    if (Array.isArray(before)) for (const buf of before) onOutput(buf);
+    socket.on("terminal:output", (id, data) => id === terminalId && onOutput(Buffer.from(data as ArrayBuffer)));
   }
 
   ackEnabled: boolean;
