@@ -101,7 +101,7 @@ export class DockerDriver implements SandboxDriver {
         Name: this.opts.network,
         Driver: "bridge",
         Options: { "com.docker.network.bridge.enable_icc": "false" },
-        Labels: { [LABELS.managed]: "true" },
+        Labels: { [LABELS.managed]: "true", [LABELS.instance]: this.opts.instanceId },
       });
       this.log.info({ network: this.opts.network }, "created sandbox network");
     })().catch((err) => {
@@ -401,6 +401,20 @@ export class DockerDriver implements SandboxDriver {
       .inspect()
       .then((i) => i.State.OOMKilled, () => false);
     return { kind: "died", sandboxId, exitCode: Number.isFinite(exit) ? exit : null, oomKilled };
+  }
+
+  /** Removes the sandbox network if no sandbox uses it any more (shutting down, tests). */
+  async removeNetworkIfUnused(): Promise<boolean> {
+    try {
+      const info = await this.docker.getNetwork(this.opts.network).inspect();
+      if (Object.keys(info.Containers ?? {}).length > 0) return false;
+      await this.docker.getNetwork(this.opts.network).remove();
+      this.networkReady = null;
+      return true;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return false;
+      throw err;
+    }
   }
 
   /** Total memory of the engine's machine (for the default capacity). */

@@ -35,6 +35,7 @@ export function tempDataDir(): string {
 /** A config for tests: port 0, a fresh data folder and SQLite file, small sandboxes. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   const dataDir = tempDataDir();
+  const instance = `cp-test-${randomBytes(5).toString("hex")}`;
   return loadConfig({
     PORT: "0",
     HOST: "127.0.0.1",
@@ -43,7 +44,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     SANDBOX_AUTO_BUILD: "false",
     SANDBOX_MEMORY_MB: "1024",
     SANDBOX_POOL_SIZE: "0", // tests that are about the pool turn it on
-    INSTANCE_ID: `cp-test-${randomBytes(5).toString("hex")}`, // the leak check finds test sandboxes by it
+    INSTANCE_ID: instance, // the leak check finds what tests made by it
+    SANDBOX_NETWORK: `${instance}-net`,
     LOG_LEVEL: "silent",
     ...overrides,
   });
