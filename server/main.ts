@@ -15,6 +15,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  // One failed request or event must never take every learner's terminal down with it.
+  process.on("unhandledRejection", (err) => log.error({ err }, "unhandled promise rejection"));
   try {
     const app = await startApp(config, log);
     let stopping = false;

@@ -96,7 +96,10 @@ export function attachGateway(
     socket.on("sandbox:extend", (cb) => respond(cb, async () => ({ sandbox: info(await service.extend(userId)) })));
 
     socket.on("sandbox:heartbeat", () => {
-      void service.active(userId).then((a) => a && service.touch(a.sessionId));
+      service.active(userId).then(
+        (a) => a && service.touch(a.sessionId),
+        (err) => slog.warn({ err: (err as Error).message }, "heartbeat failed"),
+      );
     });
 
     socket.on("sandbox:end", (cb) =>
@@ -155,15 +158,23 @@ export function attachGateway(
       const parsedId = TerminalId.safeParse(id);
       const parsedSize = Size.safeParse(size);
       if (!parsedId.success || !parsedSize.success) return cb({ ok: false, error: badRequest("terminal attach") });
-      const active = await service.active(userId);
-      const term = active && registry.find(parsedId.data, { userId, sessionId: active.sessionId });
-      if (!term) {
-        return cb({ ok: false, error: { code: "terminal_gone", message: "That shell has ended.", action: "A new shell will be opened." } });
+      let answered = false;
+      try {
+        const active = await service.active(userId);
+        const term = active && registry.find(parsedId.data, { userId, sessionId: active.sessionId });
+        if (!term) {
+          return cb({ ok: false, error: { code: "terminal_gone", message: "That shell has ended.", action: "A new shell will be opened." } });
+        }
+        term.resize(parsedSize.data.cols, parsedSize.data.rows);
+        cb({ ok: true, terminalId: term.id });
+        answered = true;
+        await attachTo(term);
+        slog.info({ terminalId: term.id }, "terminal re-attached");
+      } catch (err) {
+        slog.warn({ err: (err as Error).message }, "terminal re-attach failed");
+        if (!answered) cb(fail(err));
+        else socket.emit("terminal:exit", parsedId.data, { message: "The shell could not be re-attached." });
       }
-      term.resize(parsedSize.data.cols, parsedSize.data.rows);
-      cb({ ok: true, terminalId: term.id });
-      await attachTo(term);
-      slog.info({ terminalId: term.id }, "terminal re-attached");
     });
 
     const lookup = (id: unknown) => {
