@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import { startApp, type RunningApp } from "../server/app";
 import { launchBrowser, waitForStatus, waitForTerminal } from "../tests/helpers/browser";
 import { call, connect, guestCookie, OutputCollector, openTerminal } from "../tests/helpers/client";
-import { log, requireDocker, requireSandboxImage, testConfig } from "../tests/helpers/env";
+import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig } from "../tests/helpers/env";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const CROWD = Number(process.env.BENCH_CROWD ?? 20);
@@ -25,7 +25,7 @@ async function withApp<T>(settings: Record<string, string>, fn: (app: RunningApp
   try {
     return await fn(app);
   } finally {
-    for (const u of await app.db.prisma.user.findMany()) await app.service.end(u.id, "admin");
+    await endAllSessions(app);
     await app.pool.drain();
     await app.close();
   }
@@ -56,7 +56,7 @@ async function pageToPrompt(): Promise<{ cold: number[]; warm: number[] }> {
           await waitForTerminal(page, /\$ $/m);
           times.push(performance.now() - t0);
           await context.close();
-          for (const u of await app.db.prisma.user.findMany()) await app.service.end(u.id, "admin");
+          await endAllSessions(app);
         }
         return times;
       };

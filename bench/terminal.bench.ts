@@ -6,7 +6,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { startApp } from "../server/app";
 import { call, connect, guestCookie, OutputCollector, openTerminal } from "../tests/helpers/client";
-import { log, requireDocker, requireSandboxImage, testConfig } from "../tests/helpers/env";
+import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig } from "../tests/helpers/env";
 
 const ECHO_SAMPLES = 100;
 const START_SAMPLES = 3;
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(dir, "terminal.json"), JSON.stringify(results, null, 2) + "\n");
     socket.close();
   } finally {
-    for (const u of await app.db.prisma.user.findMany()) await app.service.end(u.id, "admin");
+    await endAllSessions(app);
     await app.close();
   }
 }

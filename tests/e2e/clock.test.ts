@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { startApp, type RunningApp } from "../../server/app";
 import { launchBrowser, SCREENSHOTS, waitForStatus, waitForTerminal } from "../helpers/browser";
-import { log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
 
 let app: RunningApp;
 let browser: Browser;
@@ -37,7 +37,7 @@ before(async () => {
 after(async () => {
   await closeBrowser?.();
   if (app) {
-    for (const u of await app.db.prisma.user.findMany()) await app.service.end(u.id, "admin");
+    await endAllSessions(app);
     await app.close();
   }
 });

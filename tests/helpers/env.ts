@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
+import type { RunningApp } from "../../server/app";
 import { loadConfig, type Config } from "../../server/config";
 import { createLogger } from "../../server/log";
 import { DockerDriver } from "../../server/sandbox/docker-driver";
@@ -62,4 +63,9 @@ export async function leftovers(docker: Docker, name: string): Promise<string[]>
   const containers = await docker.listContainers({ all: true, filters: { name: [`cp-${name}`] } });
   const { Volumes } = await docker.listVolumes({ filters: { name: [`cp-${name}-docker`] } });
   return [...containers.flatMap((c) => c.Names), ...(Volumes ?? []).map((v) => v.Name)];
+}
+
+/** Ends every learner's session on this server (its sandboxes are removed). */
+export async function endAllSessions(app: Pick<RunningApp, "db" | "service">): Promise<void> {
+  for (const u of await app.db.prisma.user.findMany()) await app.service.end(u.id, "admin");
 }

@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import { startApp, type RunningApp } from "../../server/app";
 import { OOM_NOTICE } from "../../server/lifecycle/events";
 import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
-import { log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
 
 let app: RunningApp;
 let socket: TestSocket;
@@ -20,7 +20,7 @@ before(async () => {
 after(async () => {
   socket?.close();
   if (app) {
-    for (const u of await app.db.prisma.user.findMany()) await app.service.end(u.id, "admin");
+    await endAllSessions(app);
     await app.close();
   }
 });

@@ -4,7 +4,7 @@ import { after, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startApp, type RunningApp } from "../../server/app";
 import { call, connect, guestCookie, type TestSocket } from "../helpers/client";
-import { leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { endAllSessions, leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
 
 const apps: RunningApp[] = [];
 const sockets: TestSocket[] = [];
@@ -12,7 +12,7 @@ const sockets: TestSocket[] = [];
 after(async () => {
   for (const s of sockets) s.close();
   for (const app of apps) {
-    for (const u of await app.db.prisma.user.findMany()) await app.service.end(u.id, "admin");
+    await endAllSessions(app);
     await app.pool.drain();
     await app.close();
   }

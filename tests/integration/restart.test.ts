@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import { startApp, type RunningApp } from "../../server/app";
 import { openDatabase } from "../../server/db";
 import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
-import { leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { endAllSessions, leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
 
 let config: ReturnType<typeof testConfig>;
 let app: RunningApp | null = null;
@@ -20,7 +20,7 @@ before(async () => {
 after(async () => {
   for (const s of sockets) s.close();
   if (app) {
-    for (const u of await app.db.prisma.user.findMany()) await app.service.end(u.id, "admin");
+    await endAllSessions(app);
     await app.close();
   }
 });
