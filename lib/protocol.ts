@@ -34,6 +34,7 @@ export type ErrorCode =
   | "terminal_gone"
   | "limit_reached"
   | "cancelled"
+  | "isolation_unavailable"
   | "internal";
 
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: PlaygroundError };

@@ -138,7 +138,6 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
       io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nextClose?.();
-      await driver.removeNetworkIfUnused().catch((err) => log.warn({ err }, "could not remove the sandbox network"));
       await db.close();
     },
   };

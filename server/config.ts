@@ -23,7 +23,13 @@ const ConfigSchema = z.object({
   SANDBOX_PIDS_LIMIT: z.coerce.number().int().min(64).max(100000).default(1024),
   SANDBOX_TMP_MB: z.coerce.number().int().min(16).max(16384).default(256),
   SANDBOX_RUN_MB: z.coerce.number().int().min(16).max(4096).default(64),
-  SANDBOX_NETWORK: z.string().min(1).default("cp-sandboxes"),
+  SANDBOX_SUBNET_POOL: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "SANDBOX_SUBNET_POOL: an IPv4 CIDR such as 10.213.0.0/16")
+    .default("10.213.0.0/16"),
+  SANDBOX_SUBNET_PREFIX: z.coerce.number().int().min(16).max(29).default(28),
+  SANDBOX_ISOLATION: z.enum(["enforce", "off"]).default("enforce"),
+  SANDBOX_EGRESS: z.enum(["allow", "deny"]).default("allow"),
   SANDBOX_POOL_SIZE: z.coerce.number().int().min(0).max(1000).default(1),
   SANDBOX_POOL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   SANDBOX_START_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
@@ -60,7 +66,13 @@ export interface Config {
     pidsLimit: number;
     tmpMb: number;
     runMb: number;
-    network: string;
+    /** Each sandbox gets its own bridge network, a /subnetPrefix from this pool. */
+    subnetPool: string;
+    subnetPrefix: number;
+    /** "enforce": host firewall rules keep sandboxes from the host and each other. */
+    isolation: "enforce" | "off";
+    /** Outbound traffic from sandboxes to the rest of the world. */
+    egress: "allow" | "deny";
     readyTimeoutMs: number;
     poolSize: number;
     poolConcurrency: number;
@@ -117,7 +129,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pidsLimit: e.SANDBOX_PIDS_LIMIT,
       tmpMb: e.SANDBOX_TMP_MB,
       runMb: e.SANDBOX_RUN_MB,
-      network: e.SANDBOX_NETWORK,
+      subnetPool: e.SANDBOX_SUBNET_POOL,
+      subnetPrefix: e.SANDBOX_SUBNET_PREFIX,
+      isolation: e.SANDBOX_ISOLATION,
+      egress: e.SANDBOX_EGRESS,
       readyTimeoutMs: e.SANDBOX_READY_TIMEOUT_S * 1000,
       poolSize: e.SANDBOX_POOL_SIZE,
       poolConcurrency: e.SANDBOX_POOL_CONCURRENCY,

@@ -18,7 +18,9 @@ import {
   type TtyProcess,
 } from "./driver";
 import { PlaygroundFailure, dockerUnavailable, toFailure } from "./errors";
+import { installFirewall } from "./firewall";
 import { SandboxImage } from "./image";
+import { formatCidr, freeSubnet, gatewayOf, parseCidr } from "./subnets";
 
 export type DockerDriverOptions = Omit<Config["sandbox"], "image" | "autoBuild" | "poolSize" | "poolConcurrency" | "startConcurrency" | "max"> & {
   image: SandboxImage;
@@ -43,7 +45,9 @@ function explicitDindHostConfig(): Docker.HostConfig & { MaskedPaths: string[]; 
 
 export class DockerDriver implements SandboxDriver {
   private privilegedDecision: Promise<boolean> | null = null;
-  private networkReady: Promise<void> | null = null;
+  private isolation: Promise<void> | null = null;
+  /** Subnets being created right now by this server (not yet listed by Docker). */
+  private readonly reservedSubnets = new Set<string>();
 
   constructor(
     readonly docker: Docker,
@@ -92,23 +96,57 @@ export class DockerDriver implements SandboxDriver {
     }
   }
 
-  /** A bridge network for sandboxes with inter-container traffic disabled. */
-  private ensureNetwork(): Promise<void> {
-    this.networkReady ??= (async () => {
-      const existing = await this.docker.listNetworks({ filters: { name: [this.opts.network] } });
-      if (existing.some((n) => n.Name === this.opts.network)) return;
-      await this.docker.createNetwork({
-        Name: this.opts.network,
-        Driver: "bridge",
-        Options: { "com.docker.network.bridge.enable_icc": "false" },
-        Labels: { [LABELS.managed]: "true", [LABELS.instance]: this.opts.instanceId },
-      });
-      this.log.info({ network: this.opts.network }, "created sandbox network");
-    })().catch((err) => {
-      this.networkReady = null;
-      throw err;
+  /** Host firewall rules, installed once per server start (sandboxes wait for them). */
+  private isolationReady(): Promise<void> {
+    if (this.opts.isolation === "off") return Promise.resolve();
+    this.isolation ??= installFirewall({ pool: this.opts.subnetPool, egress: this.opts.egress }, this.log).catch((err) => {
+      this.isolation = null;
+      throw new PlaygroundFailure(
+        "isolation_unavailable",
+        "The playground cannot isolate sandboxes on this server, so it will not start one.",
+        "Tell the person who runs this playground.",
+        `${(err as Error).message}. Run the server as root on the host network, or set SANDBOX_ISOLATION=off for a trusted class.`,
+      );
     });
-    return this.networkReady;
+    return this.isolation;
+  }
+
+  /** The sandbox's own bridge network, on a free small subnet of the pool. */
+  private async createNetwork(name: string, labels: Record<string, string>): Promise<void> {
+    const pool = parseCidr(this.opts.subnetPool);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const used = (await this.docker.listNetworks())
+        .flatMap((n) => n.IPAM?.Config ?? [])
+        .map((c) => c.Subnet)
+        .filter((s): s is string => typeof s === "string" && s.includes("."))
+        .map(parseCidr);
+      const subnet = freeSubnet(pool, this.opts.subnetPrefix, [...used, ...[...this.reservedSubnets].map(parseCidr)]);
+      if (!subnet) {
+        throw new PlaygroundFailure(
+          "sandbox_start_failed",
+          "The playground has no network addresses left for another sandbox.",
+          "Wait for a sandbox to end and press Retry.",
+          `subnet pool ${this.opts.subnetPool} is full (/${this.opts.subnetPrefix} each); widen SANDBOX_SUBNET_POOL`,
+        );
+      }
+      const cidr = formatCidr(subnet);
+      this.reservedSubnets.add(cidr);
+      try {
+        await this.docker.createNetwork({
+          Name: `cp-${name}-net`,
+          Driver: "bridge",
+          IPAM: { Driver: "default", Config: [{ Subnet: cidr, Gateway: gatewayOf(subnet) }] },
+          Labels: labels,
+        });
+        return;
+      } catch (err) {
+        // Another playground took the same subnet between list and create: try the next one.
+        if (!/overlap|in use/i.test((err as Error).message)) throw err;
+      } finally {
+        this.reservedSubnets.delete(cidr);
+      }
+    }
+    throw new Error("could not find a free subnet after 5 attempts");
   }
 
   private async requireImage(): Promise<void> {
@@ -139,7 +177,7 @@ export class DockerDriver implements SandboxDriver {
       throw dockerUnavailable((err as Error).message);
     }
     await this.requireImage();
-    const [privileged] = await Promise.all([this.usePrivileged(), this.ensureNetwork()]);
+    const [privileged] = await Promise.all([this.usePrivileged(), this.isolationReady()]);
     const labels = {
       [LABELS.managed]: "true",
       [LABELS.instance]: this.opts.instanceId,
@@ -155,6 +193,7 @@ export class DockerDriver implements SandboxDriver {
     try {
       // The sandbox's own /var/lib/docker: a volume, so the inner overlay2 is not on overlayfs.
       await this.docker.createVolume({ Name: volumeName, Labels: labels });
+      await this.createNetwork(spec.name, labels);
       const hostConfig: Docker.HostConfig & { CgroupnsMode: "private" } = {
         ...(privileged ? { Privileged: true } : explicitDindHostConfig()),
         CgroupnsMode: "private",
@@ -167,7 +206,7 @@ export class DockerDriver implements SandboxDriver {
           "/tmp": `rw,nosuid,nodev,exec,size=${this.opts.tmpMb}m`,
         },
         Mounts: [{ Type: "volume", Source: volumeName, Target: "/var/lib/docker" }],
-        NetworkMode: this.opts.network,
+        NetworkMode: `cp-${spec.name}-net`,
         RestartPolicy: { Name: "no" },
       };
       const container = await this.docker.createContainer({
@@ -328,6 +367,7 @@ export class DockerDriver implements SandboxDriver {
     };
     await this.docker.getContainer(`cp-${name}`).remove({ force: true, v: true }).catch(ignore404);
     await this.docker.getVolume(`cp-${name}-docker`).remove().catch(ignore404);
+    await this.docker.getNetwork(`cp-${name}-net`).remove().catch(ignore404);
   }
 
   async list(): Promise<SandboxListing[]> {
@@ -401,20 +441,6 @@ export class DockerDriver implements SandboxDriver {
       .inspect()
       .then((i) => i.State.OOMKilled, () => false);
     return { kind: "died", sandboxId, exitCode: Number.isFinite(exit) ? exit : null, oomKilled };
-  }
-
-  /** Removes the sandbox network if no sandbox uses it any more (shutting down, tests). */
-  async removeNetworkIfUnused(): Promise<boolean> {
-    try {
-      const info = await this.docker.getNetwork(this.opts.network).inspect();
-      if (Object.keys(info.Containers ?? {}).length > 0) return false;
-      await this.docker.getNetwork(this.opts.network).remove();
-      this.networkReady = null;
-      return true;
-    } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 404) return false;
-      throw err;
-    }
   }
 
   /** Total memory of the engine's machine (for the default capacity). */

@@ -46,7 +46,6 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     SANDBOX_MEMORY_MB: "1024",
     SANDBOX_POOL_SIZE: "0", // tests that are about the pool turn it on
     INSTANCE_ID: instance, // the leak check finds what tests made by it
-    SANDBOX_NETWORK: `${instance}-net`,
     LOG_LEVEL: "silent",
     ...overrides,
   });
@@ -58,11 +57,12 @@ export async function testDriver(config: Config = testConfig()): Promise<DockerD
   return new DockerDriver(docker, { ...config.sandbox, image, instanceId: config.instanceId ?? "cp-test-driver" }, log);
 }
 
-/** Containers and volumes still present for a sandbox name (for leak assertions). */
+/** Containers, volumes and networks still present for a sandbox name (for leak assertions). */
 export async function leftovers(docker: Docker, name: string): Promise<string[]> {
   const containers = await docker.listContainers({ all: true, filters: { name: [`cp-${name}`] } });
   const { Volumes } = await docker.listVolumes({ filters: { name: [`cp-${name}-docker`] } });
-  return [...containers.flatMap((c) => c.Names), ...(Volumes ?? []).map((v) => v.Name)];
+  const networks = (await docker.listNetworks({ filters: { name: [`cp-${name}-net`] } })).filter((n) => n.Name === `cp-${name}-net`);
+  return [...containers.flatMap((c) => c.Names), ...(Volumes ?? []).map((v) => v.Name), ...networks.map((n) => n.Name)];
 }
 
 /** Ends every learner's session on this server (its sandboxes are removed). */

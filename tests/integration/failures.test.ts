@@ -29,8 +29,6 @@ before(async () => {
 
 after(async () => {
   await db?.close();
-  const d = docker && new DockerDriver(docker, { ...config.sandbox, instanceId: "cp-test-failures", image: new SandboxImage(docker, BROKEN, log) }, log);
-  await d?.removeNetworkIfUnused();
   await docker?.getImage(BROKEN).remove({ force: true }).catch(() => undefined);
 });
 

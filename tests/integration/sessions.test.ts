@@ -21,7 +21,6 @@ before(async () => {
 
 after(async () => {
   for (const u of await db.prisma.user.findMany()) await services[0]?.end(u.id, "admin");
-  await driver?.removeNetworkIfUnused();
   await db?.close();
 });
 
