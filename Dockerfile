@@ -11,6 +11,8 @@ COPY . .
 RUN bash scripts/prisma-generate.sh && npx next build && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE}
+# iptables: the app installs the host firewall rules that isolate sandboxes.
+RUN apt-get update && apt-get install -y --no-install-recommends iptables && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 DATA_DIR=/app/data SANDBOX_AUTO_BUILD=false
 COPY --from=build /app /app

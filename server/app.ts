@@ -63,6 +63,9 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     startConcurrency: config.sandbox.startConcurrency,
   });
   log.info({ capacity, pool: config.sandbox.poolSize }, "sandbox capacity");
+  if (config.sandbox.isolation === "off") {
+    log.warn("SANDBOX_ISOLATION=off: sandboxes can reach this host and each other. Use only for a trusted class.");
+  }
 
   // Repair what changed while no server watched (restart, crash), then keep it repaired.
   const runReconcile = async (why: string) => {
