@@ -1,0 +1,78 @@
+// A fork bomb and a memory hog (the latter inside an inner container) stay inside their
+// sandbox: the host keeps answering, a neighbouring sandbox keeps working, and the learner
+// recovers with a reset.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { openDatabase, type Database_ } from "../../server/db";
+import type { DockerDriver } from "../../server/sandbox/docker-driver";
+import { PlaygroundService, type ActiveSandbox } from "../../server/sessions/playground-service";
+import { log, testConfig, testDriver } from "../helpers/env";
+
+const config = testConfig({ SANDBOX_PIDS_LIMIT: "300", SANDBOX_MEMORY_MB: "512" });
+let db: Database_;
+let driver: DockerDriver;
+let service: PlaygroundService;
+let bomber: ActiveSandbox;
+let neighbour: ActiveSandbox;
+let probe: http.Server;
+let probeUrl: string;
+
+before(async () => {
+  driver = await testDriver(config);
+  db = await openDatabase(config.database);
+  service = new PlaygroundService({ prisma: db.prisma, driver, imageRef: driver.imageRef, limits: config.session, log });
+  const users = [`g_${randomUUID().slice(0, 12)}`, `g_${randomUUID().slice(0, 12)}`];
+  for (const id of users) await db.prisma.user.create({ data: { id } });
+  [bomber, neighbour] = await Promise.all(users.map((u) => service.open(u)));
+  probe = http.createServer((_req, res) => res.end("host-ok"));
+  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+  probeUrl = `http://127.0.0.1:${(probe.address() as import("node:net").AddressInfo).port}/`;
+});
+
+after(async () => {
+  probe?.close();
+  for (const s of [bomber, neighbour]) if (s) await service.end(s.userId, "admin");
+  await db?.close();
+});
+
+async function hostAnswers(): Promise<boolean> {
+  const res = await fetch(probeUrl, { signal: AbortSignal.timeout(10_000) });
+  return (await res.text()) === "host-ok";
+}
+
+async function neighbourWorks(): Promise<boolean> {
+  const r = await driver.run(neighbour.sandbox, { cmd: ["sh", "-c", "echo neighbour-$((20+1))"], user: "ubuntu", timeoutMs: 20_000 });
+  return r.stdout.trim() === "neighbour-21";
+}
+
+test("a fork bomb hits the sandbox's pids limit; host and neighbour stay responsive; reset recovers", async () => {
+  await driver.run(bomber.sandbox, { cmd: ["bash", "-c", "(bomb() { bomb | bomb & }; bomb) >/dev/null 2>&1 &"], user: "ubuntu", timeoutMs: 20_000 });
+  await sleep(3000);
+  const info = await driver.docker.getContainer(bomber.sandbox.id).stats({ stream: false });
+  assert.ok((info.pids_stats?.current ?? 0) >= 250, `the bomb fills the pids limit (${info.pids_stats?.current})`);
+  assert.ok((info.pids_stats?.current ?? 0) <= 300, "and never exceeds it");
+  assert.equal(await hostAnswers(), true, "the host keeps answering");
+  assert.equal(await neighbourWorks(), true, "the neighbouring sandbox keeps working");
+  const fresh = await service.reset(bomber.userId);
+  assert.notEqual(fresh.sandbox.id, bomber.sandbox.id);
+  bomber = fresh;
+  const r = await driver.run(bomber.sandbox, { cmd: ["sh", "-c", "echo recovered"], user: "ubuntu" });
+  assert.equal(r.stdout.trim(), "recovered");
+});
+
+test("a memory hog in an inner container is killed inside the sandbox; host and neighbour unaffected", async () => {
+  const r = await driver.run(bomber.sandbox, {
+    cmd: ["sh", "-c", "docker run --rm busybox sh -c 'head -c 2000m /dev/zero | tail' ; echo exit=$?"],
+    user: "ubuntu",
+    timeoutMs: 120_000,
+  });
+  assert.match(r.stdout, /exit=(137|1)/, `the hog was stopped: ${r.stdout}${r.stderr}`);
+  assert.equal(await driver.isRunning(bomber.sandbox), true, "the sandbox itself survives");
+  const alive = await driver.run(bomber.sandbox, { cmd: ["sh", "-c", "docker info --format '{{.ServerVersion}}' && echo dockerd-alive"], user: "ubuntu" });
+  assert.match(alive.stdout, /dockerd-alive/, "the inner Docker engine survives");
+  assert.equal(await hostAnswers(), true);
+  assert.equal(await neighbourWorks(), true);
+});
