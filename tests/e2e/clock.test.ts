@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { startApp, type RunningApp } from "../../server/app";
 import { launchBrowser, SCREENSHOTS, waitForStatus, waitForTerminal } from "../helpers/browser";
-import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { stopApp, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
 
 let app: RunningApp;
 let browser: Browser;
@@ -36,10 +36,7 @@ before(async () => {
 
 after(async () => {
   await closeBrowser?.();
-  if (app) {
-    await endAllSessions(app);
-    await app.close();
-  }
+  if (app) await stopApp(app);
 });
 
 test("the page shows time left, warns before the end, and Extend adds time", async () => {

@@ -9,7 +9,7 @@ import { after, before, test } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startApp, type RunningApp } from "../../server/app";
 import { launchBrowser, SCREENSHOTS, terminalText, waitForStatus, waitForTerminal } from "../helpers/browser";
-import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { stopApp, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
 
 let app: RunningApp | null = null;
 let config: ReturnType<typeof testConfig>;
@@ -37,10 +37,7 @@ before(async () => {
 
 after(async () => {
   await closeBrowser?.();
-  if (app) {
-    await endAllSessions(app);
-    await app.close();
-  }
+  if (app) await stopApp(app);
 });
 
 async function learnerPage(context?: BrowserContext): Promise<Page> {

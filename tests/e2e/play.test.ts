@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { startApp, type RunningApp } from "../../server/app";
 import { launchBrowser, SCREENSHOTS, terminalText, waitForStatus, waitForTerminal } from "../helpers/browser";
-import { endAllSessions, leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { stopApp, leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
 
 let app: RunningApp;
 let browser: Browser;
@@ -29,10 +29,7 @@ before(async () => {
 
 after(async () => {
   await closeBrowser?.();
-  if (app) {
-    await endAllSessions(app);
-    await app.close();
-  }
+  if (app) await stopApp(app);
 });
 
 async function run(command: string): Promise<void> {

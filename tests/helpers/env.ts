@@ -69,3 +69,10 @@ export async function leftovers(docker: Docker, name: string): Promise<string[]>
 export async function endAllSessions(app: Pick<RunningApp, "db" | "service">): Promise<void> {
   for (const u of await app.db.prisma.user.findMany()) await app.service.end(u.id, "admin");
 }
+
+/** Stops a test server and removes everything it started: sessions, pool sandboxes. */
+export async function stopApp(app: RunningApp): Promise<void> {
+  await endAllSessions(app);
+  await app.pool.drain();
+  await app.close();
+}

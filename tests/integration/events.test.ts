@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import { startApp, type RunningApp } from "../../server/app";
 import { OOM_NOTICE } from "../../server/lifecycle/events";
 import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
-import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { stopApp, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
 
 let app: RunningApp;
 let socket: TestSocket;
@@ -19,10 +19,7 @@ before(async () => {
 
 after(async () => {
   socket?.close();
-  if (app) {
-    await endAllSessions(app);
-    await app.close();
-  }
+  if (app) await stopApp(app);
 });
 
 function next<T>(event: "sandbox:notice" | "sandbox:ended", timeoutMs = 60_000): Promise<T> {

@@ -4,18 +4,14 @@ import { after, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startApp, type RunningApp } from "../../server/app";
 import { call, connect, guestCookie, type TestSocket } from "../helpers/client";
-import { endAllSessions, leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { stopApp, leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
 
 const apps: RunningApp[] = [];
 const sockets: TestSocket[] = [];
 
 after(async () => {
   for (const s of sockets) s.close();
-  for (const app of apps) {
-    await endAllSessions(app);
-    await app.pool.drain();
-    await app.close();
-  }
+  for (const app of apps) await stopApp(app);
 });
 
 async function appWith(settings: Record<string, string>): Promise<RunningApp> {

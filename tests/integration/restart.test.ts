@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import { startApp, type RunningApp } from "../../server/app";
 import { openDatabase } from "../../server/db";
 import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
-import { endAllSessions, leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { stopApp, leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
 
 let config: ReturnType<typeof testConfig>;
 let app: RunningApp | null = null;
@@ -19,10 +19,7 @@ before(async () => {
 
 after(async () => {
   for (const s of sockets) s.close();
-  if (app) {
-    await endAllSessions(app);
-    await app.close();
-  }
+  if (app) await stopApp(app);
 });
 
 async function learnerWithSandbox(url: string) {
