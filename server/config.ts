@@ -82,7 +82,6 @@ export interface Config {
   };
   /** Fixed installation id for sandbox labels; by default one is made and kept in the database. */
   instanceId?: string;
-  sessionMaxMs: number;
   session: {
     /** Hard limit at start; "Extend" adds extendMs, up to maxTotalMs after creation. */
     maxMs: number;
@@ -140,7 +139,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       max: e.SANDBOX_MAX,
     },
     instanceId: e.INSTANCE_ID,
-    sessionMaxMs: e.SESSION_MAX_MINUTES * 60_000,
     session: {
       maxMs: e.SESSION_MAX_MINUTES * 60_000,
       extendMs: e.SESSION_EXTEND_MINUTES * 60_000,

@@ -57,11 +57,6 @@ export class TerminalSession {
     return this.viewers.size;
   }
 
-  /** Bytes sent to a viewer and not yet acknowledged by it. */
-  inFlight(viewerId: string): number {
-    return this.viewers.get(viewerId)?.window.inFlight ?? 0;
-  }
-
   onExit(listener: () => void): void {
     this.exitListeners.push(listener);
   }

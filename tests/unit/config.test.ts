@@ -11,7 +11,11 @@ test("defaults give a runnable local setup", () => {
   assert.equal(c.sandbox.memoryBytes, 1024 * 1024 * 1024);
   assert.equal(c.sandbox.nanoCpus, 1e9);
   assert.equal(c.sandbox.privileged, "auto");
-  assert.equal(c.sessionMaxMs, 240 * 60_000);
+  assert.equal(c.session.maxMs, 240 * 60_000);
+  assert.equal(c.session.idleMs, 30 * 60_000);
+  assert.equal(c.session.warnMs, 5 * 60_000);
+  assert.equal(c.terminalGraceMs, 600_000);
+  assert.equal(c.sandbox.isolation, "enforce");
   assert.equal(c.dev, true);
 });
 
