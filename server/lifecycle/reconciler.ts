@@ -5,6 +5,7 @@ import type { Logger } from "../log";
 import type { SandboxDriver } from "../sandbox/driver";
 import type { PlaygroundService } from "../sessions/playground-service";
 import type { SandboxPool } from "./pool";
+import { expiredMessage } from "./timers";
 
 export interface ReconcileReport {
   adopted: string[];
@@ -39,7 +40,7 @@ export async function reconcile(
   for (const row of allActive) {
     if (service.isBusy(row.userId)) continue;
     if (row.expiresAt <= now) {
-      await service.end(row.userId, "expired");
+      await service.end(row.userId, "expired", undefined, expiredMessage(row));
       report.expired.push(row.sandboxName);
       log.info({ sessionId: row.id, sandbox: row.sandboxName }, "reconcile: session expired, sandbox removed");
     } else {

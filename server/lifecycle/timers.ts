@@ -15,6 +15,11 @@ export function formatDuration(ms: number): string {
   return m % 60 ? `${unit(h, "hour")} ${unit(m % 60, "minute")}` : unit(h, "hour");
 }
 
+/** What a learner reads when the hard time limit ends their session. */
+export function expiredMessage(row: { createdAt: Date; expiresAt: Date }): string {
+  return `Your sandbox reached its time limit of ${formatDuration(row.expiresAt.getTime() - row.createdAt.getTime())} and was removed.`;
+}
+
 export type WarningSink = (userId: string, warning: SandboxWarning) => void;
 
 /** One pass: end what is due, warn what is near. Returns what it did, for logs and tests. */
@@ -29,8 +34,7 @@ export async function checkSessionClocks(
     if (row.state !== "ready" || service.isBusy(row.userId)) continue;
     const idleEndsAt = service.lastActive(row).getTime() + limits.idleMs;
     if (now >= row.expiresAt) {
-      const total = row.expiresAt.getTime() - row.createdAt.getTime();
-      await service.end(row.userId, "expired", undefined, `Your sandbox reached its time limit of ${formatDuration(total)} and was removed.`);
+      await service.end(row.userId, "expired", undefined, expiredMessage(row));
       done.expired.push(row.sandboxName);
     } else if (now.getTime() >= idleEndsAt) {
       await service.end(row.userId, "idle", undefined, `Your sandbox was stopped after ${formatDuration(limits.idleMs)} without activity.`);

@@ -24,6 +24,10 @@ export type EndedListener = (userId: string, sessionId: string, reason: EndReaso
 
 const ACTIVE_STATES = ["creating", "ready"];
 
+function toActive(row: { id: string; userId: string; sandboxName: string; expiresAt: Date }, sandboxId: string): ActiveSandbox {
+  return { sessionId: row.id, userId: row.userId, sandbox: { id: sandboxId, name: row.sandboxName }, expiresAt: row.expiresAt };
+}
+
 export class PlaygroundService {
   /** One open/reset at a time per learner, so two tabs never create two sandboxes. */
   private readonly userLocks = new Map<string, Promise<unknown>>();
@@ -83,8 +87,7 @@ export class PlaygroundService {
       where: { userId, state: "ready" },
       orderBy: { createdAt: "desc" },
     });
-    if (!row || !row.sandboxId) return null;
-    return { sessionId: row.id, userId, sandbox: { id: row.sandboxId, name: row.sandboxName }, expiresAt: row.expiresAt };
+    return row && row.sandboxId ? toActive(row, row.sandboxId) : null;
   }
 
   /** Returns the learner's sandbox, creating one if they have none (or theirs is gone). */
@@ -150,19 +153,18 @@ export class PlaygroundService {
       if (!row || !row.sandboxId) {
         throw new PlaygroundFailure("no_sandbox", "You have no running sandbox.", "Start a new sandbox.");
       }
-      const cap = row.createdAt.getTime() + this.limits.maxTotalMs;
-      const wanted = Math.min(row.expiresAt.getTime() + this.limits.extendMs, cap);
-      if (wanted <= row.expiresAt.getTime()) {
+      if (!this.canExtend(row)) {
         throw new PlaygroundFailure(
           "limit_reached",
           "Your sandbox already has the most time it can get.",
           "Save anything you need (copy it out of the terminal) before it ends.",
         );
       }
-      const expiresAt = new Date(wanted);
+      const cap = row.createdAt.getTime() + this.limits.maxTotalMs;
+      const expiresAt = new Date(Math.min(row.expiresAt.getTime() + this.limits.extendMs, cap));
       await this.prisma.playgroundSession.update({ where: { id: row.id }, data: { expiresAt } });
       this.log.info({ sessionId: row.id, userId, expiresAt }, "session extended");
-      return { sessionId: row.id, userId, sandbox: { id: row.sandboxId, name: row.sandboxName }, expiresAt };
+      return toActive({ ...row, expiresAt }, row.sandboxId);
     });
   }
 

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
-import type { RunningApp } from "../../server/app";
+import { startApp, type RunningApp } from "../../server/app";
 import { loadConfig, type Config } from "../../server/config";
 import { createLogger } from "../../server/log";
 import { DockerDriver } from "../../server/sandbox/docker-driver";
@@ -75,4 +75,19 @@ export async function stopApp(app: RunningApp): Promise<void> {
   await endAllSessions(app);
   await app.pool.drain();
   await app.close();
+}
+
+/** Starts a server for a test on the built sandbox image, with these settings on top of testConfig(). */
+export async function startTestApp(settings: Record<string, string> = {}, opts: { withNext?: boolean } = {}): Promise<RunningApp> {
+  const image = await requireSandboxImage(await requireDocker());
+  return startApp(testConfig({ SANDBOX_IMAGE: image.ref, ...settings }), log, { withNext: opts.withNext ?? false });
+}
+
+/** Polls until `check` holds; fails naming `what` after `timeoutMs`. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -4,9 +4,9 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SandboxWarning } from "../../lib/protocol";
-import { startApp, type RunningApp } from "../../server/app";
+import type { RunningApp } from "../../server/app";
 import { call, connect, guestCookie, openTerminal, type TestSocket } from "../helpers/client";
-import { stopApp, leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { leftovers, startTestApp, stopApp, until } from "../helpers/env";
 
 const apps: RunningApp[] = [];
 const sockets: TestSocket[] = [];
@@ -17,9 +17,7 @@ after(async () => {
 });
 
 async function appWith(settings: Record<string, string>): Promise<RunningApp> {
-  const docker = await requireDocker();
-  const image = await requireSandboxImage(docker);
-  const app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref, LIFECYCLE_TICK_SECONDS: "0.5", ...settings }), log, { withNext: false });
+  const app = await startTestApp({ LIFECYCLE_TICK_SECONDS: "0.5", ...settings });
   apps.push(app);
   return app;
 }
@@ -36,13 +34,6 @@ async function learner(app: RunningApp) {
   return { socket, sandbox: opened.sandbox, warnings, ended };
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 describe("hard time limit", () => {
   test("warns before the end, extends up to the maximum, then ends with a reason", async () => {

@@ -2,10 +2,12 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startApp, type RunningApp } from "../../server/app";
+import type { RunningApp } from "../../server/app";
 import { call, connect, guestCookie, type TestSocket } from "../helpers/client";
-import { stopApp, leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { leftovers, startTestApp, stopApp, until } from "../helpers/env";
 
+/** Pool sandboxes boot in the background; give them the same 90 s as before. */
+const POOL_WAIT_MS = 90_000;
 const apps: RunningApp[] = [];
 const sockets: TestSocket[] = [];
 
@@ -15,20 +17,11 @@ after(async () => {
 });
 
 async function appWith(settings: Record<string, string>): Promise<RunningApp> {
-  const docker = await requireDocker();
-  const image = await requireSandboxImage(docker);
-  const app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref, ...settings }), log, { withNext: false });
+  const app = await startTestApp(settings);
   apps.push(app);
   return app;
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 async function learnerSocket(app: RunningApp): Promise<TestSocket> {
   const socket = await connect(app.url, await guestCookie(app.url));
@@ -39,7 +32,7 @@ async function learnerSocket(app: RunningApp): Promise<TestSocket> {
 describe("warm pool", () => {
   test("learners get sandboxes that were already running; the pool refills", async () => {
     const app = await appWith({ SANDBOX_POOL_SIZE: "2", SANDBOX_POOL_CONCURRENCY: "2" });
-    await until("a full pool", () => app.pool.readyCount === 2);
+    await until("a full pool", () => app.pool.readyCount === 2, POOL_WAIT_MS);
     const before = new Set((await app.driver.list()).map((s) => s.id));
 
     const opened = [];
@@ -54,7 +47,7 @@ describe("warm pool", () => {
       assert.ok(before.has(row.sandboxId!), `${row.sandboxName} existed before the learner asked`);
       assert.equal(row.state, "ready");
     }
-    await until("the pool to refill", () => app.pool.readyCount === 2);
+    await until("the pool to refill", () => app.pool.readyCount === 2, POOL_WAIT_MS);
     const names = (await app.driver.list()).map((s) => s.name);
     assert.equal(names.length, 4, "two in use, two waiting");
 
@@ -79,16 +72,16 @@ describe("capacity", () => {
     c.on("sandbox:status", (s) => s.phase === "queued" && positions.c.push(s.position));
     d.on("sandbox:status", (s) => s.phase === "queued" && positions.d.push(s.position));
     const cOpen = call<{ sandbox: { name: string } }>(c, "sandbox:open");
-    await until("c to be queued", () => positions.c.length > 0);
+    await until("c to be queued", () => positions.c.length > 0, POOL_WAIT_MS);
     void call(d, "sandbox:open"); // d leaves before it is served: no answer is expected
-    await until("d to be queued", () => positions.d.length > 0);
+    await until("d to be queued", () => positions.d.length > 0, POOL_WAIT_MS);
     assert.deepEqual(positions.c, [1]);
     assert.deepEqual(positions.d, [2]);
 
     assert.ok((await call(a, "sandbox:end")).ok);
     const cRes = await cOpen;
     assert.ok(cRes.ok, "c gets the freed capacity");
-    await until("d to move up", () => positions.d.at(-1) === 1);
+    await until("d to move up", () => positions.d.at(-1) === 1, POOL_WAIT_MS);
 
     d.disconnect(); // leaving the queue frees the place
     assert.ok((await call(b, "sandbox:end")).ok);
