@@ -35,6 +35,7 @@ export type ErrorCode =
   | "limit_reached"
   | "cancelled"
   | "isolation_unavailable"
+  | "disk_unavailable"
   | "internal";
 
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: PlaygroundError };

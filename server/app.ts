@@ -141,6 +141,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
       io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nextClose?.();
+      await driver.releaseIsolation().catch((err) => log.error({ err }, "could not remove the sandbox firewall rules"));
       await db.close();
     },
   };

@@ -29,7 +29,19 @@ const ConfigSchema = z.object({
     .default("10.213.0.0/16"),
   SANDBOX_SUBNET_PREFIX: z.coerce.number().int().min(16).max(29).default(28),
   SANDBOX_ISOLATION: z.enum(["enforce", "off"]).default("enforce"),
-  SANDBOX_EGRESS: z.enum(["allow", "deny"]).default("allow"),
+  SANDBOX_EGRESS: z.enum(["allow", "deny", "allowlist"]).default("allow"),
+  // Comma-separated IPv4 addresses or CIDRs, each optionally with :port (TCP), e.g. a
+  // package or registry mirror. Reachable from sandboxes even on this host.
+  SANDBOX_EGRESS_ALLOW: z.string().default(""),
+  SANDBOX_PROFILE: z.enum(["trusted", "hardened"]).default("trusted"),
+  // The size limit of each sandbox's own disk; 0 = no limit (writes go to the host's disk).
+  SANDBOX_DISK_MB: z.coerce.number().int().min(0).max(1024 * 1024).default(8192),
+  SANDBOX_DISK_DIR: z.string().min(1).optional(),
+  // The inner Docker's bridge (first /24) and address pool; never one of the host's ranges.
+  SANDBOX_INNER_POOL: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "SANDBOX_INNER_POOL: an IPv4 CIDR such as 10.250.0.0/16")
+    .default("10.250.0.0/16"),
   SANDBOX_POOL_SIZE: z.coerce.number().int().min(0).max(1000).default(1),
   SANDBOX_POOL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   SANDBOX_START_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
@@ -45,6 +57,35 @@ const ConfigSchema = z.object({
   LIFECYCLE_TICK_SECONDS: z.coerce.number().min(0.2).max(300).default(10),
   TERMINAL_GRACE_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(600),
 });
+
+export interface EgressTarget {
+  /** IPv4 address or CIDR. */
+  cidr: string;
+  /** TCP port; undefined = every port. */
+  port?: number;
+}
+
+/** "10.0.0.5:5000, 192.168.1.0/24" into targets; throws ConfigError on anything else. */
+export function parseEgressAllow(text: string, egress: string): EgressTarget[] {
+  const targets = text
+    .split(",")
+    .map((t) => t.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const m = /^(\d{1,3}(?:\.\d{1,3}){3})(\/\d{1,2})?(?::(\d{1,5}))?$/.exec(item);
+      const octetsOk = m?.[1].split(".").every((o) => Number(o) <= 255);
+      const prefix = m?.[2] ? Number(m[2].slice(1)) : 32;
+      const port = m?.[3] ? Number(m[3]) : undefined;
+      if (!m || !octetsOk || prefix > 32 || (port !== undefined && (port < 1 || port > 65535))) {
+        throw new ConfigError(`SANDBOX_EGRESS_ALLOW: "${item}" is not an IPv4 address or CIDR with an optional :port (e.g. 10.0.0.5:5000)`);
+      }
+      return { cidr: `${m[1]}/${prefix}`, port };
+    });
+  if (egress === "allowlist" && targets.length === 0) {
+    throw new ConfigError("SANDBOX_EGRESS=allowlist needs SANDBOX_EGRESS_ALLOW (e.g. 10.0.0.5:5000,192.168.1.10)");
+  }
+  return targets;
+}
 
 export type DatabaseProvider = "sqlite" | "postgresql";
 
@@ -72,7 +113,16 @@ export interface Config {
     /** "enforce": host firewall rules keep sandboxes from the host and each other. */
     isolation: "enforce" | "off";
     /** Outbound traffic from sandboxes to the rest of the world. */
-    egress: "allow" | "deny";
+    egress: "allow" | "deny" | "allowlist";
+    /** Reachable from sandboxes whatever `egress` says (host services included). */
+    egressAllow: EgressTarget[];
+    /** "trusted": Docker-in-Docker with full root; "hardened": learners in a user namespace. */
+    profile: "trusted" | "hardened";
+    /** Each sandbox's own disk, in MB (0 = no limit), and where the disk files live. */
+    diskMb: number;
+    diskDir: string;
+    /** The inner Docker's address pool; its first /24 is the inner default bridge. */
+    innerPool: string;
     readyTimeoutMs: number;
     poolSize: number;
     poolConcurrency: number;
@@ -132,6 +182,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       subnetPrefix: e.SANDBOX_SUBNET_PREFIX,
       isolation: e.SANDBOX_ISOLATION,
       egress: e.SANDBOX_EGRESS,
+      egressAllow: parseEgressAllow(e.SANDBOX_EGRESS_ALLOW, e.SANDBOX_EGRESS),
+      profile: e.SANDBOX_PROFILE,
+      diskMb: e.SANDBOX_DISK_MB,
+      diskDir: path.resolve(e.SANDBOX_DISK_DIR ?? path.join(dataDir, "disks")),
+      innerPool: e.SANDBOX_INNER_POOL,
       readyTimeoutMs: e.SANDBOX_READY_TIMEOUT_S * 1000,
       poolSize: e.SANDBOX_POOL_SIZE,
       poolConcurrency: e.SANDBOX_POOL_CONCURRENCY,

@@ -15,6 +15,7 @@ export interface ReconcileReport {
   stoppedEnded: string[];
   vanishedEnded: string[];
   halfCreatedEnded: string[];
+  orphanDisksRemoved: string[];
 }
 
 export async function reconcile(
@@ -31,6 +32,7 @@ export async function reconcile(
     stoppedEnded: [],
     vanishedEnded: [],
     halfCreatedEnded: [],
+    orphanDisksRemoved: [],
   };
 
   const allActive = await service.activeSessions();
@@ -86,6 +88,11 @@ export async function reconcile(
     await service.end(row.userId, "error", "sandbox container vanished");
     report.vanishedEnded.push(row.sandboxName);
     log.info({ sessionId: row.id, sandbox: row.sandboxName }, "reconcile: sandbox vanished, session marked ended");
+  }
+
+  for (const name of (await driver.removeOrphanDisks?.()) ?? []) {
+    report.orphanDisksRemoved.push(name);
+    log.info({ sandbox: name }, "reconcile: removed a sandbox disk with no sandbox");
   }
   return report;
 }

@@ -18,9 +18,10 @@ import {
   type TtyProcess,
 } from "./driver";
 import { PlaygroundFailure, dockerUnavailable, toFailure } from "./errors";
-import { installFirewall } from "./firewall";
+import { SandboxDisks } from "./disk";
+import { installFirewall, removeFirewall, type FirewallPlan } from "./firewall";
 import { SandboxImage } from "./image";
-import { formatCidr, freeSubnet, gatewayOf, parseCidr } from "./subnets";
+import { formatCidr, formatIp, freeSubnet, gatewayOf, parseCidr } from "./subnets";
 
 export type DockerDriverOptions = Omit<Config["sandbox"], "image" | "autoBuild" | "poolSize" | "poolConcurrency" | "startConcurrency" | "max"> & {
   image: SandboxImage;
@@ -30,6 +31,28 @@ export type DockerDriverOptions = Omit<Config["sandbox"], "image" | "autoBuild" 
 
 const READY_LINE = "sandbox-init: ready";
 const FAILED_PREFIX = "sandbox-init: failed:";
+
+/** Where the sandbox's own disk is mounted (sandbox-init puts writable dirs on it). */
+const DISK_MOUNT = "/run/cp-disk";
+/** Runs a command in the learner's namespaces of a hardened sandbox (sandbox-images/rootfs). */
+const ENTER = "/usr/local/sbin/sandbox-enter";
+
+/**
+ * The hardened profile: Docker's default capabilities and seccomp profile plus what
+ * sandbox-init needs to build the learner's user namespace (mounts, the veth link, nsenter).
+ * Learners never hold these: they live in a user namespace whose root is uid 100000 here.
+ * Unmasked /proc lets them mount a fresh procfs in their own pid namespaces. Seccomp is off
+ * because Docker's default profile blocks keyctl, which runc needs for every inner container
+ * (the user namespace, not seccomp, is the boundary; see SECURITY.md).
+ */
+function hardenedHostConfig(): Docker.HostConfig & { MaskedPaths: string[]; ReadonlyPaths: string[] } {
+  return {
+    CapAdd: ["SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE"],
+    SecurityOpt: ["apparmor=unconfined", "seccomp=unconfined"],
+    MaskedPaths: [],
+    ReadonlyPaths: [],
+  };
+}
 
 /** Docker-in-Docker without --privileged: works where CAP_SYS_RESOURCE is not in the bounding set. */
 function explicitDindHostConfig(): Docker.HostConfig & { MaskedPaths: string[]; ReadonlyPaths: string[] } {
@@ -46,6 +69,9 @@ function explicitDindHostConfig(): Docker.HostConfig & { MaskedPaths: string[]; 
 export class DockerDriver implements SandboxDriver {
   private privilegedDecision: Promise<boolean> | null = null;
   private isolation: Promise<void> | null = null;
+  private diskCheck: Promise<void> | null = null;
+  /** Size-limited disks, or null when SANDBOX_DISK_MB=0. */
+  readonly disks: SandboxDisks | null;
   /** Subnets being created right now by this server (not yet listed by Docker). */
   private readonly reservedSubnets = new Set<string>();
 
@@ -53,7 +79,29 @@ export class DockerDriver implements SandboxDriver {
     readonly docker: Docker,
     private readonly opts: DockerDriverOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.disks = opts.diskMb > 0 ? new SandboxDisks(opts.diskDir, opts.diskMb, log) : null;
+  }
+
+  get profile(): "trusted" | "hardened" {
+    return this.opts.profile;
+  }
+
+  /** Checks once that disks can be made here; sandboxes wait for it. */
+  private disksReady(): Promise<void> {
+    if (!this.disks) return Promise.resolve();
+    const disks = this.disks;
+    this.diskCheck ??= disks.selfTest().catch((err) => {
+      this.diskCheck = null;
+      throw new PlaygroundFailure(
+        "disk_unavailable",
+        "The playground cannot give sandboxes a disk of their own on this server, so it will not start one.",
+        "Tell the person who runs this playground.",
+        `${(err as Error).message}. Run the server as root on the engine's host (losetup, mkfs.ext4), or set SANDBOX_DISK_MB=0 to run without disk limits.`,
+      );
+    });
+    return this.diskCheck;
+  }
 
   private ownLabels(): string[] {
     return [`${LABELS.managed}=true`, `${LABELS.instance}=${this.opts.instanceId}`];
@@ -99,7 +147,7 @@ export class DockerDriver implements SandboxDriver {
   /** Host firewall rules, installed once per server start (sandboxes wait for them). */
   private isolationReady(): Promise<void> {
     if (this.opts.isolation === "off") return Promise.resolve();
-    this.isolation ??= installFirewall({ pool: this.opts.subnetPool, egress: this.opts.egress }, this.log).catch((err) => {
+    this.isolation ??= installFirewall(this.firewallPlan(), this.log).catch((err) => {
       this.isolation = null;
       throw new PlaygroundFailure(
         "isolation_unavailable",
@@ -109,6 +157,23 @@ export class DockerDriver implements SandboxDriver {
       );
     });
     return this.isolation;
+  }
+
+  private firewallPlan(): FirewallPlan {
+    return { pool: this.opts.subnetPool, egress: this.opts.egress, allow: this.opts.egressAllow };
+  }
+
+  /**
+   * On shutdown: removes the firewall rules when no sandbox of any playground is left on
+   * this engine (they are reinstalled at the next start). Returns whether it removed them.
+   */
+  async releaseIsolation(): Promise<boolean> {
+    if (this.opts.isolation === "off" || !this.isolation) return false;
+    const left = await this.docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`] } });
+    if (left.length > 0) return false;
+    await removeFirewall(this.firewallPlan(), this.log);
+    this.isolation = null;
+    return true;
   }
 
   /** The sandbox's own bridge network, on a free small subnet of the pool. */
@@ -177,7 +242,8 @@ export class DockerDriver implements SandboxDriver {
       throw dockerUnavailable((err as Error).message);
     }
     await this.requireImage();
-    const [privileged] = await Promise.all([this.usePrivileged(), this.isolationReady()]);
+    const hardened = this.opts.profile === "hardened";
+    const [privileged] = await Promise.all([hardened ? false : this.usePrivileged(), this.isolationReady(), this.disksReady()]);
     const labels = {
       [LABELS.managed]: "true",
       [LABELS.instance]: this.opts.instanceId,
@@ -188,14 +254,20 @@ export class DockerDriver implements SandboxDriver {
       [LABELS.created]: new Date().toISOString(),
       [LABELS.expires]: spec.expiresAt.toISOString(),
     };
-    const volumeName = `cp-${spec.name}-docker`;
+    const volumeName = `cp-${spec.name}-disk`;
     progress("creating", "Creating your sandbox…");
     try {
-      // The sandbox's own /var/lib/docker: a volume, so the inner overlay2 is not on overlayfs.
-      await this.docker.createVolume({ Name: volumeName, Labels: labels });
+      // The sandbox's own disk (not on overlayfs, so the inner overlay2 works): a size-limited
+      // ext4 on a loop device when SANDBOX_DISK_MB > 0, else a plain volume.
+      const disk = this.disks ? await this.disks.create(spec.name) : null;
+      await this.docker.createVolume({
+        Name: volumeName,
+        Labels: labels,
+        ...(disk ? { Driver: "local", DriverOpts: { type: "ext4", device: disk.device, o: "noinit_itable" } } : {}),
+      });
       await this.createNetwork(spec.name, labels);
       const hostConfig: Docker.HostConfig & { CgroupnsMode: "private" } = {
-        ...(privileged ? { Privileged: true } : explicitDindHostConfig()),
+        ...(hardened ? hardenedHostConfig() : privileged ? { Privileged: true } : explicitDindHostConfig()),
         CgroupnsMode: "private",
         Memory: this.opts.memoryBytes,
         MemorySwap: this.opts.memoryBytes,
@@ -205,7 +277,7 @@ export class DockerDriver implements SandboxDriver {
           "/run": `rw,nosuid,nodev,exec,size=${this.opts.runMb}m`,
           "/tmp": `rw,nosuid,nodev,exec,size=${this.opts.tmpMb}m`,
         },
-        Mounts: [{ Type: "volume", Source: volumeName, Target: "/var/lib/docker" }],
+        Mounts: [{ Type: "volume", Source: volumeName, Target: DISK_MOUNT }],
         NetworkMode: `cp-${spec.name}-net`,
         RestartPolicy: { Name: "no" },
       };
@@ -214,13 +286,13 @@ export class DockerDriver implements SandboxDriver {
         Hostname: spec.name,
         Image: this.opts.image.ref,
         Labels: labels,
-        Env: ["container=docker"],
+        Env: this.sandboxEnv(),
         HostConfig: hostConfig,
       });
       progress("starting", "Starting your sandbox and its own Docker engine…");
       await container.start();
       await this.waitReady(container);
-      log.info({ containerId: container.id, privileged }, "sandbox ready");
+      log.info({ containerId: container.id, profile: this.opts.profile, privileged, diskMb: this.opts.diskMb }, "sandbox ready");
       return { id: container.id, name: spec.name };
     } catch (err) {
       const failure =
@@ -238,6 +310,28 @@ export class DockerDriver implements SandboxDriver {
       await this.removeByName(spec.name).catch((e) => log.error({ err: e }, "cleanup after failed create failed"));
       throw failure;
     }
+  }
+
+  private sandboxEnv(): string[] {
+    const pool = parseCidr(this.opts.innerPool);
+    return [
+      "container=docker",
+      `SANDBOX_PROFILE=${this.opts.profile}`,
+      `CP_DISK=${DISK_MOUNT}`,
+      `CP_INNER_BIP=${formatIp(pool.base + 1)}/24`,
+      `CP_INNER_POOL=${formatCidr(pool)}`,
+      `CP_RUN_MB=${this.opts.runMb}`,
+    ];
+  }
+
+  /**
+   * Docker exec options for a learner-visible command. In the hardened profile the exec
+   * starts as the container's root and sandbox-enter moves it into the learner's
+   * namespaces (as `user` there) before running the command.
+   */
+  private execFor(opts: ExecOptions): { Cmd: string[]; User?: string; WorkingDir?: string } {
+    if (this.opts.profile !== "hardened") return { Cmd: opts.cmd, User: opts.user, WorkingDir: opts.workingDir };
+    return { Cmd: [ENTER, opts.user ?? "root", opts.workingDir ?? "/", "--", ...opts.cmd], User: "root" };
   }
 
   /** Follows the container's log stream for the init's ready line (no process per poll). */
@@ -287,9 +381,7 @@ export class DockerDriver implements SandboxDriver {
 
   async openTty(sandbox: Sandbox, opts: ExecOptions, size: { cols: number; rows: number }): Promise<TtyProcess> {
     const exec = await this.docker.getContainer(sandbox.id).exec({
-      Cmd: opts.cmd,
-      User: opts.user,
-      WorkingDir: opts.workingDir,
+      ...this.execFor(opts),
       Env: opts.env,
       AttachStdin: true,
       AttachStdout: true,
@@ -314,9 +406,7 @@ export class DockerDriver implements SandboxDriver {
 
   async run(sandbox: Sandbox, opts: ExecOptions & { timeoutMs?: number }): Promise<RunResult> {
     const exec = await this.docker.getContainer(sandbox.id).exec({
-      Cmd: opts.cmd,
-      User: opts.user,
-      WorkingDir: opts.workingDir,
+      ...this.execFor(opts),
       Env: opts.env,
       AttachStdout: true,
       AttachStderr: true,
@@ -366,8 +456,27 @@ export class DockerDriver implements SandboxDriver {
       if (err.statusCode !== 404) throw err;
     };
     await this.docker.getContainer(`cp-${name}`).remove({ force: true, v: true }).catch(ignore404);
-    await this.docker.getVolume(`cp-${name}-docker`).remove().catch(ignore404);
+    await this.docker.getVolume(`cp-${name}-disk`).remove().catch(ignore404);
+    await this.docker.getVolume(`cp-${name}-docker`).remove().catch(ignore404); // before the disk
     await this.docker.getNetwork(`cp-${name}-net`).remove().catch(ignore404);
+    await this.disks?.remove(name);
+  }
+
+  /** Disk files whose sandbox container is gone (a crash mid-create or mid-remove). */
+  async removeOrphanDisks(): Promise<string[]> {
+    if (!this.disks) return [];
+    const removed: string[] = [];
+    for (const name of await this.disks.names(5 * 60_000)) {
+      if (name.startsWith("selftest-")) continue;
+      const exists = await this.docker
+        .getContainer(`cp-${name}`)
+        .inspect()
+        .then(() => true, (err: { statusCode?: number }) => err.statusCode !== 404);
+      if (exists) continue;
+      await this.removeByName(name);
+      removed.push(name);
+    }
+    return removed;
   }
 
   async list(): Promise<SandboxListing[]> {

@@ -79,6 +79,8 @@ export interface SandboxDriver {
   /** Every sandbox this playground created, found by labels. */
   list(): Promise<SandboxListing[]>;
   health(): Promise<{ engine: HealthPart; image: HealthPart }>;
+  /** Removes per-sandbox disks left without a sandbox (drivers with disks of their own). */
+  removeOrphanDisks?(): Promise<string[]>;
   /**
    * Streams sandbox events until the returned function is called. Reconnects by itself;
    * `onReconnect` runs after a reconnect, since events may have been missed meanwhile.

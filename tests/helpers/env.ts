@@ -1,4 +1,5 @@
 // Shared set-up for tests that need real parts. Missing parts fail the test, never skip it.
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -57,12 +58,19 @@ export async function testDriver(config: Config = testConfig()): Promise<DockerD
   return new DockerDriver(docker, { ...config.sandbox, image, instanceId: config.instanceId ?? "cp-test-driver" }, log);
 }
 
-/** Containers, volumes and networks still present for a sandbox name (for leak assertions). */
-export async function leftovers(docker: Docker, name: string): Promise<string[]> {
+/**
+ * Containers, volumes, networks, disk files and loop devices still present for a sandbox
+ * name (for leak assertions).
+ */
+export async function leftovers(docker: Docker, name: string, diskDir?: string): Promise<string[]> {
   const containers = await docker.listContainers({ all: true, filters: { name: [`cp-${name}`] } });
-  const { Volumes } = await docker.listVolumes({ filters: { name: [`cp-${name}-docker`] } });
+  const { Volumes } = await docker.listVolumes({ filters: { name: [`cp-${name}-`] } });
   const networks = (await docker.listNetworks({ filters: { name: [`cp-${name}-net`] } })).filter((n) => n.Name === `cp-${name}-net`);
-  return [...containers.flatMap((c) => c.Names), ...(Volumes ?? []).map((v) => v.Name), ...networks.map((n) => n.Name)];
+  const disks = diskDir && fs.existsSync(path.join(diskDir, `${name}.ext4`)) ? [path.join(diskDir, `${name}.ext4`)] : [];
+  const loops = execFileSync("losetup", ["--list", "--noheadings", "--output", "NAME,BACK-FILE"], { encoding: "utf8" })
+    .split("\n")
+    .filter((l) => l.includes(`/${name}.ext4`));
+  return [...containers.flatMap((c) => c.Names), ...(Volumes ?? []).map((v) => v.Name), ...networks.map((n) => n.Name), ...disks, ...loops];
 }
 
 /** Ends every learner's session on this server (its sandboxes are removed). */
