@@ -11,8 +11,9 @@ COPY . .
 RUN bash scripts/prisma-generate.sh && npx next build && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE}
-# iptables: the app installs the host firewall rules that isolate sandboxes.
-RUN apt-get update && apt-get install -y --no-install-recommends iptables && rm -rf /var/lib/apt/lists/*
+# iptables: the host firewall rules that isolate sandboxes; util-linux (losetup) and
+# e2fsprogs (mkfs.ext4): each sandbox's size-limited disk.
+RUN apt-get update && apt-get install -y --no-install-recommends iptables util-linux e2fsprogs && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 DATA_DIR=/app/data SANDBOX_AUTO_BUILD=false
 COPY --from=build /app /app

@@ -3,7 +3,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Docker from "dockerode";
 import { Server as SocketServer } from "socket.io";
-import type { Config } from "./config";
+import os from "node:os";
+import { ConfigError, type Config } from "./config";
 import { loadOrCreateSecret } from "./auth/secret";
 import { IdentityService } from "./auth/identity";
 import { openDatabase, type Database_ } from "./db";
@@ -16,6 +17,7 @@ import { checkSessionClocks } from "./lifecycle/timers";
 import type { Logger } from "./log";
 import { DockerDriver } from "./sandbox/docker-driver";
 import { expectedImageRef, SandboxImage } from "./sandbox/image";
+import { innerPoolConflict } from "./sandbox/subnets";
 import { PlaygroundService } from "./sessions/playground-service";
 import { attachGateway, type PlayServer } from "./terminal/gateway";
 import { TerminalRegistry } from "./terminal/registry";
@@ -41,6 +43,8 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
 
   const secret = loadOrCreateSecret(config.sessionSecret, config.dataDir);
   const identities = new IdentityService(db.prisma, secret, config.cookieSecure);
+  const conflict = innerPoolConflict(config.sandbox.innerPool, config.sandbox.subnetPool, hostNetworks());
+  if (conflict) throw new ConfigError(conflict);
   const imageRef = config.sandbox.image ?? (await expectedImageRef());
   // With no options, docker-modem reads DOCKER_HOST / DOCKER_TLS_VERIFY / DOCKER_CERT_PATH.
   const docker = new Docker();
@@ -145,6 +149,14 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
       await db.close();
     },
   };
+}
+
+/** This host's IPv4 networks (the engine runs here), loopback left out. */
+function hostNetworks(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .filter((i): i is os.NetworkInterfaceInfoIPv4 => !!i && i.family === "IPv4" && !i.internal && !!i.cidr)
+    .map((i) => i.cidr!);
 }
 
 /** Logs the engine and image state at start, and starts an image build when allowed. */

@@ -7,12 +7,12 @@ export interface Cidr {
   prefix: number;
 }
 
-export function parseCidr(text: string): Cidr {
+export function parseCidr(text: string, maxPrefix = 30): Cidr {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text.trim());
   if (!m) throw new Error(`not an IPv4 CIDR: ${text}`);
   const octets = m.slice(1, 5).map(Number);
   const prefix = Number(m[5]);
-  if (octets.some((o) => o > 255) || prefix > 30) throw new Error(`not a usable IPv4 CIDR: ${text}`);
+  if (octets.some((o) => o > 255) || prefix > maxPrefix) throw new Error(`not a usable IPv4 CIDR: ${text}`);
   const addr = octets.reduce((a, o) => a * 256 + o, 0);
   const size = 2 ** (32 - prefix);
   return { base: addr - (addr % size), prefix };
@@ -47,4 +47,27 @@ export function freeSubnet(pool: Cidr, prefix: number, used: Cidr[]): Cidr | nul
 /** The gateway (first host) of a subnet. */
 export function gatewayOf(c: Cidr): string {
   return formatIp(c.base + 1);
+}
+
+export function overlapsCidr(a: string, b: string): boolean {
+  return overlaps(parseCidr(a, 32), parseCidr(b, 32));
+}
+
+/**
+ * Why the inner Docker's pool cannot be used, or null. It must not overlap the sandbox
+ * networks, the link between a hardened sandbox and its learner namespace, or any network
+ * of the host (an inner container could not reach a host-side service on a colliding range).
+ */
+export function innerPoolConflict(innerPool: string, sandboxPool: string, hostCidrs: string[]): string | null {
+  const pool = parseCidr(innerPool);
+  if (pool.prefix > 24) return `SANDBOX_INNER_POOL ${innerPool} must be a /24 or larger (its first /24 is the inner default bridge)`;
+  const taken: [string, string][] = [
+    [sandboxPool, "SANDBOX_SUBNET_POOL"],
+    ["100.64.0.0/30", "the hardened profile's link to the learner namespace"],
+    ...hostCidrs.map((c): [string, string] => [c, "a network of this host"]),
+  ];
+  for (const [cidr, what] of taken) {
+    if (overlapsCidr(innerPool, cidr)) return `SANDBOX_INNER_POOL ${innerPool} overlaps ${cidr} (${what}); choose another range`;
+  }
+  return null;
 }

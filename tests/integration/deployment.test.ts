@@ -13,6 +13,8 @@ test("docker-compose.yml describes app + PostgreSQL + the host's Docker engine",
   assert.match(out, /DATABASE_URL: postgresql:\/\/playground:pw-for-test@127\.0\.0\.1:5432\/playground/);
   assert.match(out, /network_mode: host/, "the app installs host firewall rules");
   assert.match(out, /NET_ADMIN/);
+  assert.match(out, /SANDBOX_PROFILE: hardened/, "production runs the hardened profile by default");
+  assert.match(out, /privileged: true/, "the app makes loop devices for sandbox disks");
   assert.match(out, /127\.0\.0\.1:5432/, "the database listens on loopback only");
   assert.match(out, /\/var\/run\/docker\.sock/);
   assert.match(out, /pgdata/);

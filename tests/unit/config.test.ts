@@ -64,3 +64,15 @@ test("empty variables mean the default", () => {
   assert.equal(c.port, 3000);
   assert.equal(c.database.provider, "sqlite");
 });
+
+test("security settings: profile, disk size, egress allow-list", () => {
+  const c = loadConfig({ SANDBOX_PROFILE: "hardened", SANDBOX_DISK_MB: "2048", SANDBOX_EGRESS: "allowlist", SANDBOX_EGRESS_ALLOW: "10.0.0.5:5000, 192.168.0.0/16" });
+  assert.equal(c.sandbox.profile, "hardened");
+  assert.equal(c.sandbox.diskMb, 2048);
+  assert.deepEqual(c.sandbox.egressAllow, [{ cidr: "10.0.0.5/32", port: 5000 }, { cidr: "192.168.0.0/16", port: undefined }]);
+  assert.equal(loadConfig({}).sandbox.profile, "trusted", "trusted stays the default");
+  assert.throws(() => loadConfig({ SANDBOX_EGRESS: "allowlist" }), /needs SANDBOX_EGRESS_ALLOW/);
+  assert.throws(() => loadConfig({ SANDBOX_EGRESS_ALLOW: "mirror.example:80" }), /not an IPv4 address/);
+  assert.throws(() => loadConfig({ SANDBOX_EGRESS_ALLOW: "10.0.0.1:70000" }), /not an IPv4 address/);
+  assert.throws(() => loadConfig({ SANDBOX_PROFILE: "paranoid" }), /SANDBOX_PROFILE/);
+});
