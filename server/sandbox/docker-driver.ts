@@ -184,8 +184,8 @@ export class DockerDriver implements SandboxDriver {
         .flatMap((n) => n.IPAM?.Config ?? [])
         .map((c) => c.Subnet)
         .filter((s): s is string => typeof s === "string" && s.includes("."))
-        .map(parseCidr);
-      const subnet = freeSubnet(pool, this.opts.subnetPrefix, [...used, ...[...this.reservedSubnets].map(parseCidr)]);
+        .map((c) => parseCidr(c));
+      const subnet = freeSubnet(pool, this.opts.subnetPrefix, [...used, ...[...this.reservedSubnets].map((c) => parseCidr(c))]);
       if (!subnet) {
         throw new PlaygroundFailure(
           "sandbox_start_failed",

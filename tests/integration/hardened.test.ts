@@ -54,8 +54,8 @@ test("root in the sandbox is an unprivileged uid on the host", async () => {
   assert.equal(uid, "0", "root inside");
   assert.match(map.join(" "), /^\s*0\s+100000\s+65536$/, "root inside is uid 100000 outside");
   // From the host: the learner's processes and their dockerd run as 100000 and up.
-  const top = (await driver.docker.getContainer(sandbox.id).top({ ps_args: "-eo uid,comm" })) as { Processes: string[][] };
-  const byCommand = (name: string) => top.Processes.filter((p) => p[1] === name).map((p) => Number(p[0]));
+  const top = (await driver.docker.getContainer(sandbox.id).top({ ps_args: "-eo pid,uid,comm" })) as { Processes: string[][] };
+  const byCommand = (name: string) => top.Processes.filter((p) => p[2] === name).map((p) => Number(p[1]));
   assert.ok(byCommand("sleep").length > 0, "the learner's sleep is visible from the host");
   assert.ok(byCommand("sleep").every((u) => u >= 100000), `sleep runs as ${byCommand("sleep")} on the host`);
   assert.ok(byCommand("dockerd").every((u) => u >= 100000), `dockerd runs as ${byCommand("dockerd")} on the host`);

@@ -1,23 +1,51 @@
 // A sandbox reaches neither the host (a listener started here, the playground's own port)
-// nor another sandbox; inside itself everything works. Each sandbox has its own network.
+// nor another sandbox, in both profiles; only the egress allow-list opens a way (here to an
+// allow-listed listener on the host). Each sandbox has its own network. Rules go away when
+// no sandbox is left.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import net from "node:net";
+import os from "node:os";
 import { after, before, test } from "node:test";
 import { openDatabase, type Database_ } from "../../server/db";
 import type { ActiveSandbox } from "../../server/sessions/playground-service";
 import { PlaygroundService } from "../../server/sessions/playground-service";
 import type { DockerDriver } from "../../server/sandbox/docker-driver";
+import { firewallInstalled } from "../../server/sandbox/firewall";
+import type { Config } from "../../server/config";
 import { leftovers, log, testConfig, testDriver } from "../helpers/env";
 
-const config = testConfig();
+let config: Config;
 let db: Database_;
 let driver: DockerDriver;
+let hardenedDriver: DockerDriver;
 let service: PlaygroundService;
+let hardenedService: PlaygroundService;
 let a: ActiveSandbox;
 let b: ActiveSandbox;
+/** A hardened sandbox: its learner namespace is NATed through the container's address. */
+let c: ActiveSandbox;
 let listener: net.Server;
 let listenerPort: number;
+let allowed: net.Server;
+let allowedPort: number;
+let hostIp: string;
+
+/** The host's main address (not a Docker bridge). */
+function mainHostIp(): string {
+  const found = Object.entries(os.networkInterfaces())
+    .filter(([name]) => !/^(docker|br-|veth|lo)/.test(name))
+    .flatMap(([, addrs]) => addrs ?? [])
+    .find((i) => i.family === "IPv4" && !i.internal);
+  if (!found) throw new Error("this test needs a host network interface besides Docker's bridges");
+  return found.address;
+}
+
+async function listen(text: string): Promise<[net.Server, number]> {
+  const server = net.createServer((s) => s.end(`${text}\n`));
+  await new Promise<void>((r) => server.listen(0, "0.0.0.0", r));
+  return [server, (server.address() as net.AddressInfo).port];
+}
 
 async function user(): Promise<string> {
   const id = `g_${randomUUID().slice(0, 12)}`;
@@ -26,25 +54,32 @@ async function user(): Promise<string> {
 }
 
 before(async () => {
+  // A service on the host that no sandbox may reach, on every address, and a "mirror" that
+  // the allow-list opens.
+  [listener, listenerPort] = await listen("host-secret");
+  [allowed, allowedPort] = await listen("mirror-ok");
+  hostIp = mainHostIp();
+  config = testConfig({ SANDBOX_EGRESS: "allowlist", SANDBOX_EGRESS_ALLOW: `${hostIp}:${allowedPort}` });
   driver = await testDriver(config);
+  hardenedDriver = await testDriver({ ...config, sandbox: { ...config.sandbox, profile: "hardened" } });
   db = await openDatabase(config.database);
   service = new PlaygroundService({ prisma: db.prisma, driver, imageRef: driver.imageRef, limits: config.session, log });
-  [a, b] = await Promise.all([service.open(await user()), service.open(await user())]);
-  // A service on the host that no sandbox may reach, on every address.
-  listener = net.createServer((s) => s.end("host-secret\n"));
-  await new Promise<void>((r) => listener.listen(0, "0.0.0.0", r));
-  listenerPort = (listener.address() as net.AddressInfo).port;
+  hardenedService = new PlaygroundService({ prisma: db.prisma, driver: hardenedDriver, imageRef: driver.imageRef, limits: config.session, log });
+  [a, b, c] = await Promise.all([service.open(await user()), service.open(await user()), hardenedService.open(await user())]);
 });
 
 after(async () => {
   listener?.close();
+  allowed?.close();
   for (const s of [a, b]) if (s) await service.end(s.userId, "admin");
-  for (const s of [a, b]) if (s) assert.deepEqual(await leftovers(driver.docker, s.sandbox.name), [], "container, volume and network removed");
+  if (c) await hardenedService.end(c.userId, "admin");
+  for (const s of [a, b, c]) if (s) assert.deepEqual(await leftovers(driver.docker, s.sandbox.name, config.sandbox.diskDir), [], "container, volume, network and disk removed");
   await db?.close();
 });
 
 async function sh(sandbox: ActiveSandbox, cmd: string, user = "root") {
-  return driver.run(sandbox.sandbox, { cmd: ["sh", "-c", cmd], user, timeoutMs: 60_000 });
+  const d = sandbox === c ? hardenedDriver : driver;
+  return d.run(sandbox.sandbox, { cmd: ["sh", "-c", cmd], user, timeoutMs: 60_000 });
 }
 
 async function ipOf(sandbox: ActiveSandbox): Promise<{ ip: string; gateway: string; network: string }> {
@@ -54,6 +89,7 @@ async function ipOf(sandbox: ActiveSandbox): Promise<{ ip: string; gateway: stri
 }
 
 test("each sandbox has a network of its own, from the configured pool", async () => {
+  await sh(b, "mkdir -p /tmp/www && echo neighbour-page > /tmp/www/index.html && (busybox httpd -p 8081 -h /tmp/www &) ; sleep 0.5");
   const na = await ipOf(a);
   const nb = await ipOf(b);
   assert.equal(na.network, `cp-${a.sandbox.name}-net`);
@@ -62,25 +98,53 @@ test("each sandbox has a network of its own, from the configured pool", async ()
   assert.match(nb.ip, /^10\.213\./);
 });
 
-test("a sandbox cannot reach the host: not its gateway address, not the host's other addresses", async () => {
-  const { gateway } = await ipOf(a);
-  const hostIps = Object.values((await import("node:os")).networkInterfaces())
-    .flat()
-    .filter((i) => i && i.family === "IPv4" && !i.internal)
-    .map((i) => i!.address);
-  for (const ip of [gateway, ...hostIps]) {
-    const r = await sh(a, `curl -sS -m 3 telnet://${ip}:${listenerPort} </dev/null; echo exit=$?`);
-    assert.doesNotMatch(r.stdout, /host-secret/, `${ip}:${listenerPort} must be unreachable`);
-    assert.match(r.stdout, /exit=(7|28)/, `connection to ${ip} fails or times out: ${r.stdout}${r.stderr}`);
-  }
+for (const [profile, pick] of [["trusted", () => a], ["hardened", () => c]] as const) {
+  test(`${profile}: a sandbox cannot reach the host: not its gateway address, not the host's other addresses`, async () => {
+    const from = pick();
+    const { gateway } = await ipOf(from);
+    const hostIps = Object.values(os.networkInterfaces())
+      .flat()
+      .filter((i) => i && i.family === "IPv4" && !i.internal)
+      .map((i) => i!.address);
+    for (const ip of [gateway, ...hostIps]) {
+      const r = await sh(from, `curl -sS -m 3 telnet://${ip}:${listenerPort} </dev/null; echo exit=$?`);
+      assert.doesNotMatch(r.stdout, /host-secret/, `${ip}:${listenerPort} must be unreachable`);
+      assert.match(r.stdout, /exit=(7|28)/, `connection to ${ip} fails or times out: ${r.stdout}${r.stderr}`);
+    }
+  });
+
+  test(`${profile}: a sandbox cannot reach another sandbox`, async () => {
+    const from = pick();
+    const r = await sh(from, `curl -sS -m 3 http://${(await ipOf(b)).ip}:8081/; echo exit=$?`);
+    assert.doesNotMatch(r.stdout, /neighbour-page/);
+    assert.match(r.stdout, /exit=(7|28)/);
+  });
+
+  test(`${profile}: the allow-listed mirror is reachable, nothing else outside`, async () => {
+    const from = pick();
+    const ok = await sh(from, `curl -sS -m 5 telnet://${hostIp}:${allowedPort} </dev/null; echo exit=$?`);
+    assert.match(ok.stdout, /mirror-ok/, `the allow-listed ${hostIp}:${allowedPort} answers: ${ok.stdout}${ok.stderr}`);
+    // A public address (the Debian mirror this machine installs from) is not on the list.
+    const out = await sh(from, "curl -sS -m 5 -o /dev/null -w '%{http_code}' http://deb.debian.org/debian/; echo exit=$?");
+    assert.doesNotMatch(out.stdout, /^200/, "egress outside the allow-list is dropped");
+    assert.match(out.stdout, /exit=[1-9]/);
+  });
+}
+
+test("the neighbour's server works inside its own sandbox", async () => {
+  const own = await sh(b, "curl -sS -m 3 http://127.0.0.1:8081/");
+  assert.match(own.stdout, /neighbour-page/);
 });
 
-test("a sandbox cannot reach another sandbox", async () => {
-  await sh(b, "mkdir -p /tmp/www && echo neighbour-page > /tmp/www/index.html && (busybox httpd -p 8081 -h /tmp/www &) ; sleep 0.5");
-  const own = await sh(b, "curl -sS -m 3 http://127.0.0.1:8081/");
-  assert.match(own.stdout, /neighbour-page/, "the server works inside its own sandbox");
-  const { ip } = await ipOf(b);
-  const r = await sh(a, `curl -sS -m 3 http://${ip}:8081/; echo exit=$?`);
-  assert.doesNotMatch(r.stdout, /neighbour-page/);
-  assert.match(r.stdout, /exit=(7|28)/);
+test("the firewall rules go away when no sandbox is left, and come back with the next one", async () => {
+  const plan = { pool: config.sandbox.subnetPool, egress: config.sandbox.egress, allow: config.sandbox.egressAllow };
+  assert.equal(await firewallInstalled(plan), true);
+  assert.equal(await driver.releaseIsolation(), false, "kept while sandboxes run");
+  for (const s of [a, b]) await service.end(s.userId, "admin");
+  await hardenedService.end(c.userId, "admin");
+  assert.equal(await driver.releaseIsolation(), true, "removed when none is left");
+  assert.equal(await firewallInstalled(plan), false);
+  a = await service.open(await user());
+  assert.equal(await firewallInstalled(plan), true, "reinstalled before the next sandbox starts");
+  await service.end(a.userId, "admin");
 });

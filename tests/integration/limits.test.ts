@@ -1,4 +1,4 @@
-// A fork bomb and a memory hog (the latter inside an inner container) stay inside their
+// A fork bomb, a memory hog (inside an inner container) and a disk fill stay inside their
 // sandbox: the host keeps answering, a neighbouring sandbox keeps working, and the learner
 // recovers with a reset.
 import assert from "node:assert/strict";
@@ -9,9 +9,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { openDatabase, type Database_ } from "../../server/db";
 import type { DockerDriver } from "../../server/sandbox/docker-driver";
 import { PlaygroundService, type ActiveSandbox } from "../../server/sessions/playground-service";
-import { log, testConfig, testDriver } from "../helpers/env";
+import { leftovers, log, testConfig, testDriver } from "../helpers/env";
 
-const config = testConfig({ SANDBOX_PIDS_LIMIT: "300", SANDBOX_MEMORY_MB: "512" });
+const DISK_MB = 400;
+const config = testConfig({ SANDBOX_PIDS_LIMIT: "300", SANDBOX_MEMORY_MB: "512", SANDBOX_DISK_MB: String(DISK_MB) });
 let db: Database_;
 let driver: DockerDriver;
 let service: PlaygroundService;
@@ -35,6 +36,7 @@ before(async () => {
 after(async () => {
   probe?.close();
   for (const s of [bomber, neighbour]) if (s) await service.end(s.userId, "admin");
+  for (const s of [bomber, neighbour]) if (s) assert.deepEqual(await leftovers(driver.docker, s.sandbox.name, config.sandbox.diskDir), [], "disk file and loop device removed too");
   await db?.close();
 });
 
@@ -75,4 +77,31 @@ test("a memory hog in an inner container is killed inside the sandbox; host and 
   assert.match(alive.stdout, /dockerd-alive/, "the inner Docker engine survives");
   assert.equal(await hostAnswers(), true);
   assert.equal(await neighbourWorks(), true);
+});
+
+test("a disk fill stops at the sandbox's own disk: No space left on device inside, host and neighbour unaffected", async () => {
+  const fill = async (cmd: string) => {
+    const r = await driver.run(bomber.sandbox, { cmd: ["bash", "-c", `${cmd} 2>&1; echo exit=$?`], user: "ubuntu", workingDir: "/home/ubuntu", timeoutMs: 180_000 });
+    return r.stdout;
+  };
+  // Through an inner container (the inner Docker's data) and in the learner's home.
+  const inner = await fill(`docker run --rm busybox dd if=/dev/zero of=/fill bs=1M count=${DISK_MB + 100}`);
+  assert.match(inner, /No space left on device/, inner);
+  const home = await fill(`dd if=/dev/zero of=~/fill bs=1M count=${DISK_MB + 100}`);
+  assert.match(home, /No space left on device/, home);
+  assert.match(home, /exit=[1-9]/);
+  const sudoTop = await fill("sudo dd if=/dev/zero of=/fill-at-root bs=1M count=10");
+  assert.match(sudoTop, /Read-only file system/, "outside the writable directories nothing is written to the host's disk");
+
+  const file = driver.disks!.fileFor(bomber.sandbox.name);
+  const allocated = await driver.disks!.allocatedBytes(bomber.sandbox.name);
+  assert.ok(allocated <= DISK_MB * 1024 * 1024, `the host holds at most the disk's size (${allocated} bytes in ${file})`);
+  assert.equal(await hostAnswers(), true, "the host keeps answering");
+  assert.equal(await neighbourWorks(), true, "the neighbouring sandbox keeps working");
+  const neighbourWrite = await driver.run(neighbour.sandbox, { cmd: ["sh", "-c", "dd if=/dev/zero of=~/ok bs=1M count=20 2>/dev/null && echo wrote"], user: "ubuntu", workingDir: "/home/ubuntu" });
+  assert.match(neighbourWrite.stdout, /wrote/, "the neighbour still has its own space");
+
+  // Deleting the file gives the space back.
+  const freed = await fill("rm -f ~/fill && echo fine > ~/after && cat ~/after");
+  assert.match(freed, /^fine$/m);
 });
