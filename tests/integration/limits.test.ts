@@ -98,8 +98,8 @@ test("a disk fill stops at the sandbox's own disk: No space left on device insid
   assert.ok(allocated <= DISK_MB * 1024 * 1024, `the host holds at most the disk's size (${allocated} bytes in ${file})`);
   assert.equal(await hostAnswers(), true, "the host keeps answering");
   assert.equal(await neighbourWorks(), true, "the neighbouring sandbox keeps working");
-  const neighbourWrite = await driver.run(neighbour.sandbox, { cmd: ["sh", "-c", "dd if=/dev/zero of=~/ok bs=1M count=20 2>/dev/null && echo wrote"], user: "ubuntu", workingDir: "/home/ubuntu" });
-  assert.match(neighbourWrite.stdout, /wrote/, "the neighbour still has its own space");
+  const neighbourWrite = await driver.run(neighbour.sandbox, { cmd: ["sh", "-c", "dd if=/dev/zero of=$HOME/ok bs=1M count=20 2>&1 && echo wrote"], user: "ubuntu", workingDir: "/home/ubuntu" });
+  assert.match(neighbourWrite.stdout, /wrote/, `the neighbour still has its own space: ${neighbourWrite.stdout}${neighbourWrite.stderr}`);
 
   // Deleting the file gives the space back.
   const freed = await fill("rm -f ~/fill && echo fine > ~/after && cat ~/after");
