@@ -56,7 +56,39 @@ export interface ClientToServerEvents {
   "terminal:resize": (terminalId: unknown, size: unknown) => void;
   /** The client has rendered this many more bytes of a terminal's output (flow control). */
   "terminal:ack": (terminalId: unknown, bytes: unknown) => void;
+  /** Runs a step's check; `auto` when the learner's shell just returned to a prompt. */
+  "lesson:check": (req: unknown, cb: (res: Ack<{ result: CheckResultInfo | null; state: LessonStateInfo }>) => void) => void;
+  "lesson:reveal": (req: unknown, cb: (res: Ack<{ text: string; state: LessonStateInfo }>) => void) => void;
+  "lesson:reset": (req: unknown, cb: (res: Ack<{ state: LessonStateInfo }>) => void) => void;
+  /** The lesson page is open with a sandbox: prepares the current step. */
+  "lesson:enter": (req: unknown, cb: (res: Ack<{ state: LessonStateInfo }>) => void) => void;
 }
+
+export interface CheckResultInfo {
+  passed: boolean;
+  feedback: string;
+}
+
+export interface StepStateInfo {
+  id: string;
+  passed: boolean;
+  passedAt: string | null;
+  attempts: number;
+  hintShown: boolean;
+  solutionShown: boolean;
+  lastFeedback: string | null;
+}
+
+export interface LessonStateInfo {
+  lessonId: string;
+  steps: StepStateInfo[];
+  current: string | null;
+  done: number;
+  total: number;
+}
+
+/** An OSC sequence the sandbox's bash prints before each prompt (private number, ignored by terminals). */
+export const PROMPT_OSC = 6973;
 
 export interface ServerToClientEvents {
   "sandbox:status": (status: { phase: SandboxPhase; message: string; position?: number }) => void;

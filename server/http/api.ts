@@ -1,6 +1,7 @@
 // JSON API routes served by the custom server (before Next): health and guest identity.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { IdentityService } from "../auth/identity";
+import type { LessonService } from "../lessons/service";
 import type { Logger } from "../log";
 import type { HealthPart, SandboxDriver } from "../sandbox/driver";
 
@@ -8,6 +9,7 @@ export interface ApiDeps {
   identities: IdentityService;
   driver: SandboxDriver;
   pingDatabase(): Promise<void>;
+  lessons: LessonService;
   log: Logger;
 }
 
@@ -39,6 +41,15 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, deps:
     } else if (url.pathname === "/api/guest" && req.method === "POST") {
       const { setCookie } = await deps.identities.ensureGuest(req);
       sendJson(res, 200, { ok: true, created: Boolean(setCookie) }, setCookie ? { "set-cookie": setCookie } : {});
+    } else if (url.pathname === "/api/lessons" && req.method === "GET") {
+      const identity = await deps.identities.fromCookieHeader(req.headers.cookie);
+      sendJson(res, 200, { ok: true, lessons: await deps.lessons.list(identity?.userId ?? null) });
+    } else if (/^\/api\/lessons\/[a-z0-9-]{1,80}$/.test(url.pathname) && req.method === "GET") {
+      const identity = await deps.identities.fromCookieHeader(req.headers.cookie);
+      const slug = url.pathname.slice("/api/lessons/".length);
+      const lesson = await deps.lessons.view(slug, identity?.userId ?? null).catch(() => null);
+      if (lesson) sendJson(res, 200, { ok: true, lesson });
+      else sendJson(res, 404, { ok: false, error: "no lesson with that name" });
     } else {
       sendJson(res, url.pathname === "/api/health" || url.pathname === "/api/guest" ? 405 : 404, {
         ok: false,

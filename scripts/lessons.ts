@@ -1,0 +1,63 @@
+// npm run lessons:lint            validate every lesson (file:line: problem), exit 1 on any
+// npm run lessons:test [folder]   prove lessons in fresh sandboxes (needs Docker and the image)
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import Docker from "dockerode";
+import { loadConfig } from "../server/config";
+import { createLogger } from "../server/log";
+import { formatProblem, loadCourse } from "../server/lessons/parse";
+import { proveLesson } from "../server/lessons/prove";
+import { DockerDriver } from "../server/sandbox/docker-driver";
+import { expectedImageRef, SandboxImage } from "../server/sandbox/image";
+import { sandboxName } from "../server/sessions/names";
+
+const root = path.resolve(process.env.LESSONS_DIR ?? "lessons");
+
+async function lint(): Promise<number> {
+  const { lessons, problems } = loadCourse(root);
+  for (const p of problems) console.error(formatProblem(p));
+  console.log(`${lessons.length} lesson(s) valid, ${problems.length} problem(s)`);
+  return problems.length ? 1 : 0;
+}
+
+async function prove(only: string[]): Promise<number> {
+  const { lessons, problems } = loadCourse(root);
+  if (problems.length) {
+    for (const p of problems) console.error(formatProblem(p));
+    return 1;
+  }
+  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" });
+  const log = createLogger(config.logLevel);
+  const docker = new Docker();
+  const image = new SandboxImage(docker, config.sandbox.image ?? (await expectedImageRef()), log);
+  const driver = new DockerDriver(docker, { ...config.sandbox, image, instanceId: "cp-lessons-cli" }, log);
+  let failed = 0;
+  for (const lesson of lessons.filter((l) => only.length === 0 || only.includes(l.id) || only.includes(l.slug))) {
+    const sandbox = await driver.create({ sessionId: randomUUID(), ownerId: "lessons-cli", name: sandboxName(), image: image.ref, expiresAt: new Date(Date.now() + 3600_000) });
+    try {
+      const proofs = await proveLesson(driver, sandbox, lesson);
+      for (const p of proofs) {
+        const ok = p.failedBefore && p.passedAfter;
+        if (!ok) failed++;
+        console.log(`${ok ? "ok  " : "FAIL"} ${lesson.id}/${p.step}: ${p.detail}`);
+      }
+      if (proofs.length < lesson.steps.length) failed++;
+    } finally {
+      await driver.remove(sandbox);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+const [command, ...args] = process.argv.slice(2);
+const run = command === "lint" ? lint() : command === "test" ? prove(args) : Promise.resolve(-1);
+run.then(
+  (code) => {
+    if (code === -1) console.error("usage: tsx scripts/lessons.ts lint | test [lesson...]");
+    process.exit(code === -1 ? 2 : code);
+  },
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
