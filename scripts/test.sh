@@ -10,7 +10,7 @@ export TEST_POSTGRES_URL NEXT_TELEMETRY_DISABLED=1
 
 npx tsc --noEmit -p .
 # tests/final runs last: it checks that the others left nothing behind.
-files=$(for dir in unit integration e2e final; do find "tests/$dir" -name '*.test.ts' | sort; done)
+files=$(for dir in unit integration lessons e2e final; do find "tests/$dir" -name '*.test.ts' | sort; done)
 echo "==> Running $(echo "$files" | wc -l) test files"
 # One file at a time: sandboxes and the browser are heavy on a 2-core machine.
 exec node --import tsx --test --test-concurrency=1 --test-reporter=spec $files

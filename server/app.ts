@@ -9,6 +9,10 @@ import { loadOrCreateSecret } from "./auth/secret";
 import { IdentityService } from "./auth/identity";
 import { openDatabase, type Database_ } from "./db";
 import { handleApi } from "./http/api";
+import { attachLessonEvents } from "./lessons/lesson-events";
+import { formatProblem, loadCourse } from "./lessons/parse";
+import { ProgressService } from "./lessons/progress";
+import { LessonService } from "./lessons/service";
 import { watchSandboxEvents } from "./lifecycle/events";
 import { defaultCapacity, SandboxSlots } from "./lifecycle/capacity";
 import { SandboxPool } from "./lifecycle/pool";
@@ -67,6 +71,12 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     startConcurrency: config.sandbox.startConcurrency,
   });
   log.info({ capacity, pool: config.sandbox.poolSize }, "sandbox capacity");
+
+  // The course: a malformed lesson is left out with its problems logged; the rest is served.
+  const course = loadCourse(config.lessonsDir);
+  for (const p of course.problems) log.error({ problem: formatProblem(p) }, "lesson refused");
+  log.info({ lessons: course.lessons.length, refused: course.problems.length }, "course loaded");
+  const lessons = new LessonService(course.lessons, { progress: new ProgressService(db.prisma), sessions: service, driver, log });
   if (config.sandbox.isolation === "off") {
     log.warn("SANDBOX_ISOLATION=off: sandboxes can reach this host and each other. Use only for a trusted class.");
   }
@@ -93,7 +103,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
 
   const server = http.createServer((req, res) => {
     void (async () => {
-      if (await handleApi(req, res, { identities, driver, pingDatabase: db.ping, log })) return;
+      if (await handleApi(req, res, { identities, driver, pingDatabase: db.ping, lessons, log })) return;
       if (nextHandler) return nextHandler(req, res);
       res.writeHead(404).end();
     })().catch((err) => {
@@ -105,6 +115,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   const io: PlayServer = new SocketServer(server, { maxHttpBufferSize: 1e6, serveClient: false });
   const registry = new TerminalRegistry(config.terminalGraceMs, log);
   const gateway = attachGateway(io, { identities, service, driver, registry, log });
+  attachLessonEvents(io, lessons, log);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -11,6 +11,7 @@ const ConfigSchema = z.object({
   HOST: z.string().min(1).default("0.0.0.0"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATA_DIR: z.string().min(1).default("./data"),
+  LESSONS_DIR: z.string().min(1).default("./lessons"),
   DATABASE_URL: z.string().min(1).optional(),
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
   COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
@@ -94,6 +95,8 @@ export interface Config {
   host: string;
   dev: boolean;
   dataDir: string;
+  /** The course: one folder per lesson (docs/lessons.md). */
+  lessonsDir: string;
   database: { provider: DatabaseProvider; url: string };
   sessionSecret?: string;
   cookieSecure: "auto" | boolean;
@@ -165,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dev: e.NODE_ENV !== "production",
     dataDir,
+    lessonsDir: path.resolve(e.LESSONS_DIR),
     database: parseDatabaseUrl(e.DATABASE_URL, dataDir),
     sessionSecret: e.SESSION_SECRET,
     cookieSecure: e.COOKIE_SECURE === "auto" ? "auto" : e.COOKIE_SECURE === "true",

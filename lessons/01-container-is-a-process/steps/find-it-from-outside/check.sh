@@ -1,0 +1,11 @@
+#!/bin/bash
+expected="$(docker inspect -f '{{.State.Pid}}' sleeper 2>/dev/null)"
+if [ -z "$expected" ] || [ "$expected" = 0 ]; then
+  echo "The sleeper container is not running: start it again (step 1)."
+  exit 1
+fi
+if [ "${ANSWER:-}" != "$expected" ]; then
+  echo "That is not the PID of sleeper's sleep process: look at the second column of ps -ef."
+  exit 1
+fi
+echo "Right: PID $expected is the container's process."

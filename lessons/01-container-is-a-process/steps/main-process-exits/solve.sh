@@ -1,0 +1,2 @@
+#!/bin/bash
+docker run --name short-lived busybox echo "done already"

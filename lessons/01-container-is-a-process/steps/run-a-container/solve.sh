@@ -1,0 +1,2 @@
+#!/bin/bash
+docker run -d --name sleeper busybox sleep 3600

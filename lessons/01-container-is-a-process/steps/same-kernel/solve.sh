@@ -1,0 +1,2 @@
+#!/bin/bash
+docker exec sleeper uname -r

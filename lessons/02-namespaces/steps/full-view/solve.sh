@@ -1,0 +1,2 @@
+#!/bin/bash
+sudo lsns > ~/all-namespaces.txt

@@ -1,0 +1,2 @@
+#!/bin/bash
+pgrep -f '^sleep 86401' > ~/mount-pid.txt

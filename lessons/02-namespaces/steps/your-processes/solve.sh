@@ -1,0 +1,2 @@
+#!/bin/bash
+ps -U ubuntu -o pid,user,comm > ~/my-processes.txt

@@ -1,0 +1,2 @@
+#!/bin/bash
+lsns > ~/my-namespaces.txt

@@ -1,0 +1,40 @@
+// Every lesson of the course, proven in a fresh sandbox of each profile: each step's check
+// fails before its solution runs and passes after it, step by step, to the end.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { test } from "node:test";
+import { formatProblem, loadCourse } from "../../server/lessons/parse";
+import { proveLesson } from "../../server/lessons/prove";
+import { sandboxName } from "../../server/sessions/names";
+import { leftovers, testConfig, testDriver } from "../helpers/env";
+
+const course = loadCourse(path.join(__dirname, "..", "..", "lessons"));
+
+test("the course is valid and complete in order", () => {
+  assert.deepEqual(course.problems.map(formatProblem), []);
+  assert.ok(course.lessons.length >= 2);
+  assert.deepEqual(course.lessons.map((l) => l.order), [...course.lessons.map((l) => l.order)].sort((a, b) => a - b));
+});
+
+for (const profile of ["trusted", "hardened"] as const) {
+  for (const lesson of course.lessons) {
+    test(`${profile}: ${lesson.id}: every check fails before its solution and passes after it`, async () => {
+      const config = testConfig({ SANDBOX_PROFILE: profile });
+      const driver = await testDriver(config);
+      const sandbox = await driver.create({ sessionId: randomUUID(), ownerId: "g_course", name: sandboxName(), image: "", expiresAt: new Date(Date.now() + 3600_000) });
+      try {
+        const proofs = await proveLesson(driver, sandbox, lesson);
+        const report = proofs.map((p) => `${p.step}: ${p.detail}`).join("\n");
+        assert.equal(proofs.length, lesson.steps.length, `stopped early:\n${report}`);
+        for (const p of proofs) {
+          assert.ok(p.failedBefore, `${lesson.id}/${p.step} must fail before its solution:\n${report}`);
+          assert.ok(p.passedAfter, `${lesson.id}/${p.step} must pass after its solution:\n${report}`);
+        }
+      } finally {
+        await driver.remove(sandbox);
+        assert.deepEqual(await leftovers(driver.docker, sandbox.name, config.sandbox.diskDir), []);
+      }
+    });
+  }
+}
