@@ -10,9 +10,14 @@ export default function Home() {
           containers are built from namespaces and cgroups. Nothing to install: experiment freely, because your
           sandbox is disposable and yours alone.
         </p>
-        <Link className="button primary large" href="/play">
-          Start playground
-        </Link>
+        <div className="links">
+          <Link className="button primary large" href="/lessons">
+            Start the course
+          </Link>
+          <Link className="button large" href="/play">
+            Open a free playground
+          </Link>
+        </div>
         <p className="fineprint">Free and open source. Your sandbox is removed when you end the session.</p>
       </main>
     </div>

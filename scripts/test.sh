@@ -9,6 +9,7 @@ TEST_POSTGRES_URL=$(bash scripts/ensure-postgres.sh)
 export TEST_POSTGRES_URL NEXT_TELEMETRY_DISABLED=1
 
 npx tsc --noEmit -p .
+npx tsx scripts/lessons.ts lint
 # tests/final runs last: it checks that the others left nothing behind.
 files=$(for dir in unit integration lessons e2e final; do find "tests/$dir" -name '*.test.ts' | sort; done)
 echo "==> Running $(echo "$files" | wc -l) test files"

@@ -5,6 +5,7 @@ import "@xterm/xterm/css/xterm.css";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { ConfirmDialog } from "../components/ConfirmDialog";
+import { SplitView } from "../components/SplitView";
 import { Banners, TimeLeft } from "./Banners";
 import { INITIAL_VIEW, TerminalClient, type ClientView, type ConnectionState } from "./terminal-client";
 
@@ -20,16 +21,21 @@ const STATE_LABEL: Record<ConnectionState, string> = {
 
 type Confirming = "reset" | "end" | null;
 
-export function Playground() {
+/** Content beside the terminal (the lesson player), given the terminal client once it exists. */
+export type AsideRenderer = (client: TerminalClient | null, view: ClientView) => React.ReactNode;
+
+export function Playground({ aside, asideLabel = "Lesson" }: { aside?: AsideRenderer; asideLabel?: string } = {}) {
   const hostRef = useRef<HTMLDivElement>(null);
   const clientRef = useRef<TerminalClient | null>(null);
   const [view, setView] = useState<ClientView>(INITIAL_VIEW);
   const [confirming, setConfirming] = useState<Confirming>(null);
+  const [clientReady, setClientReady] = useState<TerminalClient | null>(null);
 
   useEffect(() => {
     if (!hostRef.current) return;
     const client = new TerminalClient(hostRef.current, setView);
     clientRef.current = client;
+    setClientReady(client);
     void client.start();
     return () => client.dispose();
   }, []);
@@ -60,10 +66,19 @@ export function Playground() {
 
       <Banners view={view} client={client} />
 
-      <section className="terminal-area" aria-label="Terminal">
-        <div ref={hostRef} className="terminal-host" data-testid="terminal" />
-        <Overlay view={view} client={client} />
-      </section>
+      {aside ? (
+        <SplitView label={asideLabel} aside={aside(clientReady, view)}>
+          <section className="terminal-area" aria-label="Terminal">
+            <div ref={hostRef} className="terminal-host" data-testid="terminal" />
+            <Overlay view={view} client={client} />
+          </section>
+        </SplitView>
+      ) : (
+        <section className="terminal-area" aria-label="Terminal">
+          <div ref={hostRef} className="terminal-host" data-testid="terminal" />
+          <Overlay view={view} client={client} />
+        </section>
+      )}
 
       <footer className="status-bar">
         <span className="status-dot" data-state={view.state} aria-hidden="true" />

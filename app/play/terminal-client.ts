@@ -3,14 +3,16 @@
 import type { Terminal } from "@xterm/xterm";
 import type { FitAddon } from "@xterm/addon-fit";
 import { io, type Socket } from "socket.io-client";
-import type {
-  Ack,
-  ClientToServerEvents,
-  EndReason,
-  PlaygroundError,
-  SandboxInfo,
-  SandboxWarning,
-  ServerToClientEvents,
+import { ensureGuest } from "../guest";
+import {
+  PROMPT_OSC,
+  type Ack,
+  type ClientToServerEvents,
+  type EndReason,
+  type PlaygroundError,
+  type SandboxInfo,
+  type SandboxWarning,
+  type ServerToClientEvents,
 } from "../../lib/protocol";
 
 export type ConnectionState = "connecting" | "queued" | "starting" | "ready" | "reconnecting" | "ended" | "error";
@@ -66,6 +68,8 @@ export class TerminalClient {
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private onVisibility: (() => void) | null = null;
   private view: ClientView = INITIAL_VIEW;
+  private readonly promptListeners = new Set<() => void>();
+  private readonly readyListeners = new Set<() => void>();
 
   constructor(
     private readonly host: HTMLElement,
@@ -103,6 +107,11 @@ export class TerminalClient {
     this.term.onData((data) => {
       if (this.terminalId) this.socket?.emit("terminal:input", this.terminalId, data);
     });
+    // The sandbox's bash prints a private OSC before each prompt: a command just finished.
+    this.term.parser.registerOscHandler(PROMPT_OSC, () => {
+      for (const listener of this.promptListeners) listener();
+      return true;
+    });
     this.term.onResize(({ cols, rows }) => {
       if (this.terminalId) this.socket?.emit("terminal:resize", this.terminalId, { cols, rows });
     });
@@ -137,8 +146,7 @@ export class TerminalClient {
 
   private async connect(): Promise<void> {
     this.set({ state: "connecting", message: "Connecting…", error: null });
-    const res = await fetch("/api/guest", { method: "POST", credentials: "same-origin" }).catch(() => null);
-    if (!res?.ok) {
+    if (!(await ensureGuest())) {
       this.set({
         state: "error",
         error: { code: "internal", message: "The playground server did not answer.", action: "Check your connection and press Retry." },
@@ -248,6 +256,7 @@ export class TerminalClient {
     this.term.options.disableStdin = false;
     this.set({ state: "ready", sandbox, message: "", shellExited: false, warning: null });
     this.term.focus();
+    for (const listener of this.readyListeners) listener();
   }
 
   async retry(): Promise<void> {
@@ -321,6 +330,35 @@ export class TerminalClient {
 
   focus(): void {
     this.term?.focus();
+  }
+
+  /** Calls `listener` whenever the learner's shell returns to a prompt. Returns an unsubscribe. */
+  onPrompt(listener: () => void): () => void {
+    this.promptListeners.add(listener);
+    return () => this.promptListeners.delete(listener);
+  }
+
+  /** Calls `listener` each time a sandbox becomes ready (first start, reset, new session). */
+  onReady(listener: () => void): () => void {
+    this.readyListeners.add(listener);
+    return () => this.readyListeners.delete(listener);
+  }
+
+  /** Types a command into the shell and runs it (the lesson's Run buttons). */
+  runCommand(command: string): boolean {
+    if (!this.terminalId || !this.socket?.connected) return false;
+    this.socket.emit("terminal:input", this.terminalId, `${command.replace(/\n+$/, "")}\r`);
+    this.term.focus();
+    return true;
+  }
+
+  /** A lesson request over the same authenticated socket. */
+  lessonRequest<T>(event: "lesson:check" | "lesson:reveal" | "lesson:reset" | "lesson:enter", payload: object): Promise<Ack<T>> {
+    const socket = this.socket;
+    if (!socket?.connected) {
+      return Promise.resolve({ ok: false, error: { code: "internal", message: "Not connected to the playground.", action: "Wait until the terminal reconnects, then try again." } });
+    }
+    return new Promise((resolve) => (socket.emit as (e: string, p: object, cb: (r: Ack<T>) => void) => void)(event, payload, resolve));
   }
 
   dispose(): void {
