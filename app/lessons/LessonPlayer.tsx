@@ -86,6 +86,13 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
 
   const current = state.current;
   const complete = state.total > 0 && state.done >= state.total;
+  const completeRef = useRef<HTMLElement>(null);
+  const wasComplete = useRef(complete);
+  useEffect(() => {
+    // Finishing the last step brings the summary (and the next lesson) into view.
+    if (complete && !wasComplete.current) completeRef.current?.scrollIntoView({ behavior: "smooth", block: "nearest" });
+    wasComplete.current = complete;
+  }, [complete]);
 
   const check = useCallback(
     async (stepId: string, auto: boolean) => {
@@ -267,7 +274,7 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
       </ol>
 
       {complete && (
-        <section className="lesson-complete" aria-labelledby="complete-title" data-testid="lesson-complete">
+        <section ref={completeRef} className="lesson-complete" aria-labelledby="complete-title" data-testid="lesson-complete">
           <h2 id="complete-title">Lesson complete</h2>
           <p>
             You finished all {state.total} steps of “{lesson.title}”

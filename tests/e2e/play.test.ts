@@ -44,7 +44,7 @@ async function sandboxName(): Promise<string> {
 test("the landing page explains the playground and starts it", async () => {
   await page.goto(app.url);
   await page.getByRole("heading", { name: "Container Playground" }).waitFor();
-  await page.getByRole("link", { name: "Start playground" }).click();
+  await page.getByRole("link", { name: "Open a free playground" }).click();
   await page.waitForURL(/\/play$/);
   await waitForStatus(page, /^Ready/);
 });
