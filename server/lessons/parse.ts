@@ -117,7 +117,11 @@ export function parseLesson(dir: string, known: Set<string> = new Set()): { less
     if (heading) {
       const [, title, stepId] = heading;
       if (!STEP_ID.test(stepId)) problem(lessonFile, fileLine, `step id "${stepId}" must be lowercase words with dashes`);
-      if (steps.some((s) => s.id === stepId)) problem(lessonFile, fileLine, `step id "${stepId}" is used twice`);
+      if (steps.some((s) => s.id === stepId)) {
+        problem(lessonFile, fileLine, `step id "${stepId}" is used twice`);
+        steps.push({ id: `${stepId}#duplicate`, title, line: fileLine, body: [] }); // its text still belongs to it
+        return;
+      }
       steps.push({ id: stepId, title, line: fileLine, body: [] });
     } else if (!inFence && /^##\s/.test(line)) {
       problem(lessonFile, fileLine, `a "## " heading is a step and needs an id: "## Title {#step-id}"`);
@@ -134,6 +138,7 @@ export function parseLesson(dir: string, known: Set<string> = new Set()): { less
   const stepsDir = path.join(dir, "steps");
   const built: LessonStep[] = [];
   for (const s of steps) {
+    if (s.id.endsWith("#duplicate")) continue;
     const sdir = path.join(stepsDir, s.id);
     if (!fs.existsSync(sdir)) {
       problem(lessonFile, s.line, `step "${s.id}" has no folder steps/${s.id}/ (check.sh, solve.sh, hint.md)`);
