@@ -1,0 +1,4 @@
+#!/bin/bash
+docker run -d --name box --hostname box busybox sleep 86400
+PID=$(docker inspect -f '{{.State.Pid}}' box)
+echo $PID

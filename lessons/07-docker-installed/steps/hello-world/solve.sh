@@ -1,0 +1,3 @@
+#!/bin/bash
+docker run --rm hello-world
+docker ps -a

@@ -1,0 +1,4 @@
+#!/bin/bash
+ls -l /var/run/docker.sock
+# Only the group's name:
+stat -c %G /var/run/docker.sock
