@@ -9,6 +9,7 @@ import { loadOrCreateSecret } from "./auth/secret";
 import { IdentityService } from "./auth/identity";
 import { openDatabase, type Database_ } from "./db";
 import { handleApi } from "./http/api";
+import { handlePreview } from "./http/preview";
 import { attachLessonEvents } from "./lessons/lesson-events";
 import { formatProblem, loadCourse } from "./lessons/parse";
 import { ProgressService } from "./lessons/progress";
@@ -104,6 +105,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   const server = http.createServer((req, res) => {
     void (async () => {
       if (await handleApi(req, res, { identities, driver, pingDatabase: db.ping, lessons, log })) return;
+      if (await handlePreview(req, res, { identities, service, driver, log })) return;
       if (nextHandler) return nextHandler(req, res);
       res.writeHead(404).end();
     })().catch((err) => {

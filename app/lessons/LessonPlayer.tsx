@@ -187,7 +187,7 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
           {problem}
         </p>
       )}
-      <Markdown text={lesson.intro} onRun={ready ? run : undefined} />
+      <Markdown text={lesson.intro} onRun={ready ? run : undefined} sandboxName={ready ? view.sandbox?.name : undefined} />
 
       <ol className="steps">
         {lesson.steps.map((step, i) => {
@@ -211,7 +211,7 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
                 {step.title}
                 <span className="visually-hidden">{passed ? " (done)" : isCurrent ? " (current step)" : ""}</span>
               </h2>
-              <Markdown text={step.body} onRun={ready ? run : undefined} />
+              <Markdown text={step.body} onRun={ready ? run : undefined} sandboxName={ready ? view.sandbox?.name : undefined} />
               {step.question && (
                 <div className="question">
                   <label htmlFor={`answer-${step.id}`}>{step.question}</label>

@@ -2,14 +2,19 @@
 // Lesson text: Markdown (GitHub flavour, no raw HTML) with code blocks that can be copied,
 // and `bash` blocks that can also be run in the learner's terminal with one click.
 import { useState } from "react";
-import ReactMarkdown from "react-markdown";
+import ReactMarkdown, { defaultUrlTransform } from "react-markdown";
 import remarkGfm from "remark-gfm";
 
-export function Markdown({ text, onRun }: { text: string; onRun?: (command: string) => boolean }) {
+/**
+ * `[text](preview:8080)` links open port 8080 of the learner's sandbox through the
+ * playground's preview route (only its owner gets through).
+ */
+export function Markdown({ text, onRun, sandboxName }: { text: string; onRun?: (command: string) => boolean; sandboxName?: string }) {
   return (
     <div className="markdown">
       <ReactMarkdown
         remarkPlugins={[remarkGfm]}
+        urlTransform={(url) => (url.startsWith("preview:") ? url : defaultUrlTransform(url))}
         components={{
           pre: ({ children }) => {
             const code = Array.isArray(children) ? children[0] : children;
@@ -17,6 +22,16 @@ export function Markdown({ text, onRun }: { text: string; onRun?: (command: stri
             const language = /language-(\w+)/.exec(props.className ?? "")?.[1];
             const source = String(props.children ?? "").replace(/\n$/, "");
             return <CodeBlock source={source} runnable={(language === "bash" || language === "sh") && !!onRun} onRun={onRun} />;
+          },
+          a: ({ href, children }) => {
+            const port = /^preview:(\d{1,5})(\/.*)?$/.exec(href ?? "");
+            if (!port) return <a href={href}>{children}</a>;
+            if (!sandboxName) return <span title="Start your sandbox to open this page">{children}</span>;
+            return (
+              <a href={`/preview/${sandboxName}/${port[1]}${port[2] ?? "/"}`} target="_blank" rel="noopener">
+                {children} (opens in a new tab)
+              </a>
+            );
           },
           table: ({ children }) => (
             <div className="table-scroll">

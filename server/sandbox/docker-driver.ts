@@ -462,6 +462,13 @@ export class DockerDriver implements SandboxDriver {
     await this.disks?.remove(name);
   }
 
+  async address(sandbox: Sandbox): Promise<string> {
+    const info = await this.docker.getContainer(sandbox.id).inspect();
+    const ip = info.NetworkSettings.Networks?.[`cp-${sandbox.name}-net`]?.IPAddress;
+    if (!ip) throw new Error(`sandbox ${sandbox.name} has no address on its network`);
+    return ip;
+  }
+
   /** Disk files whose sandbox container is gone (a crash mid-create or mid-remove). */
   async removeOrphanDisks(): Promise<string[]> {
     if (!this.disks) return [];

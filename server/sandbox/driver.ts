@@ -79,6 +79,8 @@ export interface SandboxDriver {
   /** Every sandbox this playground created, found by labels. */
   list(): Promise<SandboxListing[]>;
   health(): Promise<{ engine: HealthPart; image: HealthPart }>;
+  /** The sandbox's address as this server reaches it (for previews of its web servers). */
+  address?(sandbox: Sandbox): Promise<string>;
   /** Removes per-sandbox disks left without a sandbox (drivers with disks of their own). */
   removeOrphanDisks?(): Promise<string[]>;
   /**

@@ -1,0 +1,3 @@
+#!/bin/bash
+sudo unshare --net ip link
+sudo unshare --net ip link > ~/netns-links.txt
