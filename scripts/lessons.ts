@@ -8,7 +8,7 @@ import { createLogger } from "../server/log";
 import { formatProblem, loadCourse } from "../server/lessons/parse";
 import { proveLesson } from "../server/lessons/prove";
 import { DockerDriver } from "../server/sandbox/docker-driver";
-import { expectedImageRef, SandboxImage } from "../server/sandbox/image";
+import { expectedImageRef, expectedMirrorTag, SandboxImage } from "../server/sandbox/image";
 import { sandboxName } from "../server/sessions/names";
 
 const root = path.resolve(process.env.LESSONS_DIR ?? "lessons");
@@ -34,7 +34,8 @@ async function prove(only: string[]): Promise<number> {
   const log = createLogger(config.logLevel);
   const docker = new Docker();
   const image = new SandboxImage(docker, config.sandbox.image ?? (await expectedImageRef()), log);
-  const driver = new DockerDriver(docker, { ...config.sandbox, image, instanceId: "cp-lessons-cli" }, log);
+  const mirrorTag = config.sandbox.mirror ? await expectedMirrorTag() : undefined;
+  const driver = new DockerDriver(docker, { ...config.sandbox, image, instanceId: "cp-lessons-cli", mirrorTag }, log);
   let failed = 0;
   for (const lesson of lessons.filter((l) => only.length === 0 || only.includes(l.id) || only.includes(l.slug))) {
     const sandbox = await driver.create({ sessionId: randomUUID(), ownerId: "lessons-cli", name: sandboxName(), image: image.ref, expiresAt: new Date(Date.now() + 3600_000) });

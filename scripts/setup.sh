@@ -31,6 +31,20 @@ else
   exit 1
 fi
 
+# The registry mirror's images (Docker Hub stand-ins that sandboxes pull offline).
+if [ "${MIRROR:-on}" != off ]; then
+  mirror_tag=$(bash mirror-images/build.sh --version)
+  if docker image inspect "container-playground/mirror-registry:$mirror_tag" >/dev/null 2>&1; then
+    echo "==> Mirror images $mirror_tag are up to date"
+  elif [ "$(id -u)" = 0 ]; then
+    echo "==> Building the registry mirror images (first run: a few minutes)"
+    bash mirror-images/build.sh
+  else
+    echo "The registry mirror images must be built once, as root: sudo npm run mirror-images (or set MIRROR=off)" >&2
+    exit 1
+  fi
+fi
+
 echo "==> Building the web app (next build)"
 npx next build >/tmp/container-playground-next-build.log 2>&1 || {
   cat /tmp/container-playground-next-build.log >&2

@@ -21,7 +21,7 @@ import { reconcile } from "./lifecycle/reconciler";
 import { checkSessionClocks } from "./lifecycle/timers";
 import type { Logger } from "./log";
 import { DockerDriver } from "./sandbox/docker-driver";
-import { expectedImageRef, SandboxImage } from "./sandbox/image";
+import { expectedImageRef, expectedMirrorTag, SandboxImage } from "./sandbox/image";
 import { innerPoolConflict } from "./sandbox/subnets";
 import { PlaygroundService } from "./sessions/playground-service";
 import { attachGateway, type PlayServer } from "./terminal/gateway";
@@ -55,7 +55,8 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   const docker = new Docker();
   const image = new SandboxImage(docker, imageRef, log);
   const instanceId = config.instanceId ?? (await db.installationId());
-  const driver = new DockerDriver(docker, { ...config.sandbox, image, instanceId }, log);
+  const mirrorTag = config.sandbox.mirror ? await expectedMirrorTag() : undefined;
+  const driver = new DockerDriver(docker, { ...config.sandbox, image, instanceId, mirrorTag }, log);
   await reportEngine(driver, image, config, log);
 
   const capacity = config.sandbox.max || (await driver.engineMemoryBytes().then((m) => defaultCapacity(m, config.sandbox.memoryBytes), () => 1));

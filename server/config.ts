@@ -35,6 +35,10 @@ const ConfigSchema = z.object({
   // package or registry mirror. Reachable from sandboxes even on this host.
   SANDBOX_EGRESS_ALLOW: z.string().default(""),
   SANDBOX_PROFILE: z.enum(["trusted", "hardened"]).default("trusted"),
+  // The registry mirror every sandbox pulls Docker Hub images through (mirror-images/).
+  MIRROR: z.enum(["on", "off"]).default("on"),
+  MIRROR_PORT: z.coerce.number().int().min(1).max(65535).default(5000),
+  MIRROR_UPSTREAM: z.string().url("MIRROR_UPSTREAM: a URL such as https://registry-1.docker.io").optional(),
   // The size limit of each sandbox's own disk; 0 = no limit (writes go to the host's disk).
   SANDBOX_DISK_MB: z.coerce.number().int().min(0).max(1024 * 1024).default(8192),
   SANDBOX_DISK_DIR: z.string().min(1).optional(),
@@ -126,6 +130,8 @@ export interface Config {
     diskDir: string;
     /** The inner Docker's address pool; its first /24 is the inner default bridge. */
     innerPool: string;
+    /** The host's registry mirror (null = off): stand-ins offline, or a pull-through cache. */
+    mirror: { port: number; upstream?: string } | null;
     readyTimeoutMs: number;
     poolSize: number;
     poolConcurrency: number;
@@ -191,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       diskMb: e.SANDBOX_DISK_MB,
       diskDir: path.resolve(e.SANDBOX_DISK_DIR ?? path.join(dataDir, "disks")),
       innerPool: e.SANDBOX_INNER_POOL,
+      mirror: e.MIRROR === "on" ? { port: e.MIRROR_PORT, upstream: e.MIRROR_UPSTREAM } : null,
       readyTimeoutMs: e.SANDBOX_READY_TIMEOUT_S * 1000,
       poolSize: e.SANDBOX_POOL_SIZE,
       poolConcurrency: e.SANDBOX_POOL_CONCURRENCY,

@@ -20,6 +20,7 @@ import {
 import { PlaygroundFailure, dockerUnavailable, toFailure } from "./errors";
 import { SandboxDisks } from "./disk";
 import { installFirewall, removeFirewall, type FirewallPlan } from "./firewall";
+import { RegistryMirror } from "./mirror";
 import { SandboxImage } from "./image";
 import { formatCidr, formatIp, freeSubnet, gatewayOf, parseCidr } from "./subnets";
 
@@ -27,6 +28,8 @@ export type DockerDriverOptions = Omit<Config["sandbox"], "image" | "autoBuild" 
   image: SandboxImage;
   /** Labels this installation's sandboxes; list() and watch() see only those. */
   instanceId: string;
+  /** The mirror-images set the mirror serves (mirror-images/build.sh --version). */
+  mirrorTag?: string;
 };
 
 const READY_LINE = "sandbox-init: ready";
@@ -72,6 +75,8 @@ export class DockerDriver implements SandboxDriver {
   private diskCheck: Promise<void> | null = null;
   /** Size-limited disks, or null when SANDBOX_DISK_MB=0. */
   readonly disks: SandboxDisks | null;
+  /** The host's registry mirror, or null when MIRROR=off. */
+  readonly mirror: RegistryMirror | null;
   /** Subnets being created right now by this server (not yet listed by Docker). */
   private readonly reservedSubnets = new Set<string>();
 
@@ -81,6 +86,7 @@ export class DockerDriver implements SandboxDriver {
     private readonly log: Logger,
   ) {
     this.disks = opts.diskMb > 0 ? new SandboxDisks(opts.diskDir, opts.diskMb, log) : null;
+    this.mirror = opts.mirror && opts.mirrorTag ? new RegistryMirror(docker, { ...opts.mirror, tag: opts.mirrorTag }, log) : null;
   }
 
   get profile(): "trusted" | "hardened" {
@@ -160,7 +166,23 @@ export class DockerDriver implements SandboxDriver {
   }
 
   private firewallPlan(): FirewallPlan {
-    return { pool: this.opts.subnetPool, egress: this.opts.egress, allow: this.opts.egressAllow };
+    return { pool: this.opts.subnetPool, egress: this.opts.egress, allow: this.opts.egressAllow, hostPorts: this.opts.mirror ? [this.opts.mirror.port] : [] };
+  }
+
+  /**
+   * The registry mirror, started once. A mirror that fails is logged and sandboxes start
+   * without it (everything but `docker pull` of Docker Hub images still works).
+   */
+  private mirrorPort(): Promise<number | null> {
+    if (!this.mirror) return Promise.resolve(null);
+    const mirror = this.mirror;
+    return mirror.ensure().then(
+      () => mirror.opts.port,
+      (err) => {
+        this.log.error({ err: (err as Error).message }, "registry mirror unavailable: sandboxes start without it (docker pull of Docker Hub images fails offline)");
+        return null;
+      },
+    );
   }
 
   /**
@@ -243,7 +265,7 @@ export class DockerDriver implements SandboxDriver {
     }
     await this.requireImage();
     const hardened = this.opts.profile === "hardened";
-    const [privileged] = await Promise.all([hardened ? false : this.usePrivileged(), this.isolationReady(), this.disksReady()]);
+    const [privileged, mirrorPort] = await Promise.all([hardened ? false : this.usePrivileged(), this.mirrorPort(), this.isolationReady(), this.disksReady()]);
     const labels = {
       [LABELS.managed]: "true",
       [LABELS.instance]: this.opts.instanceId,
@@ -286,7 +308,7 @@ export class DockerDriver implements SandboxDriver {
         Hostname: spec.name,
         Image: this.opts.image.ref,
         Labels: labels,
-        Env: this.sandboxEnv(),
+        Env: this.sandboxEnv(mirrorPort),
         HostConfig: hostConfig,
       });
       progress("starting", "Starting your sandbox and its own Docker engine…");
@@ -312,9 +334,10 @@ export class DockerDriver implements SandboxDriver {
     }
   }
 
-  private sandboxEnv(): string[] {
+  private sandboxEnv(mirrorPort: number | null): string[] {
     const pool = parseCidr(this.opts.innerPool);
     return [
+      ...(mirrorPort ? [`CP_MIRROR_PORT=${mirrorPort}`] : []),
       "container=docker",
       `SANDBOX_PROFILE=${this.opts.profile}`,
       `CP_DISK=${DISK_MOUNT}`,

@@ -19,6 +19,8 @@ export interface FirewallPlan {
   egress: Egress;
   /** Reachable whatever `egress` says, on this host too (e.g. a registry mirror). */
   allow: EgressTarget[];
+  /** TCP ports of this host that sandboxes may reach (the registry mirror). */
+  hostPorts?: number[];
 }
 
 interface Hook {
@@ -41,6 +43,7 @@ export function firewallRules(plan: FirewallPlan): { chains: Record<string, stri
       [INPUT_CHAIN]: [
         ["-A", INPUT_CHAIN, ...established, "-j", "ACCEPT"],
         ...plan.allow.map((t) => ["-A", INPUT_CHAIN, ...matchTarget(t), "-j", "ACCEPT"]),
+        ...(plan.hostPorts ?? []).map((p) => ["-A", INPUT_CHAIN, "-p", "tcp", "--dport", String(p), "-j", "ACCEPT"]),
         ["-A", INPUT_CHAIN, "-j", "DROP"],
       ],
       // Through the host: never to another sandbox; elsewhere as `egress` says. RETURN hands

@@ -23,6 +23,15 @@ export async function expectedImageRef(): Promise<string> {
   return ref;
 }
 
+/** The tag of the registry mirror's images, as mirror-images/build.sh names them. */
+export async function expectedMirrorTag(): Promise<string> {
+  const script = path.join(path.dirname(BUILD_SCRIPT), "..", "mirror-images", "build.sh");
+  const { stdout } = await execFileAsync("bash", [script, "--version"], { timeout: 30_000 });
+  const tag = stdout.trim().split("\n").pop() ?? "";
+  if (!/^[a-f0-9]{12}$/.test(tag)) throw new Error(`mirror-images/build.sh --version printed an invalid tag: ${tag}`);
+  return tag;
+}
+
 export class SandboxImage {
   private building: { lastLine: string } | null = null;
   private failure: string | null = null;

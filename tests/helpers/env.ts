@@ -9,7 +9,7 @@ import { startApp, type RunningApp } from "../../server/app";
 import { loadConfig, type Config } from "../../server/config";
 import { createLogger } from "../../server/log";
 import { DockerDriver } from "../../server/sandbox/docker-driver";
-import { expectedImageRef, SandboxImage } from "../../server/sandbox/image";
+import { expectedImageRef, expectedMirrorTag, SandboxImage } from "../../server/sandbox/image";
 
 export const log = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
 
@@ -55,7 +55,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export async function testDriver(config: Config = testConfig()): Promise<DockerDriver> {
   const docker = await requireDocker();
   const image = await requireSandboxImage(docker);
-  return new DockerDriver(docker, { ...config.sandbox, image, instanceId: config.instanceId ?? "cp-test-driver" }, log);
+  const mirrorTag = config.sandbox.mirror ? await expectedMirrorTag() : undefined;
+  return new DockerDriver(docker, { ...config.sandbox, image, instanceId: config.instanceId ?? "cp-test-driver", mirrorTag }, log);
 }
 
 /**

@@ -2,4 +2,4 @@
 sudo unshare --pid --fork --mount-proc ps
 sudo unshare --pid --fork --mount-proc sleep 86402 >/dev/null 2>&1 &
 sleep 1
-grep NSpid /proc/$(pgrep -f '^sleep 86402')/status
+grep NSpid /proc/$(pgrep -n -f '^sleep 86402')/status

@@ -1,0 +1,4 @@
+#!/bin/bash
+docker tag myimage:v1 myimage:v2
+docker tag myimage:v1 myimage:latest
+docker images myimage

@@ -1,0 +1,3 @@
+#!/bin/bash
+docker rmi myimage
+docker images myimage

@@ -1,0 +1,3 @@
+#!/bin/bash
+docker rm website
+docker rm -f website
