@@ -115,6 +115,9 @@ http:
   headers:
     X-Content-Type-Options: [nosniff]
 EOF2
+      # The host's mirror serves this one once seeded: nobody can push or delete.
+      sed 's/^  delete:$/  maintenance:\n    readonly:\n      enabled: true\n  delete:/' \
+        "$root/etc/docker/registry/config.yml" >"$root/etc/docker/registry/config-readonly.yml"
       change+=(--change 'EXPOSE 5000' --change 'VOLUME ["/var/lib/registry"]'
         --change 'CMD ["/usr/bin/docker-registry", "serve", "/etc/docker/registry/config.yml"]') ;;
   esac

@@ -65,16 +65,17 @@ export class RegistryMirror {
       await this.run({ address: `0.0.0.0:${this.opts.port}`, env: [`REGISTRY_PROXY_REMOTEURL=${this.opts.upstream}`], label: this.wanted });
     } else {
       await this.seed();
-      await this.run({ address: `0.0.0.0:${this.opts.port}`, env: ["REGISTRY_STORAGE_MAINTENANCE_READONLY_ENABLED=true"], label: this.wanted });
+      await this.run({ address: `0.0.0.0:${this.opts.port}`, env: [], label: this.wanted, readOnly: true });
     }
     if (!(await this.answers(15_000))) throw new Error(`the registry mirror does not answer on port ${this.opts.port}`);
     this.log.info({ port: this.opts.port, serves: this.wanted }, "registry mirror running");
   }
 
-  private async run(o: { address: string; env: string[]; label: string }): Promise<void> {
+  private async run(o: { address: string; env: string[]; label: string; readOnly?: boolean }): Promise<void> {
     const container = await this.docker.createContainer({
       name: MIRROR_CONTAINER,
       Image: this.image,
+      ...(o.readOnly ? { Cmd: ["/usr/bin/docker-registry", "serve", "/etc/docker/registry/config-readonly.yml"] } : {}),
       Labels: { [MIRROR_LABEL]: o.label },
       Env: [`REGISTRY_HTTP_ADDR=${o.address}`, "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY=/var/lib/registry", "REGISTRY_LOG_LEVEL=warn", ...o.env],
       HostConfig: {
@@ -113,7 +114,8 @@ export class RegistryMirror {
           const repo = `127.0.0.1:${this.opts.port}/library/${s.name}`;
           await this.docker.getImage(s.id).tag({ repo, tag });
           try {
-            const stream = await this.docker.getImage(`${repo}:${tag}`).push({});
+            // The engine wants an X-Registry-Auth header even for a registry without auth.
+            const stream = await this.docker.getImage(`${repo}:${tag}`).push({ authconfig: { serveraddress: `127.0.0.1:${this.opts.port}` } });
             await new Promise<void>((resolve, reject) =>
               this.docker.modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => {
                 const failed = err ?? out.find((o) => o.error);
