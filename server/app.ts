@@ -6,7 +6,7 @@ import { Server as SocketServer } from "socket.io";
 import os from "node:os";
 import { ConfigError, type Config } from "./config";
 import { loadOrCreateSecret } from "./auth/secret";
-import { IdentityService } from "./auth/identity";
+import { IdentityService, NamedGuests } from "./auth/identity";
 import { openDatabase, type Database_ } from "./db";
 import { handleApi } from "./http/api";
 import { handlePreview } from "./http/preview";
@@ -48,6 +48,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
 
   const secret = loadOrCreateSecret(config.sessionSecret, config.dataDir);
   const identities = new IdentityService(db.prisma, secret, config.cookieSecure);
+  const names = new NamedGuests(db.prisma, secret, config.cookieSecure);
   const conflict = innerPoolConflict(config.sandbox.innerPool, config.sandbox.subnetPool, hostNetworks());
   if (conflict) throw new ConfigError(conflict);
   const imageRef = config.sandbox.image ?? (await expectedImageRef());
@@ -105,7 +106,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
 
   const server = http.createServer((req, res) => {
     void (async () => {
-      if (await handleApi(req, res, { identities, driver, pingDatabase: db.ping, lessons, log })) return;
+      if (await handleApi(req, res, { identities, driver, pingDatabase: db.ping, lessons, names, log })) return;
       if (await handlePreview(req, res, { identities, service, driver, log })) return;
       if (nextHandler) return nextHandler(req, res);
       res.writeHead(404).end();

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import type { LessonSummary } from "../../server/lessons/service";
 import { ensureGuest } from "../guest";
+import { KeepProgress } from "./KeepProgress";
 
 export function CourseList() {
   const [lessons, setLessons] = useState<LessonSummary[] | null>(null);
@@ -67,6 +68,7 @@ export function CourseList() {
             })}
           </ol>
         )}
+        {lessons && <KeepProgress onRestored={() => void load()} />}
       </main>
     </div>
   );

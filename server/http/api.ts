@@ -1,6 +1,7 @@
 // JSON API routes served by the custom server (before Next): health and guest identity.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { IdentityService } from "../auth/identity";
+import { z } from "zod";
+import type { IdentityService, NamedGuests } from "../auth/identity";
 import type { LessonService } from "../lessons/service";
 import type { Logger } from "../log";
 import type { HealthPart, SandboxDriver } from "../sandbox/driver";
@@ -10,7 +11,42 @@ export interface ApiDeps {
   driver: SandboxDriver;
   pingDatabase(): Promise<void>;
   lessons: LessonService;
+  names: NamedGuests;
   log: Logger;
+}
+
+const NameBody = z.object({ name: z.string().max(200) });
+const RestoreBody = z.object({ name: z.string().max(200), code: z.string().max(100) });
+
+/** A small JSON body (only application/json, so no cross-site form can post it). */
+async function jsonBody(req: IncomingMessage): Promise<unknown> {
+  if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 4096) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Restore attempts per client address, per minute: recovery codes are not for guessing. */
+const restoreAttempts = new Map<string, { count: number; since: number }>();
+function tooManyRestores(req: IncomingMessage): boolean {
+  const key = req.socket.remoteAddress ?? "?";
+  const now = Date.now();
+  const entry = restoreAttempts.get(key);
+  if (!entry || now - entry.since > 60_000) {
+    restoreAttempts.set(key, { count: 1, since: now });
+    return false;
+  }
+  entry.count++;
+  return entry.count > 10;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -41,6 +77,30 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, deps:
     } else if (url.pathname === "/api/guest" && req.method === "POST") {
       const { setCookie } = await deps.identities.ensureGuest(req);
       sendJson(res, 200, { ok: true, created: Boolean(setCookie) }, setCookie ? { "set-cookie": setCookie } : {});
+    } else if (url.pathname === "/api/me" && req.method === "GET") {
+      const identity = await deps.identities.fromCookieHeader(req.headers.cookie);
+      if (!identity) sendJson(res, 401, { ok: false, error: "no playground identity; reload the page" });
+      else sendJson(res, 200, { ok: true, name: await deps.names.current(identity.userId) });
+    } else if (url.pathname === "/api/me/name" && req.method === "POST") {
+      const identity = await deps.identities.fromCookieHeader(req.headers.cookie);
+      const body = NameBody.safeParse(await jsonBody(req));
+      if (!identity) sendJson(res, 401, { ok: false, error: "no playground identity; reload the page" });
+      else if (!body.success) sendJson(res, 400, { ok: false, error: "send a JSON body with a name" });
+      else {
+        const result = await deps.names.name(identity.userId, body.data.name);
+        if (result.ok) sendJson(res, 200, result);
+        else if (result.reason === "taken") sendJson(res, 409, { ok: false, error: "That name is taken. Choose another one." });
+        else sendJson(res, 400, { ok: false, error: "Use 3 to 40 letters, digits, spaces, dots, dashes or underscores." });
+      }
+    } else if (url.pathname === "/api/me/restore" && req.method === "POST") {
+      const body = RestoreBody.safeParse(await jsonBody(req));
+      if (tooManyRestores(req)) sendJson(res, 429, { ok: false, error: "Too many attempts. Wait a minute and try again." });
+      else if (!body.success) sendJson(res, 400, { ok: false, error: "send a JSON body with name and code" });
+      else {
+        const setCookie = await deps.names.restore(req, body.data.name, body.data.code);
+        if (setCookie) sendJson(res, 200, { ok: true }, { "set-cookie": setCookie });
+        else sendJson(res, 401, { ok: false, error: "That name and recovery code do not match." });
+      }
     } else if (url.pathname === "/api/lessons" && req.method === "GET") {
       const identity = await deps.identities.fromCookieHeader(req.headers.cookie);
       sendJson(res, 200, { ok: true, lessons: await deps.lessons.list(identity?.userId ?? null) });

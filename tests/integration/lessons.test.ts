@@ -134,3 +134,33 @@ test("an automatic check that fails is not counted as an attempt; question steps
   assert.ok(right.ok);
   assert.equal(right.result?.passed, true, "the sandbox runs on this host's kernel, so its release is the answer");
 });
+
+test("a guest keeps their progress by naming themselves; another browser continues with name and code", async () => {
+  const first = await guestCookie(app.url);
+  const post = (path: string, body: unknown, cookie?: string) =>
+    fetch(`${app.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+  assert.equal((await post("/api/me/name", { name: "x" }, first)).status, 400, "too short a name is refused");
+  assert.equal((await post("/api/me/name", { name: "Ada" })).status, 401, "naming needs an identity");
+  const named = await post("/api/me/name", { name: "Ada Lovelace" }, first);
+  assert.equal(named.status, 200);
+  const { code } = (await named.json()) as { code: string };
+  assert.match(code, /^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
+  const other = await guestCookie(app.url);
+  assert.equal((await post("/api/me/name", { name: "ada lovelace" }, other)).status, 409, "names are unique, whatever the case");
+
+  // Progress made by the named guest...
+  const socket = await connect(app.url, first);
+  sockets.push(socket);
+  await lesson(socket, "lesson:reveal", { lessonId: LESSON, stepId: "your-view", what: "hint" });
+
+  // ...is found from a fresh browser with name and code, and only with both.
+  assert.equal((await post("/api/me/restore", { name: "Ada Lovelace", code: "wrong-wrong-wrong-wrong" })).status, 401);
+  const restored = await post("/api/me/restore", { name: "ADA LOVELACE", code });
+  assert.equal(restored.status, 200);
+  const cookie = restored.headers.get("set-cookie")!.split(";")[0];
+  const me = (await (await fetch(`${app.url}/api/me`, { headers: { cookie } })).json()) as { name: string };
+  assert.equal(me.name, "Ada Lovelace");
+  const view = (await (await fetch(`${app.url}/api/lessons/namespaces`, { headers: { cookie } })).json()) as { lesson: { steps: { id: string; hint?: string }[] } };
+  assert.ok(view.lesson.steps.find((s) => s.id === "your-view")?.hint, "the revealed hint came along");
+  assert.equal((await post("/api/me/restore", "not json")).status, 400);
+});

@@ -45,3 +45,10 @@ test("an allow-list opens exactly its targets, on the host and beyond, before an
   ]);
   assert.equal(forward.at(-1), "-A CP-SANDBOX-FORWARD -j DROP", "everything else is dropped");
 });
+
+test("host ports for the registry mirror are opened on the host only", () => {
+  const { chains } = firewallRules({ pool, egress: "deny", allow: [], hostPorts: [5000] });
+  const input = text(chains["CP-SANDBOX-INPUT"]);
+  assert.equal(input.at(-2), "-A CP-SANDBOX-INPUT -p tcp --dport 5000 -j ACCEPT");
+  assert.ok(!text(chains["CP-SANDBOX-FORWARD"]).some((r) => r.includes("5000")), "nothing opens beyond the host");
+});
