@@ -19,30 +19,26 @@ fi
 bash scripts/prisma-generate.sh
 bash scripts/ensure-docker.sh
 
-image=$(bash sandbox-images/build.sh --version)
-if docker image inspect "$image" >/dev/null 2>&1; then
-  echo "==> Sandbox image $image is up to date"
-elif [ "$(id -u)" = 0 ]; then
-  echo "==> Building the sandbox image $image (first run: a few minutes; later runs: seconds)"
-  bash sandbox-images/build.sh
-else
-  echo "The sandbox image $image must be built once, as root (debootstrap needs it):" >&2
-  echo "  sudo npm run sandbox-image" >&2
-  exit 1
-fi
-
-# The registry mirror's images (Docker Hub stand-ins that sandboxes pull offline).
-if [ "${MIRROR:-on}" != off ]; then
-  mirror_tag=$(bash mirror-images/build.sh --version)
-  if docker image inspect "container-playground/mirror-registry:$mirror_tag" >/dev/null 2>&1; then
-    echo "==> Mirror images $mirror_tag are up to date"
+# ensure_image WHAT IMAGE BUILD_SCRIPT NPM_SCRIPT: builds IMAGE with BUILD_SCRIPT when it is
+# missing (debootstrap needs root), or says how to.
+ensure_image() {
+  local what="$1" image="$2" script="$3" npm_script="$4"
+  if docker image inspect "$image" >/dev/null 2>&1; then
+    echo "==> $what $image is up to date"
   elif [ "$(id -u)" = 0 ]; then
-    echo "==> Building the registry mirror images (first run: a few minutes)"
-    bash mirror-images/build.sh
+    echo "==> Building the $what $image (first run: a few minutes; later runs: seconds)"
+    bash "$script"
   else
-    echo "The registry mirror images must be built once, as root: sudo npm run mirror-images (or set MIRROR=off)" >&2
+    echo "The $what $image must be built once, as root (debootstrap needs it):" >&2
+    echo "  sudo npm run $npm_script" >&2
     exit 1
   fi
+}
+
+ensure_image "sandbox image" "$(bash sandbox-images/build.sh --version)" sandbox-images/build.sh sandbox-image
+# The registry mirror's images (Docker Hub stand-ins that sandboxes pull offline).
+if [ "${MIRROR:-on}" != off ]; then
+  ensure_image "registry mirror image" "container-playground/mirror-registry:$(bash mirror-images/build.sh --version)" mirror-images/build.sh mirror-images
 fi
 
 echo "==> Building the web app (next build)"
