@@ -182,6 +182,12 @@ async function reportEngine(driver: DockerDriver, image: SandboxImage, config: C
     return;
   }
   log.info({ engine: engine.detail }, "Docker engine reachable");
+  const runtimes = await driver.runtimes().catch(() => ({ available: [] as string[], stronger: [] as string[] }));
+  if (config.sandbox.runtime && !runtimes.available.includes(config.sandbox.runtime)) {
+    log.error({ runtime: config.sandbox.runtime, available: runtimes.available }, "SANDBOX_RUNTIME is not offered by the engine: sandboxes will fail to start");
+  } else if (!config.sandbox.runtime && runtimes.stronger.length > 0) {
+    log.info({ runtimes: runtimes.stronger }, "the engine offers a stronger sandbox runtime; set SANDBOX_RUNTIME to use it");
+  }
   if (img.ok) {
     driver.usePrivileged().catch((err) => log.warn({ err: (err as Error).message }, "could not probe --privileged"));
   } else if (config.sandbox.autoBuild) {

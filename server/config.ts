@@ -35,6 +35,8 @@ const ConfigSchema = z.object({
   // package or registry mirror. Reachable from sandboxes even on this host.
   SANDBOX_EGRESS_ALLOW: z.string().default(""),
   SANDBOX_PROFILE: z.enum(["trusted", "hardened"]).default("trusted"),
+  // An OCI runtime the engine offers (e.g. sysbox-runc, kata-runtime); empty = its default.
+  SANDBOX_RUNTIME: z.string().regex(/^[a-zA-Z0-9_.-]+$/, "SANDBOX_RUNTIME: a runtime name such as sysbox-runc").optional(),
   // The registry mirror every sandbox pulls Docker Hub images through (mirror-images/).
   MIRROR: z.enum(["on", "off"]).default("on"),
   MIRROR_PORT: z.coerce.number().int().min(1).max(65535).default(5000),
@@ -125,6 +127,8 @@ export interface Config {
     egressAllow: EgressTarget[];
     /** "trusted": Docker-in-Docker with full root; "hardened": learners in a user namespace. */
     profile: "trusted" | "hardened";
+    /** OCI runtime for sandboxes (undefined = the engine's default, runc). */
+    runtime?: string;
     /** Each sandbox's own disk, in MB (0 = no limit), and where the disk files live. */
     diskMb: number;
     diskDir: string;
@@ -194,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       egress: e.SANDBOX_EGRESS,
       egressAllow: parseEgressAllow(e.SANDBOX_EGRESS_ALLOW, e.SANDBOX_EGRESS),
       profile: e.SANDBOX_PROFILE,
+      runtime: e.SANDBOX_RUNTIME,
       diskMb: e.SANDBOX_DISK_MB,
       diskDir: path.resolve(e.SANDBOX_DISK_DIR ?? path.join(dataDir, "disks")),
       innerPool: e.SANDBOX_INNER_POOL,

@@ -301,6 +301,7 @@ export class DockerDriver implements SandboxDriver {
         },
         Mounts: [{ Type: "volume", Source: volumeName, Target: DISK_MOUNT }],
         NetworkMode: `cp-${spec.name}-net`,
+        ...(this.opts.runtime ? { Runtime: this.opts.runtime } : {}),
         RestartPolicy: { Name: "no" },
       };
       const container = await this.docker.createContainer({
@@ -580,6 +581,17 @@ export class DockerDriver implements SandboxDriver {
       .inspect()
       .then((i) => i.State.OOMKilled, () => false);
     return { kind: "died", sandboxId, exitCode: Number.isFinite(exit) ? exit : null, oomKilled };
+  }
+
+  /**
+   * The engine's OCI runtimes. Sysbox or Kata, where installed, isolate Docker-in-Docker
+   * without the user-namespace work of the hardened profile: detected and reported, never
+   * required (SANDBOX_RUNTIME selects one).
+   */
+  async runtimes(): Promise<{ available: string[]; stronger: string[] }> {
+    const info = (await this.docker.info()) as { Runtimes?: Record<string, unknown> };
+    const available = Object.keys(info.Runtimes ?? {});
+    return { available, stronger: available.filter((r) => /sysbox|kata/i.test(r)) };
   }
 
   /** Total memory of the engine's machine (for the default capacity). */

@@ -10,12 +10,12 @@ import { leftovers, testConfig, testDriver } from "../helpers/env";
 import { documentedEscapes, formatEscapeTable, runEscapeSuite } from "../helpers/escape-suite";
 import { lessonCommandTests } from "../helpers/lesson-commands";
 
-const config = testConfig();
+const mainConfig = testConfig();
 let driver: DockerDriver;
 let sandbox: Sandbox;
 
 before(async () => {
-  driver = await testDriver(config);
+  driver = await testDriver(mainConfig);
   const name = sandboxName();
   sandbox = await driver.create({
     sessionId: randomUUID(),
@@ -29,7 +29,7 @@ before(async () => {
 after(async () => {
   if (!sandbox) return;
   await driver.remove(sandbox);
-  assert.deepEqual(await leftovers(driver.docker, sandbox.name, config.sandbox.diskDir), [], "removing a sandbox leaves no container, volume, network or disk");
+  assert.deepEqual(await leftovers(driver.docker, sandbox.name, mainConfig.sandbox.diskDir), [], "removing a sandbox leaves no container, volume, network or disk");
 });
 
 test("sandbox carries its labels for reconciliation", async () => {
@@ -59,4 +59,17 @@ test("escape suite in the trusted profile: the results SECURITY.md states are wh
     if (documented.get(r.vector) === "open") assert.ok(r.open, `SECURITY.md says ${r.vector} is open in trusted; it is not: ${r.detail}`);
     else if (!privileged) assert.ok(!r.open, `SECURITY.md says ${r.vector} is blocked in trusted; it is open: ${r.detail}`);
   }
+});
+
+test("the engine's runtimes are detected; a runtime it does not offer fails clearly and leaves nothing", async () => {
+  const { available } = await driver.runtimes();
+  assert.ok(available.includes("runc"), `runtimes: ${available}`);
+  const config = testConfig({ SANDBOX_RUNTIME: "no-such-runtime" });
+  const other = await testDriver(config);
+  const name = sandboxName();
+  await assert.rejects(
+    other.create({ sessionId: randomUUID(), ownerId: "g_integration", name, image: "", expiresAt: new Date(Date.now() + 3600_000) }),
+    (err: { code?: string; detail?: string }) => err.code === "sandbox_start_failed" && /runtime/i.test(err.detail ?? ""),
+  );
+  assert.deepEqual(await leftovers(other.docker, name, config.sandbox.diskDir), []);
 });
