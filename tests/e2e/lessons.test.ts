@@ -88,6 +88,20 @@ test("lesson 2 is completed by typing into the terminal; each step turns green",
   await page.screenshot({ path: path.join(SCREENSHOTS, "lesson-complete.png") });
 });
 
+test("lesson 10: the nginx the learner runs opens in a new tab through the preview link", async () => {
+  await page.goto(`${app.url}/lessons/running-containers`);
+  await waitForStatus(page, /Ready/);
+  await typeInTerminal("docker run -d -p 8088:80 --name nginxwebserver nginx");
+  await until("step publish-a-port to pass", async () => (await stepState("publish-a-port")) === "passed", 60_000);
+  const link = page.getByTestId("step-publish-a-port").getByRole("link", { name: /Open the welcome page/ });
+  assert.match((await link.getAttribute("href")) ?? "", /^\/preview\/sbx-[a-z0-9]+\/8088\/$/);
+  const [preview] = await Promise.all([context.waitForEvent("page"), link.click()]);
+  await preview.waitForLoadState();
+  assert.match(await preview.content(), /Welcome to nginx/);
+  await preview.screenshot({ path: path.join(SCREENSHOTS, "preview-nginx.png") });
+  await preview.close();
+});
+
 test("progress survives a server restart and shows in the course list", async () => {
   await app.close();
   // Same database, new server (HTTP and sockets only: Next cannot start twice in one process).
