@@ -201,13 +201,17 @@ export class DockerDriver implements SandboxDriver {
   /** The sandbox's own bridge network, on a free small subnet of the pool. */
   private async createNetwork(name: string, labels: Record<string, string>): Promise<void> {
     const pool = parseCidr(this.opts.subnetPool);
-    for (let attempt = 0; attempt < 5; attempt++) {
+    // Subnets Docker refused in this call (taken meanwhile, or overlapping a host route it
+    // does not list): never tried twice.
+    const refused: string[] = [];
+    let lastError = "";
+    for (let attempt = 0; attempt < 20; attempt++) {
       const used = (await this.docker.listNetworks())
         .flatMap((n) => n.IPAM?.Config ?? [])
         .map((c) => c.Subnet)
         .filter((s): s is string => typeof s === "string" && s.includes("."))
         .map((c) => parseCidr(c));
-      const subnet = freeSubnet(pool, this.opts.subnetPrefix, [...used, ...[...this.reservedSubnets].map((c) => parseCidr(c))]);
+      const subnet = freeSubnet(pool, this.opts.subnetPrefix, [...used, ...[...this.reservedSubnets, ...refused].map((c) => parseCidr(c))]);
       if (!subnet) {
         throw new PlaygroundFailure(
           "sandbox_start_failed",
@@ -228,12 +232,14 @@ export class DockerDriver implements SandboxDriver {
         return;
       } catch (err) {
         // Another playground took the same subnet between list and create: try the next one.
-        if (!/overlap|in use/i.test((err as Error).message)) throw err;
+        lastError = (err as Error).message;
+        if (!/overlap|in use/i.test(lastError)) throw err;
+        refused.push(cidr);
       } finally {
         this.reservedSubnets.delete(cidr);
       }
     }
-    throw new Error("could not find a free subnet after 5 attempts");
+    throw new Error(`could not find a free subnet after 20 attempts (last: ${lastError})`);
   }
 
   private async requireImage(): Promise<void> {

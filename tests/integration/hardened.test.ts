@@ -9,6 +9,7 @@ import type { DockerDriver } from "../../server/sandbox/docker-driver";
 import { sandboxName } from "../../server/sessions/names";
 import { leftovers, testConfig, testDriver } from "../helpers/env";
 import { formatEscapeTable, runEscapeSuite } from "../helpers/escape-suite";
+import { killDockerdAndExpectItBack } from "../helpers/dockerd";
 import { lessonCommandTests } from "../helpers/lesson-commands";
 
 const config = testConfig({ SANDBOX_PROFILE: "hardened" });
@@ -80,3 +81,7 @@ test("writes outside the learner's directories fail; /tmp, home and /etc work", 
 });
 
 lessonCommandTests(() => ({ driver, sandbox }));
+
+test("the init survives its dockerd being killed (as the OOM killer would) and starts it again", async () => {
+  await killDockerdAndExpectItBack(driver, sandbox);
+});

@@ -25,6 +25,7 @@ let a: ActiveSandbox;
 let b: ActiveSandbox;
 /** A hardened sandbox: its learner namespace is NATed through the container's address. */
 let c: ActiveSandbox;
+const users: [PlaygroundService, string][] = [];
 let listener: net.Server;
 let listenerPort: number;
 let allowed: net.Server;
@@ -65,14 +66,16 @@ before(async () => {
   db = await openDatabase(config.database);
   service = new PlaygroundService({ prisma: db.prisma, driver, imageRef: driver.imageRef, limits: config.session, log });
   hardenedService = new PlaygroundService({ prisma: db.prisma, driver: hardenedDriver, imageRef: driver.imageRef, limits: config.session, log });
-  [a, b, c] = await Promise.all([service.open(await user()), service.open(await user()), hardenedService.open(await user())]);
+  const [ua, ub, uc] = [await user(), await user(), await user()];
+  users.push([service, ua], [service, ub], [hardenedService, uc]);
+  [a, b, c] = await Promise.all([service.open(ua), service.open(ub), hardenedService.open(uc)]);
 });
 
 after(async () => {
   listener?.close();
   allowed?.close();
-  for (const s of [a, b]) if (s) await service.end(s.userId, "admin");
-  if (c) await hardenedService.end(c.userId, "admin");
+  // Every learner this file made, even when a start failed halfway (nothing may leak).
+  for (const [svc, id] of users) await svc.end(id, "admin");
   for (const s of [a, b, c]) if (s) assert.deepEqual(await leftovers(driver.docker, s.sandbox.name, config.sandbox.diskDir), [], "container, volume, network and disk removed");
   await db?.close();
 });
@@ -144,7 +147,9 @@ test("the firewall rules go away when no sandbox is left, and come back with the
   await hardenedService.end(c.userId, "admin");
   assert.equal(await driver.releaseIsolation(), true, "removed when none is left");
   assert.equal(await firewallInstalled(plan), false);
-  a = await service.open(await user());
+  const again = await user();
+  users.push([service, again]);
+  a = await service.open(again);
   assert.equal(await firewallInstalled(plan), true, "reinstalled before the next sandbox starts");
   await service.end(a.userId, "admin");
 });

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { openDatabase, type Database_ } from "../../server/db";
 import type { DockerDriver } from "../../server/sandbox/docker-driver";
 import { PlaygroundService, type ActiveSandbox } from "../../server/sessions/playground-service";
+import { killDockerdAndExpectItBack } from "../helpers/dockerd";
 import { leftovers, log, testConfig, testDriver } from "../helpers/env";
 
 const DISK_MB = 400;
@@ -104,4 +105,9 @@ test("a disk fill stops at the sandbox's own disk: No space left on device insid
   // Deleting the file gives the space back.
   const freed = await fill("rm -f ~/fill && echo fine > ~/after && cat ~/after");
   assert.match(freed, /^fine$/m);
+});
+
+test("the init survives its dockerd being killed (as the OOM killer would) and starts it again", async () => {
+  await killDockerdAndExpectItBack(driver, bomber.sandbox);
+  assert.equal(await neighbourWorks(), true);
 });
