@@ -7,6 +7,9 @@ import os from "node:os";
 import { ConfigError, type Config } from "./config";
 import { loadOrCreateSecret } from "./auth/secret";
 import { IdentityService, NamedGuests } from "./auth/identity";
+import { StaffService } from "./auth/staff";
+import { handleWorkshopApi } from "./http/workshop-api";
+import { WorkshopService } from "./workshops/service";
 import { openDatabase, type Database_ } from "./db";
 import { handleApi } from "./http/api";
 import { handlePreview } from "./http/preview";
@@ -49,6 +52,9 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   const secret = loadOrCreateSecret(config.sessionSecret, config.dataDir);
   const identities = new IdentityService(db.prisma, secret, config.cookieSecure);
   const names = new NamedGuests(db.prisma, secret, config.cookieSecure);
+  const staff = new StaffService(db.prisma, secret, config.cookieSecure);
+  const firstAdmin = await staff.ensureFirstAdmin(config.admin?.email, config.admin?.password);
+  if (firstAdmin) log.info({ email: firstAdmin.email }, "created the first admin account (ADMIN_EMAIL)");
   const conflict = innerPoolConflict(config.sandbox.innerPool, config.sandbox.subnetPool, hostNetworks());
   if (conflict) throw new ConfigError(conflict);
   const imageRef = config.sandbox.image ?? (await expectedImageRef());
@@ -79,7 +85,9 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   const course = loadCourse(config.lessonsDir);
   for (const p of course.problems) log.error({ problem: formatProblem(p) }, "lesson refused");
   log.info({ lessons: course.lessons.length, refused: course.problems.length }, "course loaded");
-  const lessons = new LessonService(course.lessons, { progress: new ProgressService(db.prisma), sessions: service, driver, log });
+  const progress = new ProgressService(db.prisma);
+  const lessons = new LessonService(course.lessons, { progress, sessions: service, driver, log });
+  const workshops = new WorkshopService(db.prisma, { lessons: course.lessons, progress, sessions: service });
   if (config.sandbox.isolation === "off") {
     log.warn("SANDBOX_ISOLATION=off: sandboxes can reach this host and each other. Use only for a trusted class.");
   }
@@ -106,6 +114,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
 
   const server = http.createServer((req, res) => {
     void (async () => {
+      if (await handleWorkshopApi(req, res, { staff, workshops, identities, log })) return;
       if (await handleApi(req, res, { identities, driver, pingDatabase: db.ping, lessons, names, log })) return;
       if (await handlePreview(req, res, { identities, service, driver, log })) return;
       if (nextHandler) return nextHandler(req, res);

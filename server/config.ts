@@ -15,6 +15,9 @@ const ConfigSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
   COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
+  // The first admin account, created at start when there is no staff account yet.
+  ADMIN_EMAIL: z.string().email("ADMIN_EMAIL: an email address").optional(),
+  ADMIN_PASSWORD: z.string().min(10, "ADMIN_PASSWORD: at least 10 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SANDBOX_IMAGE: z.string().min(1).optional(),
   SANDBOX_AUTO_BUILD: bool.default("true"),
@@ -107,6 +110,8 @@ export interface Config {
   sessionSecret?: string;
   cookieSecure: "auto" | boolean;
   logLevel: string;
+  /** First admin (only used while no staff account exists). */
+  admin?: { email: string; password: string };
   sandbox: {
     image?: string;
     autoBuild: boolean;
@@ -183,6 +188,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecret: e.SESSION_SECRET,
     cookieSecure: e.COOKIE_SECURE === "auto" ? "auto" : e.COOKIE_SECURE === "true",
     logLevel: e.LOG_LEVEL,
+    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
     sandbox: {
       image: e.SANDBOX_IMAGE,
       autoBuild: e.SANDBOX_AUTO_BUILD,

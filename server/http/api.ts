@@ -1,6 +1,7 @@
 // JSON API routes served by the custom server (before Next): health and guest identity.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
+import { jsonBody, sendJson } from "./json";
 import type { IdentityService, NamedGuests } from "../auth/identity";
 import type { LessonService } from "../lessons/service";
 import type { Logger } from "../log";
@@ -18,23 +19,6 @@ export interface ApiDeps {
 const NameBody = z.object({ name: z.string().max(200) });
 const RestoreBody = z.object({ name: z.string().max(200), code: z.string().max(100) });
 
-/** A small JSON body (only application/json, so no cross-site form can post it). */
-async function jsonBody(req: IncomingMessage): Promise<unknown> {
-  if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > 4096) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
-  } catch {
-    return undefined;
-  }
-}
-
 /** Restore attempts per client address, per minute: recovery codes are not for guessing. */
 const restoreAttempts = new Map<string, { count: number; since: number }>();
 function tooManyRestores(req: IncomingMessage): boolean {
@@ -47,11 +31,6 @@ function tooManyRestores(req: IncomingMessage): boolean {
   }
   entry.count++;
   return entry.count > 10;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers });
-  res.end(JSON.stringify(body));
 }
 
 export async function health(deps: Pick<ApiDeps, "driver" | "pingDatabase">) {

@@ -1,0 +1,13 @@
+// Small fetch helpers for the instructor pages: JSON in, JSON out, errors as text.
+export async function api<T>(path: string, init?: { method?: string; body?: unknown }): Promise<{ ok: true; data: T } | { ok: false; status: number; error: string }> {
+  const res = await fetch(path, {
+    method: init?.method ?? "GET",
+    credentials: "same-origin",
+    headers: init?.body !== undefined ? { "content-type": "application/json" } : undefined,
+    body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
+  }).catch(() => null);
+  if (!res) return { ok: false, status: 0, error: "The playground did not answer. Check your connection and try again." };
+  const data = (await res.json().catch(() => ({}))) as T & { error?: string };
+  if (!res.ok) return { ok: false, status: res.status, error: data.error ?? `Request failed (${res.status}).` };
+  return { ok: true, data };
+}

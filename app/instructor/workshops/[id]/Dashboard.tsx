@@ -1,0 +1,174 @@
+"use client";
+// A workshop's dashboard: the join code, link and QR code for the projector, and every
+// learner with their lesson and step, progress and a "stuck" flag; refreshed every 5 s.
+import Link from "next/link";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type { LearnerRow } from "../../../../server/workshops/service";
+import { ConfirmDialog } from "../../../components/ConfirmDialog";
+import { api } from "../../api";
+
+interface WorkshopView {
+  id: string;
+  title: string;
+  joinCode: string;
+  joinUrl: string;
+  capacity: number;
+  startsAt: string;
+  endsAt: string;
+  endedAt: string | null;
+  lessons: { id: string; title: string; steps: number }[];
+}
+
+type Sort = "name" | "progress" | "stuck";
+
+function ago(iso: string | null): string {
+  if (!iso) return "no progress yet";
+  const min = Math.round((Date.now() - new Date(iso).getTime()) / 60_000);
+  return min < 1 ? "just now" : `${min} min ago`;
+}
+
+export function Dashboard({ id }: { id: string }) {
+  const [workshop, setWorkshop] = useState<WorkshopView | null>(null);
+  const [learners, setLearners] = useState<LearnerRow[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [sort, setSort] = useState<Sort>("stuck");
+  const [filter, setFilter] = useState("");
+  const [confirmEnd, setConfirmEnd] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    const res = await api<{ workshop: WorkshopView; learners: LearnerRow[] }>(`/api/workshops/${encodeURIComponent(id)}`);
+    if (!res.ok) return setError(res.status === 401 ? "Sign in as an instructor to see this workshop." : res.error);
+    setError(null);
+    setWorkshop(res.data.workshop);
+    setLearners(res.data.learners);
+  }, [id]);
+  useEffect(() => {
+    void load();
+    const timer = setInterval(() => void load(), 5000);
+    return () => clearInterval(timer);
+  }, [load]);
+
+  const rows = useMemo(() => {
+    const f = filter.trim().toLowerCase();
+    const list = learners.filter((l) => !f || l.displayName.toLowerCase().includes(f));
+    const by: Record<Sort, (a: LearnerRow, b: LearnerRow) => number> = {
+      name: (a, b) => a.displayName.localeCompare(b.displayName),
+      progress: (a, b) => b.doneSteps - a.doneSteps,
+      stuck: (a, b) => Number(b.stuck) - Number(a.stuck) || a.doneSteps - b.doneSteps,
+    };
+    return [...list].sort(by[sort]);
+  }, [learners, filter, sort]);
+
+  const end = async () => {
+    const res = await api<{ sandboxesEnded: number }>(`/api/workshops/${encodeURIComponent(id)}/end`, { method: "POST", body: {} });
+    if (!res.ok) return setError(res.error);
+    setNotice(`Workshop ended: ${res.data.sandboxesEnded} sandbox(es) removed; progress kept.`);
+    void load();
+  };
+
+  if (error && !workshop) {
+    return (
+      <div className="course">
+        <main>
+          <p className="lesson-problem" role="alert">
+            {error}
+          </p>
+          <Link className="button" href="/instructor">
+            Your workshops
+          </Link>
+        </main>
+      </div>
+    );
+  }
+  if (!workshop) return <p aria-live="polite">Loading…</p>;
+  return (
+    <div className="course">
+      <header className="course-header">
+        <Link className="brand" href="/instructor">
+          ← Your workshops
+        </Link>
+        <button type="button" className="button danger" disabled={!!workshop.endedAt} onClick={() => setConfirmEnd(true)}>
+          {workshop.endedAt ? "Ended" : "End workshop"}
+        </button>
+      </header>
+      <main className="wide">
+        <h1>{workshop.title}</h1>
+        {notice && <p role="status">{notice}</p>}
+        <section className="join-panel" aria-label="How learners join">
+          <img src={`/api/workshops/${encodeURIComponent(id)}/qr.svg`} alt={`QR code for ${workshop.joinUrl}`} width={160} height={160} />
+          <div>
+            <p className="join-code" data-testid="join-code">
+              {workshop.joinCode}
+            </p>
+            <p>
+              Join at <a href={workshop.joinUrl}>{workshop.joinUrl}</a>
+            </p>
+            <p className="muted">
+              {learners.length} of {workshop.capacity} learners · {workshop.lessons.map((l) => l.title).join(" → ")}
+            </p>
+          </div>
+        </section>
+        <div className="table-tools">
+          <label>
+            Filter by name <input value={filter} onChange={(e) => setFilter(e.target.value)} />
+          </label>
+          <label>
+            Sort by{" "}
+            <select value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
+              <option value="stuck">stuck first</option>
+              <option value="progress">progress</option>
+              <option value="name">name</option>
+            </select>
+          </label>
+        </div>
+        <div className="table-scroll">
+          <table className="learners" data-testid="learners">
+            <thead>
+              <tr>
+                <th scope="col">Learner</th>
+                <th scope="col">Where</th>
+                <th scope="col">Progress</th>
+                <th scope="col">Last progress</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.length === 0 && (
+                <tr>
+                  <td colSpan={5}>No learner has joined yet. Show the code or the QR code.</td>
+                </tr>
+              )}
+              {rows.map((l) => (
+                <tr key={l.userId} data-stuck={l.stuck}>
+                  <th scope="row">{l.displayName}</th>
+                  <td>{l.currentLesson ? `${l.currentLesson.title}, step ${l.currentLesson.stepIndex + 1} of ${l.currentLesson.steps}` : "All done"}</td>
+                  <td>
+                    <progress max={l.totalSteps} value={l.doneSteps} aria-label={`${l.displayName}: ${l.doneSteps} of ${l.totalSteps} steps`} /> {l.doneSteps}/{l.totalSteps}
+                  </td>
+                  <td>{ago(l.lastProgressAt)}</td>
+                  <td>
+                    {l.stuck ? <strong className="stuck">Stuck</strong> : "OK"}
+                    {l.failedChecks > 0 ? ` · ${l.failedChecks} failed check(s)` : ""}
+                    {l.sandboxRunning ? "" : " · no sandbox"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </main>
+      <ConfirmDialog
+        open={confirmEnd}
+        title="End this workshop?"
+        body="Every learner's sandbox is removed now. Their progress is kept, and the join code stops working."
+        confirmLabel="End workshop"
+        onCancel={() => setConfirmEnd(false)}
+        onConfirm={() => {
+          setConfirmEnd(false);
+          void end();
+        }}
+      />
+    </div>
+  );
+}

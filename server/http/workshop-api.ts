@@ -1,0 +1,143 @@
+// Staff and workshop routes. Every staff route checks the staff cookie; a workshop is found
+// only among the asker's own (others look missing). Joining needs a guest identity, which the
+// route creates when the browser has none.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import QRCode from "qrcode";
+import { z } from "zod";
+import type { IdentityService } from "../auth/identity";
+import type { StaffIdentity, StaffService } from "../auth/staff";
+import type { Logger } from "../log";
+import { WorkshopError, type WorkshopService } from "../workshops/service";
+import { jsonBody, sendJson } from "./json";
+
+export interface WorkshopApiDeps {
+  staff: StaffService;
+  workshops: WorkshopService;
+  identities: IdentityService;
+  log: Logger;
+}
+
+const Login = z.object({ email: z.string().max(254), password: z.string().max(200) });
+const NewStaff = z.object({ email: z.string().max(254), password: z.string().max(200), role: z.enum(["admin", "instructor"]).default("instructor") });
+const WORKSHOP = /^\/api\/workshops\/([A-Za-z0-9_-]{10,40})(\/end|\/qr\.svg)?$/;
+const JOIN = /^\/api\/join\/([A-Za-z0-9-]{1,20})$/;
+
+/** The workshop's public join link, from the request's own host. */
+function joinUrl(req: IncomingMessage, code: string): string {
+  const proto = req.headers["x-forwarded-proto"] === "https" || (req.socket as { encrypted?: boolean }).encrypted ? "https" : "http";
+  return `${proto}://${req.headers.host ?? "localhost"}/join/${code}`;
+}
+
+/** Handles /api/staff/*, /api/workshops*, /api/join/*; returns false for other paths. */
+export async function handleWorkshopApi(req: IncomingMessage, res: ServerResponse, deps: WorkshopApiDeps): Promise<boolean> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const path = url.pathname;
+  if (!path.startsWith("/api/staff") && !path.startsWith("/api/workshops") && !path.startsWith("/api/join/")) return false;
+  try {
+    if (path === "/api/staff/login" && req.method === "POST") {
+      const body = Login.safeParse(await jsonBody(req));
+      if (!body.success) return sendJson(res, 400, { ok: false, error: "send a JSON body with email and password" }), true;
+      const result = await deps.staff.login(req, body.data.email, body.data.password);
+      if (result.ok) sendJson(res, 200, { ok: true, staff: result.staff }, { "set-cookie": result.setCookie });
+      else if (result.reason === "rate_limited") sendJson(res, 429, { ok: false, error: "Too many failed attempts. Wait 15 minutes and try again." });
+      else sendJson(res, 401, { ok: false, error: "That email and password do not match an account." });
+      return true;
+    }
+    if (path === "/api/staff/logout" && req.method === "POST") {
+      sendJson(res, 200, { ok: true }, { "set-cookie": await deps.staff.logout(req.headers.cookie) });
+      return true;
+    }
+    if (path.startsWith("/api/join/")) return await handleJoin(req, res, deps, path);
+
+    const me = await deps.staff.fromCookieHeader(req.headers.cookie);
+    if (!me) return sendJson(res, 401, { ok: false, error: "Sign in as an instructor first." }), true;
+    await handleStaff(req, res, deps, me, path);
+  } catch (err) {
+    if (err instanceof WorkshopError) sendJson(res, err.status, { ok: false, error: err.message });
+    else {
+      deps.log.error({ err, path }, "workshop api request failed");
+      sendJson(res, 500, { ok: false, error: "internal error; see the server log" });
+    }
+  }
+  return true;
+}
+
+async function handleStaff(req: IncomingMessage, res: ServerResponse, deps: WorkshopApiDeps, me: StaffIdentity, path: string): Promise<void> {
+  if (path === "/api/staff/me" && req.method === "GET") return sendJson(res, 200, { ok: true, staff: me });
+  if (path === "/api/staff" && req.method === "GET") {
+    if (me.role !== "admin") return sendJson(res, 403, { ok: false, error: "Only an admin manages instructors." });
+    return sendJson(res, 200, { ok: true, staff: await deps.staff.list() });
+  }
+  if (path === "/api/staff" && req.method === "POST") {
+    if (me.role !== "admin") return sendJson(res, 403, { ok: false, error: "Only an admin manages instructors." });
+    const body = NewStaff.safeParse(await jsonBody(req));
+    if (!body.success) return sendJson(res, 400, { ok: false, error: "send email, password and role" });
+    const created = await deps.staff.create(body.data.email, body.data.password, body.data.role).catch((err: Error) => err);
+    if (created instanceof Error) return sendJson(res, 400, { ok: false, error: created.message });
+    return sendJson(res, 201, { ok: true, staff: created });
+  }
+  if (path === "/api/workshops" && req.method === "GET") {
+    const list = await deps.workshops.list(me);
+    return sendJson(res, 200, {
+      ok: true,
+      workshops: list.map((w) => ({ id: w.id, title: w.title, startsAt: w.startsAt, endsAt: w.endsAt, capacity: w.capacity, joinCode: w.joinCode, endedAt: w.endedAt, learners: w._count.members })),
+    });
+  }
+  if (path === "/api/workshops" && req.method === "POST") {
+    const w = await deps.workshops.create(me, await jsonBody(req));
+    return sendJson(res, 201, { ok: true, workshop: { id: w.id, joinCode: w.joinCode } });
+  }
+  const m = WORKSHOP.exec(path);
+  if (!m) return sendJson(res, 404, { ok: false, error: "not found" });
+  const [, id, action] = m;
+  if (!action && req.method === "GET") {
+    const w = await deps.workshops.get(me, id);
+    return sendJson(res, 200, {
+      ok: true,
+      workshop: {
+        id: w.id,
+        title: w.title,
+        startsAt: w.startsAt,
+        endsAt: w.endsAt,
+        capacity: w.capacity,
+        joinCode: w.joinCode,
+        joinUrl: joinUrl(req, w.joinCode),
+        endedAt: w.endedAt,
+        lessons: deps.workshops.lessonsOf(w).map((l) => ({ id: l.id, slug: l.slug, title: l.title, steps: l.steps.length })),
+      },
+      learners: await deps.workshops.learners(me, id),
+    });
+  }
+  if (action === "/qr.svg" && req.method === "GET") {
+    const w = await deps.workshops.get(me, id);
+    const svg = await QRCode.toString(joinUrl(req, w.joinCode), { type: "svg", margin: 1, errorCorrectionLevel: "M" });
+    res.writeHead(200, { "content-type": "image/svg+xml", "cache-control": "no-store" });
+    res.end(svg);
+    return;
+  }
+  if (action === "/end" && req.method === "POST") {
+    const sandboxesEnded = await deps.workshops.end(me, id);
+    return sendJson(res, 200, { ok: true, sandboxesEnded });
+  }
+  sendJson(res, 405, { ok: false, error: "method not allowed" });
+}
+
+async function handleJoin(req: IncomingMessage, res: ServerResponse, deps: WorkshopApiDeps, path: string): Promise<boolean> {
+  const m = JOIN.exec(path);
+  if (!m) return sendJson(res, 404, { ok: false, error: "There is no workshop with that code." }), true;
+  if (req.method === "GET") {
+    const w = await deps.workshops.byCode(m[1]);
+    sendJson(res, 200, { ok: true, workshop: { title: w.title, startsAt: w.startsAt, endsAt: w.endsAt } });
+    return true;
+  }
+  if (req.method === "POST") {
+    const body = (await jsonBody(req)) as { displayName?: unknown } | undefined;
+    // A first visit gets a guest identity; a second join from the same browser resumes.
+    const { identity, setCookie } = await deps.identities.ensureGuest(req);
+    const joined = await deps.workshops.join(m[1], identity.userId, body?.displayName);
+    sendJson(res, 200, { ok: true, ...joined }, setCookie ? { "set-cookie": setCookie } : {});
+    return true;
+  }
+  sendJson(res, 405, { ok: false, error: "method not allowed" });
+  return true;
+}

@@ -1,0 +1,189 @@
+// Workshops: an instructor's class. Learners join with a short code and a display name (no
+// account); the instructor sees only their own workshops and learners. Ending a workshop
+// removes its learners' sandboxes and keeps their progress.
+import { randomBytes, randomInt } from "node:crypto";
+import { z } from "zod";
+import type { Db } from "../db";
+import type { Lesson } from "../lessons/parse";
+import type { ProgressService } from "../lessons/progress";
+import type { PlaygroundService } from "../sessions/playground-service";
+import type { StaffIdentity } from "../auth/staff";
+
+/** Join codes avoid look-alike characters (0/O, 1/I/L). */
+const CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+const STUCK_AFTER_MS = 10 * 60_000;
+const STUCK_FAILED_CHECKS = 5;
+
+export const WorkshopInput = z
+  .object({
+    title: z.string().trim().min(3, "title: at least 3 characters").max(120),
+    lessonIds: z.array(z.string().regex(/^\d{2}-[a-z0-9-]+$/)).min(1, "choose at least one lesson").max(50),
+    startsAt: z.coerce.date(),
+    endsAt: z.coerce.date(),
+    capacity: z.coerce.number().int().min(1).max(500),
+  })
+  .refine((w) => w.endsAt > w.startsAt, { message: "the workshop must end after it starts", path: ["endsAt"] });
+
+export class WorkshopError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function newJoinCode(): string {
+  let code = "";
+  for (let i = 0; i < 6; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return `${code.slice(0, 3)}-${code.slice(3)}`;
+}
+
+export function normalizeJoinCode(raw: string): string {
+  const letters = raw.toUpperCase().replace(/[^A-Z0-9]/g, "");
+  return letters.length === 6 ? `${letters.slice(0, 3)}-${letters.slice(3)}` : letters;
+}
+
+export interface LearnerRow {
+  userId: string;
+  displayName: string;
+  joinedAt: string;
+  currentLesson: { id: string; title: string; stepIndex: number; steps: number } | null;
+  doneSteps: number;
+  totalSteps: number;
+  lastProgressAt: string | null;
+  failedChecks: number;
+  stuck: boolean;
+  sandboxRunning: boolean;
+}
+
+export class WorkshopService {
+  constructor(
+    private readonly prisma: Db,
+    private readonly deps: { lessons: Lesson[]; progress: ProgressService; sessions: PlaygroundService },
+  ) {}
+
+  async create(owner: StaffIdentity, input: unknown) {
+    const parsed = WorkshopInput.safeParse(input);
+    if (!parsed.success) throw new WorkshopError(400, parsed.error.issues.map((i) => i.message).join("; "));
+    const unknown = parsed.data.lessonIds.filter((id) => !this.deps.lessons.some((l) => l.id === id));
+    if (unknown.length) throw new WorkshopError(400, `not lessons of this course: ${unknown.join(", ")}`);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        return await this.prisma.workshop.create({
+          data: {
+            id: randomBytes(16).toString("base64url"),
+            ownerId: owner.staffId,
+            title: parsed.data.title,
+            lessonIds: JSON.stringify(parsed.data.lessonIds),
+            startsAt: parsed.data.startsAt,
+            endsAt: parsed.data.endsAt,
+            capacity: parsed.data.capacity,
+            joinCode: newJoinCode(),
+          },
+        });
+      } catch (err) {
+        if ((err as { code?: string }).code !== "P2002") throw err; // a join code collision: draw again
+      }
+    }
+    throw new WorkshopError(503, "could not draw a free join code; try again");
+  }
+
+  /** The instructor's own workshops (an admin sees everyone's). */
+  async list(staff: StaffIdentity) {
+    return this.prisma.workshop.findMany({
+      where: staff.role === "admin" ? {} : { ownerId: staff.staffId },
+      orderBy: { startsAt: "desc" },
+      include: { _count: { select: { members: true } } },
+    });
+  }
+
+  /** A workshop the staff member may see, or a 404 that looks like any missing one. */
+  async get(staff: StaffIdentity, id: string) {
+    const w = await this.prisma.workshop.findUnique({ where: { id } });
+    if (!w || (w.ownerId !== staff.staffId && staff.role !== "admin")) throw new WorkshopError(404, "no workshop of yours with that id");
+    return w;
+  }
+
+  lessonsOf(w: { lessonIds: string }): Lesson[] {
+    const ids = JSON.parse(w.lessonIds) as string[];
+    return ids.map((id) => this.deps.lessons.find((l) => l.id === id)).filter((l): l is Lesson => !!l);
+  }
+
+  /** The dashboard's learner rows: where each learner is, and whether they look stuck. */
+  async learners(staff: StaffIdentity, id: string, now = new Date()): Promise<LearnerRow[]> {
+    const w = await this.get(staff, id);
+    const lessons = this.lessonsOf(w);
+    const members = await this.prisma.workshopMember.findMany({ where: { workshopId: w.id }, orderBy: { joinedAt: "asc" } });
+    const rows: LearnerRow[] = [];
+    for (const m of members) {
+      const progress = await this.prisma.stepProgress.findMany({ where: { userId: m.userId, lessonId: { in: lessons.map((l) => l.id) } } });
+      const passed = new Set(progress.filter((p) => p.passedAt).map((p) => `${p.lessonId}/${p.stepId}`));
+      let current: LearnerRow["currentLesson"] = null;
+      for (const l of lessons) {
+        const index = l.steps.findIndex((s) => !passed.has(`${l.id}/${s.id}`));
+        if (index >= 0) {
+          current = { id: l.id, title: l.title, stepIndex: index, steps: l.steps.length };
+          break;
+        }
+      }
+      const lastPass = progress.map((p) => p.passedAt?.getTime() ?? 0).reduce((a, b) => Math.max(a, b), 0);
+      const lastProgress = Math.max(lastPass, m.joinedAt.getTime());
+      const currentStep = current ? lessons.find((l) => l.id === current!.id)!.steps[current.stepIndex] : null;
+      const failedChecks = currentStep ? (progress.find((p) => p.lessonId === current!.id && p.stepId === currentStep.id)?.attempts ?? 0) : 0;
+      const active = await this.deps.sessions.active(m.userId);
+      rows.push({
+        userId: m.userId,
+        displayName: m.displayName,
+        joinedAt: m.joinedAt.toISOString(),
+        currentLesson: current,
+        doneSteps: passed.size,
+        totalSteps: lessons.reduce((n, l) => n + l.steps.length, 0),
+        lastProgressAt: lastPass ? new Date(lastPass).toISOString() : null,
+        failedChecks,
+        stuck: !!current && (now.getTime() - lastProgress > STUCK_AFTER_MS || failedChecks >= STUCK_FAILED_CHECKS),
+        sandboxRunning: !!active,
+      });
+    }
+    return rows;
+  }
+
+  /** What /join/<code> shows before the learner joins. */
+  async byCode(rawCode: string, now = new Date()) {
+    const w = await this.prisma.workshop.findUnique({ where: { joinCode: normalizeJoinCode(rawCode) }, include: { _count: { select: { members: true } } } });
+    if (!w) throw new WorkshopError(404, "There is no workshop with that code. Check the code with your instructor.");
+    if (w.endedAt || w.endsAt <= now) throw new WorkshopError(410, "This workshop has ended. Your progress is kept; ask your instructor for a new code.");
+    return w;
+  }
+
+  /** Joins (or re-joins: same browser, same membership) and returns the first lesson. */
+  async join(rawCode: string, userId: string, rawName: unknown, now = new Date()) {
+    const w = await this.byCode(rawCode, now);
+    const name = z.string().trim().min(1).max(40).safeParse(rawName);
+    if (!name.success) throw new WorkshopError(400, "Type a display name (up to 40 characters) so your instructor knows who you are.");
+    const existing = await this.prisma.workshopMember.findUnique({ where: { workshopId_userId: { workshopId: w.id, userId } } });
+    if (existing) {
+      await this.prisma.workshopMember.update({ where: { workshopId_userId: { workshopId: w.id, userId } }, data: { displayName: name.data } });
+    } else {
+      if (w._count.members >= w.capacity) throw new WorkshopError(409, "This workshop is full. Ask your instructor to raise its capacity.");
+      await this.prisma.workshopMember.create({ data: { workshopId: w.id, userId, displayName: name.data } });
+    }
+    const first = this.lessonsOf(w)[0];
+    return { workshopId: w.id, title: w.title, firstLesson: first ? first.slug : null };
+  }
+
+  /** Ends the workshop: its learners' sandboxes go, their progress stays. */
+  async end(staff: StaffIdentity, id: string): Promise<number> {
+    const w = await this.get(staff, id);
+    await this.prisma.workshop.update({ where: { id: w.id }, data: { endedAt: new Date() } });
+    const members = await this.prisma.workshopMember.findMany({ where: { workshopId: w.id } });
+    let ended = 0;
+    for (const m of members) {
+      if (await this.deps.sessions.active(m.userId)) {
+        await this.deps.sessions.end(m.userId, "admin", undefined, `The workshop “${w.title}” has ended. Your progress is saved.`);
+        ended++;
+      }
+    }
+    return ended;
+  }
+}
