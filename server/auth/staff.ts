@@ -11,8 +11,9 @@ import { signValue, verifySignedValue } from "./cookie";
 export const STAFF_COOKIE = "cp_staff";
 const SESSION_MS = 12 * 3600_000;
 const BCRYPT_COST = 12;
-/** Failed logins per email (and per client address) before a pause. */
-const MAX_FAILURES = 5;
+/** Failed logins per email, and per client address (a class may share one), before a pause. */
+const MAX_FAILURES_PER_EMAIL = 5;
+const MAX_FAILURES_PER_ADDRESS = 30;
 const FAILURE_WINDOW_MS = 15 * 60_000;
 
 export type StaffRole = "admin" | "instructor";
@@ -65,7 +66,7 @@ export class StaffService {
       this.failures.delete(key);
       return false;
     }
-    return f.count >= MAX_FAILURES;
+    return f.count >= (key.startsWith("ip:") ? MAX_FAILURES_PER_ADDRESS : MAX_FAILURES_PER_EMAIL);
   }
 
   private fail(key: string): void {

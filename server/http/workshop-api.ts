@@ -132,6 +132,7 @@ async function handleJoin(req: IncomingMessage, res: ServerResponse, deps: Works
   }
   if (req.method === "POST") {
     const body = (await jsonBody(req)) as { displayName?: unknown } | undefined;
+    await deps.workshops.byCode(m[1]); // a wrong or ended code creates no guest
     // A first visit gets a guest identity; a second join from the same browser resumes.
     const { identity, setCookie } = await deps.identities.ensureGuest(req);
     const joined = await deps.workshops.join(m[1], identity.userId, body?.displayName);
