@@ -1,26 +1,12 @@
 // A learner's progress through the course, in the database: which steps passed and when,
 // attempts, hints and solutions revealed. Independent of sandboxes (a reset keeps it).
+import type { LessonStateInfo, StepStateInfo } from "../../lib/protocol";
 import type { Db } from "../db";
 import type { Lesson } from "./parse";
 
-export interface StepState {
-  id: string;
-  passed: boolean;
-  passedAt: string | null;
-  attempts: number;
-  hintShown: boolean;
-  solutionShown: boolean;
-  lastFeedback: string | null;
-}
-
-export interface LessonState {
-  lessonId: string;
-  steps: StepState[];
-  /** The first step not passed yet (null when the lesson is complete). */
-  current: string | null;
-  done: number;
-  total: number;
-}
+/** The shapes the browser receives (lib/protocol.ts). */
+export type StepState = StepStateInfo;
+export type LessonState = LessonStateInfo;
 
 export class ProgressService {
   constructor(private readonly prisma: Db) {}
