@@ -10,6 +10,7 @@ import { IdentityService, NamedGuests } from "./auth/identity";
 import { StaffService } from "./auth/staff";
 import { handleWorkshopApi } from "./http/workshop-api";
 import { WorkshopService } from "./workshops/service";
+import { attachWatchEvents } from "./workshops/watch-events";
 import { openDatabase, type Database_ } from "./db";
 import { handleApi } from "./http/api";
 import { handlePreview } from "./http/preview";
@@ -129,6 +130,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   const registry = new TerminalRegistry(config.terminalGraceMs, log);
   const gateway = attachGateway(io, { identities, service, driver, registry, log });
   attachLessonEvents(io, lessons, log);
+  attachWatchEvents(io as unknown as SocketServer, { staff, workshops, sessions: service, registry, prisma: db.prisma, log });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

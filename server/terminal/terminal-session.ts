@@ -20,6 +20,19 @@ interface AttachedViewer {
   backlog: Buffer[] | null;
 }
 
+/**
+ * A watcher (an instructor) never slows the shell: when it falls behind its window it stops
+ * getting frames, and once it has caught up it gets a fresh screen snapshot instead.
+ */
+interface Watcher {
+  viewer: TerminalViewer;
+  window: FlowWindow;
+  /** Output arriving while a snapshot is made (null when live). */
+  backlog: Buffer[] | null;
+  /** Fell behind: frames are dropped until its acks catch up. */
+  dropping: boolean;
+}
+
 export interface TerminalOwner {
   sessionId: string;
   userId: string;
@@ -29,6 +42,8 @@ export class TerminalSession {
   readonly id = randomUUID();
   private readonly mirror: ScreenMirror;
   private readonly viewers = new Map<string, AttachedViewer>();
+  private readonly watchers = new Map<string, Watcher>();
+  private size: { cols: number; rows: number };
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private flushScheduled = false;
@@ -43,6 +58,7 @@ export class TerminalSession {
     private readonly flow: FlowWindowOptions = DEFAULT_FLOW,
   ) {
     this.mirror = new ScreenMirror(size.cols, size.rows);
+    this.size = { ...size };
     proc.stream.on("data", (chunk: Buffer) => this.onOutput(chunk));
     proc.stream.on("end", () => this.onEnd());
     proc.stream.on("close", () => this.onEnd());
@@ -88,6 +104,49 @@ export class TerminalSession {
     for (const chunk of backlog) this.send(attached, chunk);
   }
 
+  /** The terminal's size (watchers draw at the learner's size). */
+  get dimensions(): { cols: number; rows: number } {
+    return { ...this.size };
+  }
+
+  /** Adds a read-only watcher: the current screen first, then live output. */
+  async watch(viewer: TerminalViewer): Promise<void> {
+    if (this.closed) throw new Error("terminal has ended");
+    const w: Watcher = { viewer, window: new FlowWindow(this.flow), backlog: null, dropping: false };
+    this.watchers.set(viewer.id, w);
+    await this.resync(w);
+  }
+
+  unwatch(watcherId: string): void {
+    this.watchers.delete(watcherId);
+  }
+
+  watchAck(watcherId: string, bytes: number): void {
+    const w = this.watchers.get(watcherId);
+    if (!w) return;
+    w.window.acked(bytes);
+    if (w.dropping && !w.window.isPaused) void this.resync(w);
+  }
+
+  /** Sends a watcher the whole screen, then whatever arrived meanwhile; it is live again. */
+  private async resync(w: Watcher): Promise<void> {
+    this.flush();
+    w.dropping = false;
+    w.backlog = [];
+    const screen = await this.mirror.snapshot();
+    if (this.watchers.get(w.viewer.id) !== w) return;
+    const backlog = w.backlog;
+    w.backlog = null;
+    // Clear first: the snapshot redraws everything from scratch.
+    this.sendWatcher(w, Buffer.concat([Buffer.from("\x1bc", "utf8"), Buffer.from(screen, "utf8"), ...backlog]));
+  }
+
+  private sendWatcher(w: Watcher, data: Buffer): void {
+    if (w.dropping) return;
+    w.viewer.output(data);
+    if (w.window.sent(data.length)) w.dropping = true; // never pauses the shell
+  }
+
   detach(viewerId: string): void {
     if (!this.viewers.delete(viewerId)) return;
     this.updatePause();
@@ -120,6 +179,10 @@ export class TerminalSession {
       if (v.backlog) v.backlog.push(data);
       else this.send(v, data);
     }
+    for (const w of this.watchers.values()) {
+      if (w.backlog) w.backlog.push(data);
+      else this.sendWatcher(w, data);
+    }
   }
 
   private send(v: AttachedViewer, data: Buffer): void {
@@ -138,8 +201,9 @@ export class TerminalSession {
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    for (const v of this.viewers.values()) v.viewer.exit("The shell has exited.");
+    for (const v of [...this.viewers.values(), ...this.watchers.values()]) v.viewer.exit("The shell has exited.");
     this.viewers.clear();
+    this.watchers.clear();
     this.mirror.dispose();
     for (const l of this.exitListeners) l();
   }
@@ -152,6 +216,7 @@ export class TerminalSession {
 
   resize(cols: number, rows: number): void {
     if (this.closed) return;
+    this.size = { cols, rows };
     this.mirror.resize(cols, rows);
     void this.proc.resize(cols, rows);
   }
@@ -167,6 +232,7 @@ export class TerminalSession {
     this.closed = true;
     this.pending = [];
     this.viewers.clear();
+    this.watchers.clear();
     this.proc.stream.destroy();
     this.mirror.dispose();
     for (const l of this.exitListeners) l();

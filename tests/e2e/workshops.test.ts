@@ -53,5 +53,18 @@ test("an instructor creates a workshop, a learner joins with its code, and the d
 
   await until("the learner on the dashboard", async () => /Noor/.test(await teacher.getByTestId("learners").innerText()), 20_000);
   assert.match(await teacher.getByTestId("learners").innerText(), /A container is a process, step 1 of 4/);
+
+  // What the learner types shows in the live miniature, and full-size on click.
+  await learner.locator(".xterm-helper-textarea").focus();
+  await learner.keyboard.type("echo hello-from-noor-$((40+2))");
+  await learner.keyboard.press("Enter");
+  const mini = teacher.locator("[data-testid^=live-]").first();
+  await until("the command in the miniature", async () => /hello-from-noor-42/.test(await mini.innerText()), 30_000);
   await teacher.screenshot({ path: path.join(SCREENSHOTS, "workshop-dashboard.png") });
+  await teacher.getByRole("button", { name: "Open Noor's terminal" }).click();
+  const full = teacher.getByRole("dialog", { name: "Noor's terminal" });
+  await until("the full view", async () => /hello-from-noor-42/.test(await full.innerText()), 30_000);
+  await teacher.screenshot({ path: path.join(SCREENSHOTS, "workshop-watch.png") });
+  await teacher.keyboard.press("Escape");
+  await until("the full view to close", async () => (await full.count()) === 0, 10_000);
 });

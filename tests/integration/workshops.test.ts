@@ -1,11 +1,12 @@
 // Instructors and workshops against a real server, database and sandbox: accounts and their
 // sessions, who may see which workshop, joining with a code (twice resumes), the dashboard's
-// learner rows, and ending a workshop (sandboxes go, progress stays).
+// learner rows, ending a workshop (sandboxes go, progress stays), and watching terminals.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startApp, type RunningApp } from "../../server/app";
-import { call, connect, guestCookie, type TestSocket } from "../helpers/client";
-import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { io, type Socket } from "socket.io-client";
+import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
+import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
 
 let app: RunningApp;
 const sockets: TestSocket[] = [];
@@ -131,4 +132,76 @@ test("learners join with the code; joining twice resumes; the dashboard shows th
   assert.equal((await app.service.activeSessions()).length, 0, "the learner's sandbox is gone");
   assert.equal(await app.db.prisma.stepProgress.count({ where: { passedAt: { not: null } } }), 1, "progress is kept");
   assert.equal((await post(`/api/join/${code}`, { displayName: "Late" })).status, 410, "an ended workshop's code stops working");
+});
+
+/** A staff socket on /staff, collecting one watch's output (acking it unless `stall`). */
+async function staffSocket(cookie?: string): Promise<Socket> {
+  const socket = io(`${app.url}/staff`, { transports: ["websocket"], reconnection: false, forceNew: true, extraHeaders: cookie ? { cookie } : {} });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", (err) => (socket.close(), reject(err)));
+  });
+  return socket;
+}
+
+function startWatch(socket: Socket, workshopId: string, userId: string, stall = false) {
+  let text = "";
+  let unacked = 0;
+  socket.on("watch:output", (_id: string, data: ArrayBuffer) => {
+    const buf = Buffer.from(data);
+    text += buf.toString("utf8");
+    if (text.length > 400_000) text = text.slice(-200_000);
+    if (stall) unacked += buf.length;
+    else socket.emit("watch:ack", _id, buf.length);
+  });
+  const started = new Promise<{ ok: boolean; watchId?: string; error?: string }>((resolve) => socket.emit("watch:start", { workshopId, userId }, resolve));
+  return { started, text: () => text, ackAll: (id: string) => (socket.emit("watch:ack", id, unacked), (unacked = 0)) };
+}
+
+test("an instructor watches a learner's terminal live; nobody else can; a stalled watcher never slows the learner", async () => {
+  const admin = await login(ADMIN.email, ADMIN.password);
+  const created = (await (await post("/api/workshops", workshopBody(["02-namespaces"]), admin)).json()) as { workshop: { id: string; joinCode: string } };
+  const joined = await post(`/api/join/${created.workshop.joinCode}`, { displayName: "Watched" });
+  const cookie = joined.headers.get("set-cookie")!.split(";")[0];
+  const learner = await connect(app.url, cookie);
+  sockets.push(learner);
+  assert.ok((await call(learner, "sandbox:open")).ok);
+  const opened = await openTerminal(learner);
+  assert.ok(opened.ok);
+  const shell = new OutputCollector(learner, opened.terminalId);
+  learner.emit("terminal:input", opened.terminalId, "echo watched-$((6*7))\r");
+  await shell.waitFor(/watched-42/);
+  const userId = (await app.db.prisma.workshopMember.findFirstOrThrow({ where: { workshopId: created.workshop.id } })).userId;
+
+  // The owner of the workshop sees the screen (snapshot first) and what follows, live.
+  const teacher = await staffSocket(admin);
+  const watch = startWatch(teacher, created.workshop.id, userId);
+  const started = await watch.started;
+  assert.ok(started.ok, started.error);
+  await until("the snapshot", () => /watched-42/.test(watch.text()), 20_000);
+  learner.emit("terminal:input", opened.terminalId, "echo live-$((7*7))\r");
+  await until("live output", () => /live-49/.test(watch.text()), 20_000);
+
+  // Anyone else: no staff cookie, another instructor, a learner not in the workshop.
+  await assert.rejects(staffSocket(), /unauthorized/);
+  await assert.rejects(staffSocket(cookie), /unauthorized/, "a learner's cookie is not a staff session");
+  const adminSession = await login(ADMIN.email, ADMIN.password);
+  assert.equal((await post("/api/staff", { email: "cy@example.org", password: "a long enough password" }, adminSession)).status, 201);
+  const other = await staffSocket(await login("cy@example.org", "a long enough password"));
+  const denied = await startWatch(other, created.workshop.id, userId).started;
+  assert.equal(denied.ok, false);
+  assert.match(denied.error ?? "", /no workshop of yours/);
+  const stranger = await startWatch(teacher, created.workshop.id, "g_notamember").started;
+  assert.equal(stranger.ok, false);
+
+  // A watcher that stops reading: the learner's flood and prompt are not held back.
+  const stalled = startWatch(await staffSocket(admin), created.workshop.id, userId, true);
+  const stalledStart = await stalled.started;
+  assert.ok(stalledStart.ok);
+  learner.emit("terminal:input", opened.terminalId, "yes | head -c 3000000 | tail -c 10; echo flood-done-$((1+1))\r");
+  await shell.waitFor(/flood-done-2/, 60_000);
+  // Once it reads again it gets a fresh screen, with the end of the flood on it.
+  stalled.ackAll(stalledStart.watchId!);
+  await until("a fresh screen for the stalled watcher", () => /flood-done-2/.test(stalled.text()), 20_000);
+  for (const s of [teacher, other]) s.close();
 });

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { LearnerRow } from "../../../../server/workshops/service";
 import { ConfirmDialog } from "../../../components/ConfirmDialog";
 import { api } from "../../api";
+import { LiveTerminal } from "./LiveTerminal";
 
 interface WorkshopView {
   id: string;
@@ -35,6 +36,7 @@ export function Dashboard({ id }: { id: string }) {
   const [filter, setFilter] = useState("");
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const [watching, setWatching] = useState<LearnerRow | null>(null);
 
   const load = useCallback(async () => {
     const res = await api<{ workshop: WorkshopView; learners: LearnerRow[] }>(`/api/workshops/${encodeURIComponent(id)}`);
@@ -131,12 +133,13 @@ export function Dashboard({ id }: { id: string }) {
                 <th scope="col">Progress</th>
                 <th scope="col">Last progress</th>
                 <th scope="col">Status</th>
+                <th scope="col">Terminal</th>
               </tr>
             </thead>
             <tbody>
               {rows.length === 0 && (
                 <tr>
-                  <td colSpan={5}>No learner has joined yet. Show the code or the QR code.</td>
+                  <td colSpan={6}>No learner has joined yet. Show the code or the QR code.</td>
                 </tr>
               )}
               {rows.map((l) => (
@@ -152,12 +155,41 @@ export function Dashboard({ id }: { id: string }) {
                     {l.failedChecks > 0 ? ` · ${l.failedChecks} failed check(s)` : ""}
                     {l.sandboxRunning ? "" : " · no sandbox"}
                   </td>
+                  <td className="mini-cell">
+                    {l.sandboxRunning ? (
+                      <button type="button" className="mini-button" onClick={() => setWatching(l)} aria-label={`Open ${l.displayName}'s terminal`}>
+                        <LiveTerminal workshopId={id} userId={l.userId} fontSize={4} label={`${l.displayName}'s terminal, miniature`} />
+                      </button>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       </main>
+      {watching && (
+        <div
+          className="watch-overlay"
+          role="dialog"
+          aria-modal="true"
+          aria-label={`${watching.displayName}'s terminal`}
+          onKeyDown={(e) => e.key === "Escape" && setWatching(null)}
+        >
+          <div className="watch-panel">
+            <div className="watch-head">
+              <strong>{watching.displayName}</strong>
+              <span className="muted">live, read-only</span>
+              <button type="button" className="button" onClick={() => setWatching(null)} autoFocus>
+                Close
+              </button>
+            </div>
+            <LiveTerminal workshopId={id} userId={watching.userId} fontSize={14} label={`${watching.displayName}'s terminal`} />
+          </div>
+        </div>
+      )}
       <ConfirmDialog
         open={confirmEnd}
         title="End this workshop?"
