@@ -86,9 +86,8 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   const course = loadCourse(config.lessonsDir);
   for (const p of course.problems) log.error({ problem: formatProblem(p) }, "lesson refused");
   log.info({ lessons: course.lessons.length, refused: course.problems.length }, "course loaded");
-  const progress = new ProgressService(db.prisma);
-  const lessons = new LessonService(course.lessons, { progress, sessions: service, driver, log });
-  const workshops = new WorkshopService(db.prisma, { lessons: course.lessons, progress, sessions: service });
+  const lessons = new LessonService(course.lessons, { progress: new ProgressService(db.prisma), sessions: service, driver, log });
+  const workshops = new WorkshopService(db.prisma, { lessons: course.lessons, sessions: service });
   if (config.sandbox.isolation === "off") {
     log.warn("SANDBOX_ISOLATION=off: sandboxes can reach this host and each other. Use only for a trusted class.");
   }

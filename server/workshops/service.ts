@@ -5,7 +5,6 @@ import { randomBytes, randomInt } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../db";
 import type { Lesson } from "../lessons/parse";
-import type { ProgressService } from "../lessons/progress";
 import type { PlaygroundService } from "../sessions/playground-service";
 import type { StaffIdentity } from "../auth/staff";
 
@@ -60,7 +59,7 @@ export interface LearnerRow {
 export class WorkshopService {
   constructor(
     private readonly prisma: Db,
-    private readonly deps: { lessons: Lesson[]; progress: ProgressService; sessions: PlaygroundService },
+    private readonly deps: { lessons: Lesson[]; sessions: PlaygroundService },
   ) {}
 
   async create(owner: StaffIdentity, input: unknown) {
@@ -115,9 +114,16 @@ export class WorkshopService {
     const w = await this.get(staff, id);
     const lessons = this.lessonsOf(w);
     const members = await this.prisma.workshopMember.findMany({ where: { workshopId: w.id }, orderBy: { joinedAt: "asc" } });
+    // Three queries for the whole class (the dashboard polls this), not three per learner.
+    const allProgress = await this.prisma.stepProgress.findMany({
+      where: { userId: { in: members.map((m) => m.userId) }, lessonId: { in: lessons.map((l) => l.id) } },
+    });
+    const running = new Set(
+      (await this.deps.sessions.activeSessions()).filter((r) => r.state === "ready" && r.sandboxId).map((r) => r.userId),
+    );
     const rows: LearnerRow[] = [];
     for (const m of members) {
-      const progress = await this.prisma.stepProgress.findMany({ where: { userId: m.userId, lessonId: { in: lessons.map((l) => l.id) } } });
+      const progress = allProgress.filter((p) => p.userId === m.userId);
       const passed = new Set(progress.filter((p) => p.passedAt).map((p) => `${p.lessonId}/${p.stepId}`));
       let current: LearnerRow["currentLesson"] = null;
       for (const l of lessons) {
@@ -131,7 +137,6 @@ export class WorkshopService {
       const lastProgress = Math.max(lastPass, m.joinedAt.getTime());
       const currentStep = current ? lessons.find((l) => l.id === current!.id)!.steps[current.stepIndex] : null;
       const failedChecks = currentStep ? (progress.find((p) => p.lessonId === current!.id && p.stepId === currentStep.id)?.attempts ?? 0) : 0;
-      const active = await this.deps.sessions.active(m.userId);
       rows.push({
         userId: m.userId,
         displayName: m.displayName,
@@ -142,7 +147,7 @@ export class WorkshopService {
         lastProgressAt: lastPass ? new Date(lastPass).toISOString() : null,
         failedChecks,
         stuck: !!current && (now.getTime() - lastProgress > STUCK_AFTER_MS || failedChecks >= STUCK_FAILED_CHECKS),
-        sandboxRunning: !!active,
+        sandboxRunning: running.has(m.userId),
       });
     }
     return rows;
