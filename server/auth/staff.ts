@@ -6,6 +6,7 @@ import type { IncomingMessage } from "node:http";
 import bcrypt from "bcryptjs";
 import { parse, serialize } from "cookie";
 import type { Db } from "../db";
+import { AttemptCounter } from "./attempts";
 import { signValue, verifySignedValue } from "./cookie";
 
 export const STAFF_COOKIE = "cp_staff";
@@ -33,7 +34,7 @@ export function validEmail(email: string): boolean {
 }
 
 export class StaffService {
-  private readonly failures = new Map<string, { count: number; since: number }>();
+  private readonly failures = new AttemptCounter(FAILURE_WINDOW_MS);
 
   constructor(
     private readonly prisma: Db,
@@ -59,34 +60,19 @@ export class StaffService {
     return this.create(email, password, "admin");
   }
 
-  private limited(key: string): boolean {
-    const f = this.failures.get(key);
-    if (!f) return false;
-    if (Date.now() - f.since > FAILURE_WINDOW_MS) {
-      this.failures.delete(key);
-      return false;
-    }
-    return f.count >= (key.startsWith("ip:") ? MAX_FAILURES_PER_ADDRESS : MAX_FAILURES_PER_EMAIL);
-  }
-
-  private fail(key: string): void {
-    const f = this.failures.get(key);
-    if (!f || Date.now() - f.since > FAILURE_WINDOW_MS) this.failures.set(key, { count: 1, since: Date.now() });
-    else f.count++;
-  }
-
   async login(req: IncomingMessage, email: string, password: string): Promise<LoginResult> {
     const normalized = email.trim().toLowerCase();
     const keys = [`email:${normalized}`, `ip:${req.socket.remoteAddress ?? "?"}`];
-    if (keys.some((k) => this.limited(k))) return { ok: false, reason: "rate_limited" };
+    const max = (key: string) => (key.startsWith("ip:") ? MAX_FAILURES_PER_ADDRESS : MAX_FAILURES_PER_EMAIL);
+    if (keys.some((k) => this.failures.exceeded(k, max(k)))) return { ok: false, reason: "rate_limited" };
     const staff = await this.prisma.staff.findUnique({ where: { email: normalized } });
     // Compare against a dummy hash for unknown emails: the same time either way.
     const ok = await bcrypt.compare(password, staff?.passwordHash ?? (await dummyHash()));
     if (!staff || !ok) {
-      keys.forEach((k) => this.fail(k));
+      keys.forEach((k) => this.failures.count(k));
       return { ok: false, reason: "invalid" };
     }
-    keys.forEach((k) => this.failures.delete(k));
+    keys.forEach((k) => this.failures.clear(k));
     const sessionId = randomBytes(24).toString("base64url");
     const expiresAt = new Date(Date.now() + SESSION_MS);
     await this.prisma.staffSession.create({ data: { id: sessionId, staffId: staff.id, expiresAt } });

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { jsonBody, sendJson } from "./json";
+import { AttemptCounter } from "../auth/attempts";
 import type { IdentityService, NamedGuests } from "../auth/identity";
 import type { LessonService } from "../lessons/service";
 import type { Logger } from "../log";
@@ -19,18 +20,12 @@ export interface ApiDeps {
 const NameBody = z.object({ name: z.string().max(200) });
 const RestoreBody = z.object({ name: z.string().max(200), code: z.string().max(100) });
 
-/** Restore attempts per client address, per minute: recovery codes are not for guessing. */
-const restoreAttempts = new Map<string, { count: number; since: number }>();
+/** Recovery-code attempts per client address, per minute: codes are not for guessing. */
+const restoreAttempts = new AttemptCounter(60_000);
 function tooManyRestores(req: IncomingMessage): boolean {
   const key = req.socket.remoteAddress ?? "?";
-  const now = Date.now();
-  const entry = restoreAttempts.get(key);
-  if (!entry || now - entry.since > 60_000) {
-    restoreAttempts.set(key, { count: 1, since: now });
-    return false;
-  }
-  entry.count++;
-  return entry.count > 10;
+  restoreAttempts.count(key);
+  return restoreAttempts.exceeded(key, 11);
 }
 
 export async function health(deps: Pick<ApiDeps, "driver" | "pingDatabase">) {
