@@ -96,3 +96,11 @@ export async function renderScreen(bytes: string, cols: number, rows: number): P
   term.dispose();
   return lines;
 }
+
+/** A new guest with a connected socket, remembered in `sockets` so the test can close it. */
+export async function newLearner(baseUrl: string, sockets: TestSocket[]): Promise<{ socket: TestSocket; cookie: string }> {
+  const cookie = await guestCookie(baseUrl);
+  const socket = await connect(baseUrl, cookie);
+  sockets.push(socket);
+  return { socket, cookie };
+}

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startApp, type RunningApp } from "../../server/app";
-import { call, connect, guestCookie, OutputCollector, openTerminal, renderScreen, type TestSocket } from "../helpers/client";
+import { call, connect, guestCookie, OutputCollector, openTerminal, renderScreen, newLearner, type TestSocket } from "../helpers/client";
 import { leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
 
 let app: RunningApp;
@@ -25,12 +25,7 @@ after(async () => {
   await app.close();
 });
 
-async function learner(): Promise<{ socket: TestSocket; cookie: string }> {
-  const cookie = await guestCookie(app.url);
-  const socket = await connect(app.url, cookie);
-  sockets.push(socket);
-  return { socket, cookie };
-}
+const learner = () => newLearner(app.url, sockets);
 
 describe("authentication", () => {
   test("a connection without a cookie gets an error and no shell", async () => {

@@ -8,7 +8,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import type { Ack, CheckResultInfo, LessonStateInfo } from "../../lib/protocol";
 import { startApp, type RunningApp } from "../../server/app";
-import { call, connect, guestCookie, type TestSocket } from "../helpers/client";
+import { call, connect, guestCookie, newLearner, type TestSocket } from "../helpers/client";
 import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
 
 let app: RunningApp;
@@ -36,12 +36,7 @@ after(async () => {
   await app.close();
 });
 
-async function learner(): Promise<{ socket: TestSocket; cookie: string }> {
-  const cookie = await guestCookie(app.url);
-  const socket = await connect(app.url, cookie);
-  sockets.push(socket);
-  return { socket, cookie };
-}
+const learner = () => newLearner(app.url, sockets);
 
 function lesson<T>(socket: TestSocket, event: "lesson:check" | "lesson:reveal" | "lesson:reset" | "lesson:enter", payload: unknown): Promise<Ack<T>> {
   return new Promise((resolve) => (socket.emit as (e: string, p: unknown, cb: (r: Ack<T>) => void) => void)(event, payload, resolve));
