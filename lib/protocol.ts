@@ -49,9 +49,9 @@ export interface ClientToServerEvents {
   "sandbox:extend": (cb: (res: Ack<{ sandbox: SandboxInfo }>) => void) => void;
   /** The page is open and visible: counts as activity. */
   "sandbox:heartbeat": () => void;
-  "terminal:open": (size: unknown, cb: (res: Ack<{ terminalId: string }>) => void) => void;
+  "terminal:open": (size: unknown, cb: (res: Ack<TerminalOpened>) => void) => void;
   /** Re-attaches to a terminal that kept running (after a reload or a dropped connection). */
-  "terminal:attach": (terminalId: unknown, size: unknown, cb: (res: Ack<{ terminalId: string }>) => void) => void;
+  "terminal:attach": (terminalId: unknown, size: unknown, cb: (res: Ack<TerminalOpened>) => void) => void;
   "terminal:input": (terminalId: unknown, data: unknown) => void;
   "terminal:resize": (terminalId: unknown, size: unknown) => void;
   /** The client has rendered this many more bytes of a terminal's output (flow control). */
@@ -62,6 +62,40 @@ export interface ClientToServerEvents {
   "lesson:reset": (req: unknown, cb: (res: Ack<{ state: LessonStateInfo }>) => void) => void;
   /** The lesson page is open with a sandbox: prepares the current step. */
   "lesson:enter": (req: unknown, cb: (res: Ack<{ state: LessonStateInfo }>) => void) => void;
+  /** The learner's workshop (if any): recorded or not, their raised hand, recent messages. */
+  "workshop:state": (cb: (res: Ack<{ workshop: LearnerWorkshopInfo | null }>) => void) => void;
+  "hand:raise": (req: unknown, cb: (res: Ack<{ hand: RaisedHand }>) => void) => void;
+  "hand:lower": (cb: (res: Ack<object>) => void) => void;
+}
+
+export interface TerminalOpened {
+  terminalId: string;
+  /** Set when this terminal is recorded; the learner can download /api/recordings/<id>.cast. */
+  recordingId: string | null;
+}
+
+export interface RaisedHand {
+  message: string;
+  raisedAt: string;
+}
+
+export interface WorkshopMessageInfo {
+  id: string;
+  body: string;
+  fromName: string;
+  /** Sent to this learner alone. */
+  direct: boolean;
+  sentAt: string;
+}
+
+export interface LearnerWorkshopInfo {
+  id: string;
+  title: string;
+  endsAt: string;
+  /** This learner's terminals are recorded (the instructor can replay them). */
+  recorded: boolean;
+  hand: RaisedHand | null;
+  messages: WorkshopMessageInfo[];
 }
 
 export interface CheckResultInfo {
@@ -99,6 +133,11 @@ export interface ServerToClientEvents {
   "sandbox:notice": (info: { message: string }) => void;
   "terminal:output": (terminalId: string, data: ArrayBuffer | Uint8Array) => void;
   "terminal:exit": (terminalId: string, info: { message: string }) => void;
+  /** An instructor took control of this terminal (by: who), or gave it back (by: null). */
+  "terminal:control": (terminalId: string, info: { by: string | null }) => void;
+  "workshop:message": (message: WorkshopMessageInfo) => void;
+  /** The instructor answered (or the learner lowered) the raised hand. */
+  "hand:answered": (info: { by: string }) => void;
   error: (error: PlaygroundError) => void;
 }
 

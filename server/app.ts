@@ -10,9 +10,15 @@ import { IdentityService, NamedGuests } from "./auth/identity";
 import { StaffService } from "./auth/staff";
 import { handleWorkshopApi } from "./http/workshop-api";
 import { WorkshopService } from "./workshops/service";
-import { attachWatchEvents } from "./workshops/watch-events";
+import { attachStaffEvents, staffNamespace } from "./workshops/staff-events";
+import { attachLearnerWorkshopEvents } from "./workshops/learner-events";
+import { AuditLog } from "./workshops/audit";
+import { DashboardFeed } from "./workshops/dashboard-feed";
+import { HelpDesk } from "./workshops/help-desk";
+import { RecordingStore } from "./recordings/store";
 import { openDatabase, type Database_ } from "./db";
 import { handleApi } from "./http/api";
+import { handleRecordingApi } from "./http/recording-api";
 import { handlePreview } from "./http/preview";
 import { attachLessonEvents } from "./lessons/lesson-events";
 import { formatProblem, loadCourse } from "./lessons/parse";
@@ -87,7 +93,12 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   for (const p of course.problems) log.error({ problem: formatProblem(p) }, "lesson refused");
   log.info({ lessons: course.lessons.length, refused: course.problems.length }, "course loaded");
   const lessons = new LessonService(course.lessons, { progress: new ProgressService(db.prisma), sessions: service, driver, log });
-  const workshops = new WorkshopService(db.prisma, { lessons: course.lessons, sessions: service });
+  const workshops = new WorkshopService(db.prisma, { lessons: course.lessons, sessions: service, pool, slots });
+  const help = new HelpDesk(db.prisma);
+  const audit = new AuditLog(db.prisma);
+  const recordings = new RecordingStore(db.prisma, config.recordings, log);
+  const recovered = await recordings.recover();
+  if (recovered) log.info({ recovered }, "recordings left open by the last run were closed");
   if (config.sandbox.isolation === "off") {
     log.warn("SANDBOX_ISOLATION=off: sandboxes can reach this host and each other. Use only for a trusted class.");
   }
@@ -114,7 +125,8 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
 
   const server = http.createServer((req, res) => {
     void (async () => {
-      if (await handleWorkshopApi(req, res, { staff, workshops, identities, log })) return;
+      if (await handleWorkshopApi(req, res, { staff, workshops, identities, recordings, audit, feed: () => feed, log })) return;
+      if (await handleRecordingApi(req, res, { identities, staff, workshops, recordings })) return;
       if (await handleApi(req, res, { identities, driver, pingDatabase: db.ping, lessons, names, log })) return;
       if (await handlePreview(req, res, { identities, service, driver, log })) return;
       if (nextHandler) return nextHandler(req, res);
@@ -127,9 +139,20 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
 
   const io: PlayServer = new SocketServer(server, { maxHttpBufferSize: 1e6, serveClient: false });
   const registry = new TerminalRegistry(config.terminalGraceMs, log);
-  const gateway = attachGateway(io, { identities, service, driver, registry, log });
+  const feed = new DashboardFeed(staffNamespace(io as unknown as SocketServer), { workshops, help, log });
+  const gateway = attachGateway(io, {
+    identities,
+    service,
+    driver,
+    registry,
+    record: async (term) => recordings.begin(term, (await workshops.currentFor(term.owner.userId))?.workshop.id ?? null),
+    sandboxChanged: (userId) => feed.learnerChanged(userId),
+    log,
+  });
   attachLessonEvents(io, lessons, log);
-  attachWatchEvents(io as unknown as SocketServer, { staff, workshops, sessions: service, registry, prisma: db.prisma, log });
+  lessons.onProgress((userId) => feed.learnerChanged(userId));
+  attachLearnerWorkshopEvents(io, { workshops, help, recordings, feed, log });
+  attachStaffEvents(io as unknown as SocketServer, { staff, workshops, sessions: service, registry, help, audit, feed, log });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -166,6 +189,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
       clearInterval(sweep);
       clearInterval(clock);
       stopWatching();
+      feed.stop();
       registry.closeAll();
       io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

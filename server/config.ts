@@ -66,6 +66,10 @@ const ConfigSchema = z.object({
   SESSION_WARN_MINUTES: z.coerce.number().min(0).max(120).default(5),
   LIFECYCLE_TICK_SECONDS: z.coerce.number().min(0.2).max(300).default(10),
   TERMINAL_GRACE_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(600),
+  RECORDINGS: z.enum(["all", "workshop", "off"]).default("all"),
+  RECORD_INPUT: bool.default("false"),
+  RECORDING_MAX_MB: z.coerce.number().min(0.01).max(1024).default(10),
+  RECORDINGS_TOTAL_MB: z.coerce.number().min(1).max(1024 * 1024).default(2048),
 });
 
 export interface EgressTarget {
@@ -163,6 +167,17 @@ export interface Config {
   };
   /** How long a shell with no browser attached keeps running. */
   terminalGraceMs: number;
+  recordings: {
+    /** Which terminals are recorded: every one, only workshop learners', or none. */
+    mode: "all" | "workshop" | "off";
+    /** Also record keystrokes (passwords typed at a prompt end up in the file). */
+    input: boolean;
+    dir: string;
+    /** One recording stops growing at this size (marked truncated). */
+    maxBytes: number;
+    /** All recordings together; the oldest are deleted beyond it. */
+    totalBytes: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -225,6 +240,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tickMs: e.LIFECYCLE_TICK_SECONDS * 1000,
     },
     terminalGraceMs: e.TERMINAL_GRACE_SECONDS * 1000,
+    recordings: {
+      mode: e.RECORDINGS,
+      input: e.RECORD_INPUT,
+      dir: path.join(dataDir, "recordings"),
+      maxBytes: Math.round(e.RECORDING_MAX_MB * 1024 * 1024),
+      totalBytes: Math.round(e.RECORDINGS_TOTAL_MB * 1024 * 1024),
+    },
   };
 }
 

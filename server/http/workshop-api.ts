@@ -7,6 +7,10 @@ import { z } from "zod";
 import type { IdentityService } from "../auth/identity";
 import type { StaffIdentity, StaffService } from "../auth/staff";
 import type { Logger } from "../log";
+import type { RecordingStore } from "../recordings/store";
+import type { AuditLog } from "../workshops/audit";
+import type { DashboardFeed } from "../workshops/dashboard-feed";
+import { progressCsv } from "../workshops/progress-csv";
 import { WorkshopError, type WorkshopService } from "../workshops/service";
 import { jsonBody, sendJson } from "./json";
 
@@ -14,12 +18,16 @@ export interface WorkshopApiDeps {
   staff: StaffService;
   workshops: WorkshopService;
   identities: IdentityService;
+  recordings: RecordingStore;
+  audit: AuditLog;
+  /** Told when a learner joins (the live dashboard); a function because it is built later. */
+  feed: () => Pick<DashboardFeed, "learnerChanged">;
   log: Logger;
 }
 
 const Login = z.object({ email: z.string().max(254), password: z.string().max(200) });
 const NewStaff = z.object({ email: z.string().max(254), password: z.string().max(200), role: z.enum(["admin", "instructor"]).default("instructor") });
-const WORKSHOP = /^\/api\/workshops\/([A-Za-z0-9_-]{10,40})(\/end|\/qr\.svg)?$/;
+const WORKSHOP = /^\/api\/workshops\/([A-Za-z0-9_-]{10,40})(\/end|\/qr\.svg|\/progress|\/progress\.csv|\/audit|\/prewarm|\/learners\/([A-Za-z0-9_-]{3,80})\/recordings)?$/;
 const JOIN = /^\/api\/join\/([A-Za-z0-9-]{1,20})$/;
 
 /** The workshop's public join link, from the request's own host. */
@@ -89,7 +97,7 @@ async function handleStaff(req: IncomingMessage, res: ServerResponse, deps: Work
   }
   const m = WORKSHOP.exec(path);
   if (!m) return sendJson(res, 404, { ok: false, error: "not found" });
-  const [, id, action] = m;
+  const [, id, action, learnerId] = m;
   if (!action && req.method === "GET") {
     const w = await deps.workshops.get(me, id);
     return sendJson(res, 200, {
@@ -115,6 +123,32 @@ async function handleStaff(req: IncomingMessage, res: ServerResponse, deps: Work
     res.end(svg);
     return;
   }
+  if (action === "/progress" && req.method === "GET") {
+    return sendJson(res, 200, { ok: true, matrix: await deps.workshops.matrix(me, id) });
+  }
+  if (action === "/progress.csv" && req.method === "GET") {
+    const matrix = await deps.workshops.matrix(me, id);
+    const file = `${matrix.title.replace(/[^A-Za-z0-9-]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "workshop"}-progress.csv`;
+    res.writeHead(200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${file}"`, "cache-control": "no-store" });
+    res.end(progressCsv(matrix));
+    return;
+  }
+  if (action === "/audit" && req.method === "GET") {
+    const w = await deps.workshops.get(me, id);
+    return sendJson(res, 200, { ok: true, audit: await deps.audit.forWorkshop(w.id) });
+  }
+  if (action === "/prewarm" && req.method === "GET") {
+    return sendJson(res, 200, { ok: true, prewarm: deps.workshops.prewarmStatus(await deps.workshops.get(me, id)) });
+  }
+  if (action === "/prewarm" && req.method === "POST") {
+    const body = (await jsonBody(req)) as { count?: unknown } | undefined;
+    return sendJson(res, 200, { ok: true, prewarm: await deps.workshops.prewarm(me, id, body?.count) });
+  }
+  if (learnerId && req.method === "GET") {
+    const w = await deps.workshops.get(me, id);
+    if (!(await deps.workshops.member(w.id, learnerId))) return sendJson(res, 404, { ok: false, error: "no such learner in this workshop" });
+    return sendJson(res, 200, { ok: true, recordings: await deps.recordings.listFor(learnerId, w.id) });
+  }
   if (action === "/end" && req.method === "POST") {
     const sandboxesEnded = await deps.workshops.end(me, id);
     return sendJson(res, 200, { ok: true, sandboxesEnded });
@@ -136,6 +170,7 @@ async function handleJoin(req: IncomingMessage, res: ServerResponse, deps: Works
     // A first visit gets a guest identity; a second join from the same browser resumes.
     const { identity, setCookie } = await deps.identities.ensureGuest(req);
     const joined = await deps.workshops.join(m[1], identity.userId, body?.displayName);
+    deps.feed().learnerChanged(identity.userId);
     sendJson(res, 200, { ok: true, ...joined }, setCookie ? { "set-cookie": setCookie } : {});
     return true;
   }

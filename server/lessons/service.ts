@@ -46,11 +46,21 @@ function notFound(what: string): LessonError {
 export class LessonService {
   /** Users with a check running: auto-checks are skipped rather than queued. */
   private readonly checking = new Set<string>();
+  private readonly progressListeners: ((userId: string) => void)[] = [];
 
   constructor(
     readonly lessons: Lesson[],
     private readonly deps: { progress: ProgressService; sessions: PlaygroundService; driver: SandboxDriver; log: Logger },
   ) {}
+
+  /** A learner's recorded progress changed (a check was recorded, a lesson reset): the dashboard listens. */
+  onProgress(listener: (userId: string) => void): void {
+    this.progressListeners.push(listener);
+  }
+
+  private progressChanged(userId: string): void {
+    for (const l of this.progressListeners) l(userId);
+  }
 
   private byId(lessonId: string): Lesson {
     const lesson = this.lessons.find((l) => l.id === lessonId);
@@ -132,7 +142,10 @@ export class LessonService {
     try {
       const result = await runCheck(this.deps.driver, active.sandbox, step, answer);
       // An automatic check that fails is not an attempt: the learner may just be exploring.
-      if (result.passed || !auto) await this.deps.progress.recordCheck(userId, lessonId, stepId, result.passed, result.feedback);
+      if (result.passed || !auto) {
+        await this.deps.progress.recordCheck(userId, lessonId, stepId, result.passed, result.feedback);
+        this.progressChanged(userId);
+      }
       this.deps.log.info({ userId, lessonId, stepId, passed: result.passed, auto }, "lesson check");
       const state = await this.deps.progress.lessonState(userId, lesson);
       if (result.passed && state.current) await this.prepare(userId, lesson, state.current);
@@ -152,6 +165,7 @@ export class LessonService {
   async reset(userId: string, lessonId: string): Promise<LessonState> {
     const lesson = this.byId(lessonId);
     await this.deps.progress.resetLesson(userId, lessonId);
+    this.progressChanged(userId);
     return this.deps.progress.lessonState(userId, lesson);
   }
 

@@ -23,6 +23,8 @@ export class SandboxPool {
   private backoffUntil = 0;
   private backoffTimer: NodeJS.Timeout | null = null;
   private idleWaiters: (() => void)[] = [];
+  /** Extra sandboxes asked for ahead of a class (workshop id → how many are still wanted). */
+  private readonly reservations = new Map<string, number>();
 
   constructor(
     private readonly driver: SandboxDriver,
@@ -45,10 +47,48 @@ export class SandboxPool {
     return this.booting.has(sandbox.name) || this.ready.some((s) => s.id === sandbox.id);
   }
 
+  /** How many sandboxes the pool keeps: its configured size plus what classes reserved. */
+  get target(): number {
+    let extra = 0;
+    for (const n of this.reservations.values()) extra += n;
+    return this.opts.size + extra;
+  }
+
+  /** Sandboxes being started right now. */
+  get startingCount(): number {
+    return this.booting.size;
+  }
+
+  /**
+   * Pre-warms `count` sandboxes for a class on top of the pool's size. Each learner who takes
+   * a sandbox uses one up, so the pool shrinks back to its size as the class arrives.
+   */
+  reserve(key: string, count: number): void {
+    if (count > 0) this.reservations.set(key, Math.floor(count));
+    else this.reservations.delete(key);
+    this.fill();
+  }
+
+  reservedFor(key: string): number {
+    return this.reservations.get(key) ?? 0;
+  }
+
+  /** Cancels a class's reservation and removes ready sandboxes beyond the new target. */
+  async unreserve(key: string): Promise<void> {
+    if (!this.reservations.delete(key)) return;
+    while (this.ready.length > this.target) {
+      const extra = this.ready.pop()!;
+      await this.driver.remove(extra).catch(() => undefined);
+      this.slots.release();
+    }
+  }
+
   /** A ready sandbox for a learner (its slot moves with it), or null. Refills behind it. */
   take(): Sandbox | null {
     const sandbox = this.ready.shift() ?? null;
     if (sandbox) {
+      const [key, left] = [...this.reservations.entries()].find(([, n]) => n > 0) ?? [];
+      if (key !== undefined) this.reserve(key, left! - 1);
       this.log.info({ sandbox: sandbox.name, left: this.ready.length }, "pool: sandbox handed to a learner");
       this.fill();
     }
@@ -74,7 +114,7 @@ export class SandboxPool {
   /** Starts as many sandboxes as the pool lacks, a few at a time, within free capacity. */
   fill(): void {
     if (this.stopped || Date.now() < this.backoffUntil) return;
-    while (this.held < this.opts.size && this.booting.size < this.opts.concurrency && this.slots.tryAcquire()) {
+    while (this.held < this.target && this.booting.size < this.opts.concurrency && this.slots.tryAcquire()) {
       const name = sandboxName();
       this.booting.add(name);
       void this.driver
@@ -108,7 +148,7 @@ export class SandboxPool {
   async resize(size: number): Promise<void> {
     this.opts.size = Math.max(0, Math.floor(size));
     this.stopped = false;
-    while (this.ready.length > this.opts.size) {
+    while (this.ready.length > this.target) {
       const extra = this.ready.pop()!;
       await this.driver.remove(extra);
       this.slots.release();

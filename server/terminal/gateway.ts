@@ -32,13 +32,23 @@ function badRequest(what: string): PlaygroundError {
   return { code: "bad_request", message: `The request was not understood (${what}).`, action: "Reload the page." };
 }
 
-function userRoom(userId: string): string {
+export function userRoom(userId: string): string {
   return `user:${userId}`;
 }
 
 export function attachGateway(
   io: PlayServer,
-  deps: { identities: IdentityService; service: PlaygroundService; driver: SandboxDriver; registry: TerminalRegistry; log: Logger },
+  deps: {
+    identities: IdentityService;
+    service: PlaygroundService;
+    driver: SandboxDriver;
+    registry: TerminalRegistry;
+    /** Starts recording a new terminal (knowing the learner's workshop, if any). */
+    record: (term: TerminalSession) => Promise<void>;
+    /** A learner's sandbox started or ended (the instructor dashboard listens). */
+    sandboxChanged: (userId: string) => void;
+    log: Logger;
+  },
 ): { warn(userId: string, warning: SandboxWarning): void } {
   const { identities, service, driver, registry, log } = deps;
 
@@ -60,6 +70,7 @@ export function attachGateway(
 
   service.onEnded((userId, sessionId, reason, message) => {
     registry.closeSession(sessionId);
+    deps.sandboxChanged(userId);
     io.to(userRoom(userId)).emit("sandbox:ended", { reason, message: message ?? END_MESSAGES[reason] });
   });
 
@@ -91,8 +102,12 @@ export function attachGateway(
       );
     };
 
-    socket.on("sandbox:open", (cb) => respond(cb, async () => ({ sandbox: info(await service.open(userId, progress, gone.signal)) })));
-    socket.on("sandbox:reset", (cb) => respond(cb, async () => ({ sandbox: info(await service.reset(userId, progress, gone.signal)) })));
+    const opened = (a: ActiveSandbox) => {
+      deps.sandboxChanged(userId);
+      return { sandbox: info(a) };
+    };
+    socket.on("sandbox:open", (cb) => respond(cb, async () => opened(await service.open(userId, progress, gone.signal))));
+    socket.on("sandbox:reset", (cb) => respond(cb, async () => opened(await service.reset(userId, progress, gone.signal))));
     socket.on("sandbox:extend", (cb) => respond(cb, async () => ({ sandbox: info(await service.extend(userId)) })));
 
     socket.on("sandbox:heartbeat", () => {
@@ -122,6 +137,7 @@ export function attachGateway(
           mine.delete(term.id);
           socket.emit("terminal:exit", term.id, { message });
         },
+        control: (by) => socket.emit("terminal:control", term.id, { by }),
       });
     };
 
@@ -141,8 +157,10 @@ export function attachGateway(
         const term = new TerminalSession({ sessionId: active.sessionId, userId }, proc, parsed.data);
         term.onActivity(() => service.touch(active.sessionId));
         registry.add(term);
-        slog.info({ terminalId: term.id, sandbox: active.sandbox.name }, "terminal opened");
-        cb({ ok: true, terminalId: term.id });
+        // A recording that cannot start (database or disk trouble) must not cost the learner a shell.
+        await deps.record(term).catch((err) => slog.error({ err }, "could not start recording this terminal"));
+        slog.info({ terminalId: term.id, sandbox: active.sandbox.name, recording: term.recordingId }, "terminal opened");
+        cb({ ok: true, terminalId: term.id, recordingId: term.recordingId });
         await attachTo(term);
       } catch (err) {
         const f = toFailure(err);
@@ -166,7 +184,7 @@ export function attachGateway(
           return cb({ ok: false, error: { code: "terminal_gone", message: "That shell has ended.", action: "A new shell will be opened." } });
         }
         term.resize(parsedSize.data.cols, parsedSize.data.rows);
-        cb({ ok: true, terminalId: term.id });
+        cb({ ok: true, terminalId: term.id, recordingId: term.recordingId });
         answered = true;
         await attachTo(term);
         slog.info({ terminalId: term.id }, "terminal re-attached");

@@ -11,6 +11,16 @@ export interface TerminalViewer {
   id: string;
   output(data: Buffer): void;
   exit(message: string): void;
+  /** Someone else (an instructor) took or released control of this shell; null when released. */
+  control?(by: string | null): void;
+}
+
+/** Sees everything that passes through the terminal (the recorder). Must not block. */
+export interface TerminalTap {
+  output(data: Buffer): void;
+  input(data: string): void;
+  resize(cols: number, rows: number): void;
+  end(): void;
 }
 
 interface AttachedViewer {
@@ -49,6 +59,11 @@ export class TerminalSession {
   private flushScheduled = false;
   private closed = false;
   private exitListeners: (() => void)[] = [];
+  private taps: TerminalTap[] = [];
+  /** The watcher (an instructor) allowed to type into this shell, if any. */
+  private controller: { watcherId: string; name: string } | null = null;
+  /** Set by whoever records this terminal, so the learner can download it. */
+  recordingId: string | null = null;
   private activityListeners: (() => void)[] = [];
 
   constructor(
@@ -86,6 +101,42 @@ export class TerminalSession {
     for (const l of this.activityListeners) l();
   }
 
+  addTap(tap: TerminalTap): void {
+    this.taps.push(tap);
+  }
+
+  /** Who is in control besides the learner (null: only the learner types). */
+  get controlledBy(): string | null {
+    return this.controller?.name ?? null;
+  }
+
+  /**
+   * Lets a watcher type into the shell. Every attached viewer is told (the learner sees a
+   * banner). Only one watcher at a time; false when someone else already has control.
+   */
+  takeControl(watcherId: string, name: string): boolean {
+    if (this.closed || !this.watchers.has(watcherId)) return false;
+    if (this.controller && this.controller.watcherId !== watcherId) return false;
+    this.controller = { watcherId, name };
+    for (const v of this.viewers.values()) v.viewer.control?.(name);
+    return true;
+  }
+
+  /** Gives control back to the learner; true when this watcher had it. */
+  releaseControl(watcherId: string): boolean {
+    if (this.controller?.watcherId !== watcherId) return false;
+    this.controller = null;
+    for (const v of this.viewers.values()) v.viewer.control?.(null);
+    return true;
+  }
+
+  /** Input from a watcher: reaches the shell only while it holds control. */
+  controlWrite(watcherId: string, data: string): boolean {
+    if (this.controller?.watcherId !== watcherId) return false;
+    this.write(data);
+    return true;
+  }
+
   /**
    * Attaches a viewer: it first receives the current screen, then live output, with nothing
    * duplicated or lost in between.
@@ -102,6 +153,7 @@ export class TerminalSession {
     attached.backlog = null;
     this.send(attached, Buffer.from(screen, "utf8"));
     for (const chunk of backlog) this.send(attached, chunk);
+    if (this.controller) viewer.control?.(this.controller.name);
   }
 
   /** The terminal's size (watchers draw at the learner's size). */
@@ -117,8 +169,11 @@ export class TerminalSession {
     await this.resync(w);
   }
 
-  unwatch(watcherId: string): void {
+  /** Removes a watcher; returns true when it was in control (control goes back to the learner). */
+  unwatch(watcherId: string): boolean {
+    const hadControl = this.releaseControl(watcherId);
     this.watchers.delete(watcherId);
+    return hadControl;
   }
 
   watchAck(watcherId: string, bytes: number): void {
@@ -174,6 +229,7 @@ export class TerminalSession {
     this.pending = [];
     this.pendingBytes = 0;
     this.mirror.write(data);
+    for (const t of this.taps) t.output(data);
     this.activity();
     for (const v of this.viewers.values()) {
       if (v.backlog) v.backlog.push(data);
@@ -204,19 +260,28 @@ export class TerminalSession {
     for (const v of [...this.viewers.values(), ...this.watchers.values()]) v.viewer.exit("The shell has exited.");
     this.viewers.clear();
     this.watchers.clear();
+    this.controller = null;
     this.mirror.dispose();
+    this.endTaps();
     for (const l of this.exitListeners) l();
+  }
+
+  private endTaps(): void {
+    for (const t of this.taps.splice(0)) t.end();
   }
 
   write(data: string): void {
     if (this.closed) return;
     this.activity();
+    for (const t of this.taps) t.input(data);
     this.proc.stream.write(data);
   }
 
   resize(cols: number, rows: number): void {
     if (this.closed) return;
+    const changed = cols !== this.size.cols || rows !== this.size.rows;
     this.size = { cols, rows };
+    if (changed) for (const t of this.taps) t.resize(cols, rows);
     this.mirror.resize(cols, rows);
     void this.proc.resize(cols, rows);
   }
@@ -229,12 +294,14 @@ export class TerminalSession {
   /** Ends the shell (closing the exec stream hangs up its TTY). */
   close(): void {
     if (this.closed) return;
+    this.flush(); // the recording keeps the last output
     this.closed = true;
-    this.pending = [];
     this.viewers.clear();
     this.watchers.clear();
+    this.controller = null;
     this.proc.stream.destroy();
     this.mirror.dispose();
+    this.endTaps();
     for (const l of this.exitListeners) l();
   }
 }

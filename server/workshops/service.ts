@@ -7,6 +7,8 @@ import type { Db } from "../db";
 import type { Lesson } from "../lessons/parse";
 import type { PlaygroundService } from "../sessions/playground-service";
 import type { StaffIdentity } from "../auth/staff";
+import type { SandboxSlots } from "../lifecycle/capacity";
+import type { SandboxPool } from "../lifecycle/pool";
 
 /** Join codes avoid look-alike characters (0/O, 1/I/L). */
 const CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -56,10 +58,27 @@ export interface LearnerRow {
   sandboxRunning: boolean;
 }
 
+export interface ProgressMatrix {
+  title: string;
+  steps: { lessonId: string; lessonTitle: string; stepId: string; stepTitle: string; index: number }[];
+  learners: { userId: string; displayName: string; joinedAt: string; cells: { passedAt: string | null; attempts: number }[] }[];
+}
+
+export interface PrewarmStatus {
+  /** Pre-warmed sandboxes this workshop still has reserved (each arriving learner uses one). */
+  reserved: number;
+  /** Ready sandboxes in the pool, and how many it aims for (all reservations plus its base size). */
+  ready: number;
+  target: number;
+  starting: number;
+  /** The most sandboxes the pool can hold now, given the server's capacity and learners' sandboxes. */
+  fits: number;
+}
+
 export class WorkshopService {
   constructor(
     private readonly prisma: Db,
-    private readonly deps: { lessons: Lesson[]; sessions: PlaygroundService },
+    private readonly deps: { lessons: Lesson[]; sessions: PlaygroundService; pool: SandboxPool; slots: SandboxSlots },
   ) {}
 
   async create(owner: StaffIdentity, input: unknown) {
@@ -104,6 +123,11 @@ export class WorkshopService {
     return w;
   }
 
+  /** Internal lookup without an authorization check (the caller has done it). */
+  async byId(id: string) {
+    return this.prisma.workshop.findUnique({ where: { id } });
+  }
+
   lessonsOf(w: { lessonIds: string }): Lesson[] {
     const ids = JSON.parse(w.lessonIds) as string[];
     return ids.map((id) => this.deps.lessons.find((l) => l.id === id)).filter((l): l is Lesson => !!l);
@@ -111,7 +135,11 @@ export class WorkshopService {
 
   /** The dashboard's learner rows: where each learner is, and whether they look stuck. */
   async learners(staff: StaffIdentity, id: string, now = new Date()): Promise<LearnerRow[]> {
-    const w = await this.get(staff, id);
+    return this.rowsOf(await this.get(staff, id), now);
+  }
+
+  /** Learner rows of a workshop the caller has already authorized. */
+  async rowsOf(w: { id: string; lessonIds: string }, now = new Date()): Promise<LearnerRow[]> {
     const lessons = this.lessonsOf(w);
     const members = await this.prisma.workshopMember.findMany({ where: { workshopId: w.id }, orderBy: { joinedAt: "asc" } });
     // Three queries for the whole class (the dashboard polls this), not three per learner.
@@ -153,6 +181,57 @@ export class WorkshopService {
     return rows;
   }
 
+  /** Learners by steps: who passed, tried or has not reached each step of the workshop. */
+  async matrix(staff: StaffIdentity, id: string): Promise<ProgressMatrix> {
+    const w = await this.get(staff, id);
+    const lessons = this.lessonsOf(w);
+    const members = await this.prisma.workshopMember.findMany({ where: { workshopId: w.id }, orderBy: { joinedAt: "asc" } });
+    const progress = await this.prisma.stepProgress.findMany({
+      where: { userId: { in: members.map((m) => m.userId) }, lessonId: { in: lessons.map((l) => l.id) } },
+    });
+    const byKey = new Map(progress.map((p) => [`${p.userId}/${p.lessonId}/${p.stepId}`, p]));
+    const steps = lessons.flatMap((l) => l.steps.map((s, i) => ({ lessonId: l.id, lessonTitle: l.title, stepId: s.id, stepTitle: s.title, index: i })));
+    return {
+      title: w.title,
+      steps,
+      learners: members.map((m) => ({
+        userId: m.userId,
+        displayName: m.displayName,
+        joinedAt: m.joinedAt.toISOString(),
+        cells: steps.map((s) => {
+          const p = byKey.get(`${m.userId}/${s.lessonId}/${s.stepId}`);
+          return { passedAt: p?.passedAt?.toISOString() ?? null, attempts: p?.attempts ?? 0 };
+        }),
+      })),
+    };
+  }
+
+  /** The workshop a learner is in now: their latest membership of one that has not ended. */
+  async currentFor(userId: string, now = new Date()) {
+    const m = await this.prisma.workshopMember.findFirst({
+      where: { userId, workshop: { endedAt: null, endsAt: { gt: now } } },
+      orderBy: { joinedAt: "desc" },
+      include: { workshop: true },
+    });
+    return m ? { workshop: m.workshop, displayName: m.displayName } : null;
+  }
+
+  /** Workshops (ended or not) that this learner belongs to. */
+  async workshopIdsOf(userId: string): Promise<string[]> {
+    const rows = await this.prisma.workshopMember.findMany({ where: { userId }, select: { workshopId: true } });
+    return rows.map((r) => r.workshopId);
+  }
+
+  async memberIds(workshopId: string): Promise<string[]> {
+    const rows = await this.prisma.workshopMember.findMany({ where: { workshopId }, select: { userId: true } });
+    return rows.map((r) => r.userId);
+  }
+
+  /** The membership, if this learner belongs to this workshop (the caller owns the workshop). */
+  async member(workshopId: string, userId: string) {
+    return this.prisma.workshopMember.findUnique({ where: { workshopId_userId: { workshopId, userId } } });
+  }
+
   /** What /join/<code> shows before the learner joins. */
   async byCode(rawCode: string, now = new Date()) {
     const w = await this.prisma.workshop.findUnique({ where: { joinCode: normalizeJoinCode(rawCode) }, include: { _count: { select: { members: true } } } });
@@ -177,10 +256,33 @@ export class WorkshopService {
     return { workshopId: w.id, title: w.title, firstLesson: first ? first.slug : null };
   }
 
+  /** Starts sandboxes ahead of the class (into the warm pool); `count` 0 cancels. */
+  async prewarm(staff: StaffIdentity, id: string, rawCount: unknown): Promise<PrewarmStatus> {
+    const w = await this.get(staff, id);
+    if (w.endedAt) throw new WorkshopError(409, "This workshop has ended.");
+    const count = z.coerce.number().int().min(0).max(w.capacity).safeParse(rawCount);
+    if (!count.success) throw new WorkshopError(400, `Choose how many sandboxes to pre-warm: 0 to ${w.capacity} (the workshop's capacity).`);
+    if (count.data === 0) await this.deps.pool.unreserve(w.id);
+    else this.deps.pool.reserve(w.id, count.data);
+    return this.prewarmStatus(w);
+  }
+
+  prewarmStatus(w: { id: string }): PrewarmStatus {
+    const { pool, slots } = this.deps;
+    return {
+      reserved: pool.reservedFor(w.id),
+      ready: pool.readyCount,
+      target: pool.target,
+      starting: pool.startingCount,
+      fits: slots.max - (slots.inUse - pool.held),
+    };
+  }
+
   /** Ends the workshop: its learners' sandboxes go, their progress stays. */
   async end(staff: StaffIdentity, id: string): Promise<number> {
     const w = await this.get(staff, id);
     await this.prisma.workshop.update({ where: { id: w.id }, data: { endedAt: new Date() } });
+    await this.deps.pool.unreserve(w.id);
     const members = await this.prisma.workshopMember.findMany({ where: { workshopId: w.id } });
     let ended = 0;
     for (const m of members) {
