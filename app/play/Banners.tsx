@@ -3,6 +3,7 @@
 // Extend or "I'm still here", and notices such as running out of memory.
 import { useEffect, useState } from "react";
 import type { ClientView, TerminalClient } from "./terminal-client";
+import { WorkshopBar } from "./WorkshopBar";
 
 function useNow(intervalMs: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -33,12 +34,20 @@ export function TimeLeft({ endsAt }: { endsAt: string }) {
 
 export function Banners({ view, client }: { view: ClientView; client: () => TerminalClient | null }) {
   const now = useNow(1000);
-  const { warning, notice } = view;
+  const { warning, notice, controlledBy } = view;
+  const live = view.state !== "ended";
   // The container always renders: it is a row of the page grid even when empty.
-  if (view.state === "ended" || (!warning && !notice)) return <div className="banners" />;
   return (
     <div className="banners">
-      {warning && (
+      <WorkshopBar view={view} client={client} />
+      {live && controlledBy && (
+        <div className="banner control" role="status" data-testid="control-banner">
+          <span>
+            <strong>{controlledBy}</strong> (your instructor) is typing in your terminal. You can keep typing too; they hand it back when done.
+          </span>
+        </div>
+      )}
+      {live && warning && (
         <div className="banner warn" role="alert" data-testid="warning">
           {warning.kind === "expiry" ? (
             <>
@@ -64,7 +73,7 @@ export function Banners({ view, client }: { view: ClientView; client: () => Term
           )}
         </div>
       )}
-      {notice && (
+      {live && notice && (
         <div className="banner info" role="status" data-testid="notice">
           <span>{notice}</span>
           <button type="button" className="button" onClick={() => client()?.dismissNotice()} aria-label="Dismiss this message">

@@ -86,6 +86,11 @@ export function Playground({ aside, asideLabel = "Lesson" }: { aside?: AsideRend
           {STATE_LABEL[view.state]}
           {view.state === "ready" && view.sandbox ? ` · logged in as ubuntu on ${view.sandbox.name}` : ""}
         </span>
+        {view.recordingId && view.state === "ready" && (
+          <a className="recorded" href={`/api/recordings/${view.recordingId}.cast?download`} download title="This terminal's output is recorded (asciicast). Download your recording.">
+            ● Recorded · Download
+          </a>
+        )}
         <span className="hint">Copy: Ctrl+Shift+C · Paste: Ctrl+Shift+V · Right-click copies a selection or pastes</span>
       </footer>
 

@@ -13,6 +13,8 @@ import {
   type SandboxInfo,
   type SandboxWarning,
   type ServerToClientEvents,
+  type TerminalOpened,
+  type WorkshopMessageInfo,
 } from "../../lib/protocol";
 
 export type ConnectionState = "connecting" | "queued" | "starting" | "ready" | "reconnecting" | "ended" | "error";
@@ -29,7 +31,14 @@ export interface ClientView {
   error: PlaygroundError | null;
   endReason: EndReason | null;
   shellExited: boolean;
+  /** An instructor typing into this terminal (the learner sees a banner), or null. */
+  controlledBy: string | null;
+  /** This shell's recording (downloadable), or null when terminals are not recorded. */
+  recordingId: string | null;
 }
+
+/** Workshop events pushed by the server: a message from the instructor, an answered hand. */
+export type WorkshopEvent = { kind: "message"; message: WorkshopMessageInfo } | { kind: "answered"; by: string };
 
 type PlaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -42,6 +51,8 @@ export const INITIAL_VIEW: ClientView = {
   shellExited: false,
   warning: null,
   notice: null,
+  controlledBy: null,
+  recordingId: null,
 };
 
 const HEARTBEAT_MS = 30_000;
@@ -70,6 +81,7 @@ export class TerminalClient {
   private view: ClientView = INITIAL_VIEW;
   private readonly promptListeners = new Set<() => void>();
   private readonly readyListeners = new Set<() => void>();
+  private readonly workshopListeners = new Set<(event: WorkshopEvent) => void>();
 
   constructor(
     private readonly host: HTMLElement,
@@ -186,6 +198,11 @@ export class TerminalClient {
       // Ack once xterm has parsed the bytes: the server pauses the shell when too much is unacked.
       this.term.write(bytes, () => this.socket?.emit("terminal:ack", id, bytes.byteLength));
     });
+    socket.on("terminal:control", (id, { by }) => {
+      if (id === this.terminalId) this.set({ controlledBy: by });
+    });
+    socket.on("workshop:message", (message) => this.workshopListeners.forEach((l) => l({ kind: "message", message })));
+    socket.on("hand:answered", ({ by }) => this.workshopListeners.forEach((l) => l({ kind: "answered", by })));
     socket.on("terminal:exit", (id) => {
       if (id !== this.terminalId) return;
       this.terminalId = null;
@@ -222,15 +239,13 @@ export class TerminalClient {
     const socket = this.socket;
     if (!socket) return false;
     this.fit.fit();
-    const res = await new Promise<Ack<{ terminalId: string }>>((resolve) =>
-      socket.emit("terminal:attach", terminalId, this.size(), resolve),
-    );
+    const res = await new Promise<Ack<TerminalOpened>>((resolve) => socket.emit("terminal:attach", terminalId, this.size(), resolve));
     if (!res.ok) {
       storeTerminalId(null);
       return false;
     }
     this.term.reset(); // the screen snapshot that follows redraws everything
-    this.ready(sandbox, res.terminalId);
+    this.ready(sandbox, res);
     return true;
   }
 
@@ -238,11 +253,9 @@ export class TerminalClient {
     const socket = this.socket;
     if (!socket) return;
     this.fit.fit();
-    const res = await new Promise<Ack<{ terminalId: string }>>((resolve) =>
-      socket.emit("terminal:open", this.size(), resolve),
-    );
+    const res = await new Promise<Ack<TerminalOpened>>((resolve) => socket.emit("terminal:open", this.size(), resolve));
     if (!res.ok) return this.set({ state: "error", error: res.error });
-    this.ready(sandbox, res.terminalId);
+    this.ready(sandbox, res);
   }
 
   /** The terminal's size, never below what a shell can use (a hidden page can measure 0). */
@@ -250,11 +263,12 @@ export class TerminalClient {
     return { cols: Math.max(this.term.cols, 20), rows: Math.max(this.term.rows, 5) };
   }
 
-  private ready(sandbox: SandboxInfo, terminalId: string): void {
+  private ready(sandbox: SandboxInfo, { terminalId, recordingId }: TerminalOpened): void {
     this.terminalId = terminalId;
     storeTerminalId(terminalId);
     this.term.options.disableStdin = false;
-    this.set({ state: "ready", sandbox, message: "", shellExited: false, warning: null });
+    // A control banner, if any, is re-sent by the server right after attaching.
+    this.set({ state: "ready", sandbox, message: "", shellExited: false, warning: null, recordingId, controlledBy: null });
     this.term.focus();
     for (const listener of this.readyListeners) listener();
   }
@@ -350,6 +364,24 @@ export class TerminalClient {
     this.socket.emit("terminal:input", this.terminalId, `${command.replace(/\n+$/, "")}\r`);
     this.term.focus();
     return true;
+  }
+
+  /** Hears workshop messages and answered hands. Returns an unsubscribe. */
+  onWorkshop(listener: (event: WorkshopEvent) => void): () => void {
+    this.workshopListeners.add(listener);
+    return () => this.workshopListeners.delete(listener);
+  }
+
+  /** A workshop request (state, raising or lowering a hand) over the authenticated socket. */
+  workshopRequest<T>(event: "workshop:state" | "hand:lower"): Promise<Ack<T>>;
+  workshopRequest<T>(event: "hand:raise", payload: object): Promise<Ack<T>>;
+  workshopRequest<T>(event: string, payload?: object): Promise<Ack<T>> {
+    const socket = this.socket;
+    if (!socket?.connected) {
+      return Promise.resolve({ ok: false, error: { code: "internal", message: "Not connected to the playground.", action: "Wait until the terminal reconnects, then try again." } });
+    }
+    const emit = socket.emit as (e: string, ...args: unknown[]) => void;
+    return new Promise((resolve) => (payload ? emit(event, payload, resolve) : emit(event, resolve)));
   }
 
   /** A lesson request over the same authenticated socket. */

@@ -95,6 +95,7 @@ export function attachStaffEvents(io: Server, deps: StaffEventDeps): void {
     const auditControl = (w: Watch, action: "control:start" | "control:stop", detail: string) => {
       deps.audit.record(me, action, { workshopId: w.workshopId, userId: w.userId }, detail).catch((err) => deps.log.error({ err }, "could not write the audit log"));
       deps.log.info({ staff: me.email, learner: w.userId, workshopId: w.workshopId, detail }, action);
+      deps.feed.workshopChanged(w.workshopId); // the audit log on the dashboard
     };
 
     handle("watch:start", WatchReq, "watch this terminal", async ({ workshopId, userId }) => {

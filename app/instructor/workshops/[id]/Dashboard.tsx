@@ -1,12 +1,22 @@
 "use client";
-// A workshop's dashboard: the join code, link and QR code for the projector, and every
-// learner with their lesson and step, progress and a "stuck" flag; refreshed every 5 s.
+// A workshop's dashboard: the join code, link and QR code for the projector, pre-warming,
+// raised hands, messages, and every learner with their lesson and step, progress, a "stuck"
+// flag and a live miniature of their terminal. Rows update live over the /staff socket.
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useState } from "react";
+import type { HandInfo } from "../../../../server/workshops/help-desk";
+import type { DashboardUpdate } from "../../../../server/workshops/dashboard-feed";
 import type { LearnerRow } from "../../../../server/workshops/service";
 import { ConfirmDialog } from "../../../components/ConfirmDialog";
 import { api } from "../../api";
+import { staffRequest, staffSocket } from "../../staff-socket";
+import { AuditTrail } from "./AuditTrail";
+import { HandsPanel } from "./HandsPanel";
+import { LearnerDialog } from "./LearnerDialog";
 import { LiveTerminal } from "./LiveTerminal";
+import { MessageForm } from "./MessageForm";
+import { PrewarmPanel } from "./PrewarmPanel";
+import { ProgressMatrix } from "./ProgressMatrix";
 
 interface WorkshopView {
   id: string;
@@ -36,7 +46,11 @@ export function Dashboard({ id }: { id: string }) {
   const [filter, setFilter] = useState("");
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const [watching, setWatching] = useState<LearnerRow | null>(null);
+  const [watchingId, setWatchingId] = useState<string | null>(null);
+  const [hands, setHands] = useState<HandInfo[]>([]);
+  const [live, setLive] = useState<"connecting" | "live" | "offline">("connecting");
+  /** Bumped on every live update: the matrix and audit log reload with it. */
+  const [version, setVersion] = useState(0);
 
   const load = useCallback(async () => {
     const res = await api<{ workshop: WorkshopView; learners: LearnerRow[] }>(`/api/workshops/${encodeURIComponent(id)}`);
@@ -47,9 +61,39 @@ export function Dashboard({ id }: { id: string }) {
   }, [id]);
   useEffect(() => {
     void load();
-    const timer = setInterval(() => void load(), 5000);
-    return () => clearInterval(timer);
   }, [load]);
+
+  // Live rows and hands: subscribe on every (re)connect; the server pushes changes.
+  useEffect(() => {
+    const socket = staffSocket();
+    const apply = (u: DashboardUpdate) => {
+      if (u.workshopId !== id) return;
+      setLearners(u.learners);
+      setHands(u.hands);
+      setVersion((v) => v + 1);
+    };
+    const subscribe = () =>
+      void staffRequest<DashboardUpdate>("dashboard:subscribe", id).then((res) => {
+        if (res.ok) {
+          apply(res);
+          setLive("live");
+        } else setError(res.error);
+      });
+    const offline = () => setLive("offline");
+    socket.on("dashboard:update", apply);
+    socket.on("connect", subscribe);
+    socket.on("disconnect", offline);
+    socket.on("connect_error", offline);
+    if (socket.connected) subscribe();
+    return () => {
+      socket.emit("dashboard:unsubscribe", id);
+      socket.off("dashboard:update", apply);
+      socket.off("connect", subscribe);
+      socket.off("disconnect", offline);
+      socket.off("connect_error", offline);
+    };
+  }, [id]);
+  const watching = learners.find((l) => l.userId === watchingId) ?? null;
 
   const rows = useMemo(() => {
     const f = filter.trim().toLowerCase();
@@ -97,6 +141,11 @@ export function Dashboard({ id }: { id: string }) {
       <main className="wide">
         <h1>{workshop.title}</h1>
         {notice && <p role="status">{notice}</p>}
+        {live === "offline" && (
+          <p className="lesson-problem" role="alert">
+            Lost the live connection to the server; reconnecting… The rows below may be out of date.
+          </p>
+        )}
         <section className="join-panel" aria-label="How learners join">
           <img src={`/api/workshops/${encodeURIComponent(id)}/qr.svg`} alt={`QR code for ${workshop.joinUrl}`} width={160} height={160} />
           <div>
@@ -111,6 +160,10 @@ export function Dashboard({ id }: { id: string }) {
             </p>
           </div>
         </section>
+        <PrewarmPanel workshopId={id} capacity={workshop.capacity} ended={!!workshop.endedAt} />
+        <HandsPanel workshopId={id} hands={hands} onOpen={setWatchingId} onProblem={setNotice} />
+        {!workshop.endedAt && <MessageForm workshopId={id} to={null} label="Message to everyone" />}
+        <h2>Learners</h2>
         <div className="table-tools">
           <label>
             Filter by name <input value={filter} onChange={(e) => setFilter(e.target.value)} />
@@ -144,7 +197,17 @@ export function Dashboard({ id }: { id: string }) {
               )}
               {rows.map((l) => (
                 <tr key={l.userId} data-stuck={l.stuck}>
-                  <th scope="row">{l.displayName}</th>
+                  <th scope="row">
+                    <button type="button" className="link-button" onClick={() => setWatchingId(l.userId)}>
+                      {l.displayName}
+                    </button>
+                    {hands.some((h) => h.userId === l.userId) && (
+                      <span className="hand-flag" title="Hand raised">
+                        {" "}
+                        ✋<span className="visually-hidden"> hand raised</span>
+                      </span>
+                    )}
+                  </th>
                   <td>{l.currentLesson ? `${l.currentLesson.title}, step ${l.currentLesson.stepIndex + 1} of ${l.currentLesson.steps}` : "All done"}</td>
                   <td>
                     <progress max={l.totalSteps} value={l.doneSteps} aria-label={`${l.displayName}: ${l.doneSteps} of ${l.totalSteps} steps`} /> {l.doneSteps}/{l.totalSteps}
@@ -157,7 +220,7 @@ export function Dashboard({ id }: { id: string }) {
                   </td>
                   <td className="mini-cell">
                     {l.sandboxRunning ? (
-                      <button type="button" className="mini-button" onClick={() => setWatching(l)} aria-label={`Open ${l.displayName}'s terminal`}>
+                      <button type="button" className="mini-button" onClick={() => setWatchingId(l.userId)} aria-label={`Open ${l.displayName}'s terminal`}>
                         <LiveTerminal workshopId={id} userId={l.userId} fontSize={4} label={`${l.displayName}'s terminal, miniature`} />
                       </button>
                     ) : (
@@ -169,27 +232,10 @@ export function Dashboard({ id }: { id: string }) {
             </tbody>
           </table>
         </div>
+        <ProgressMatrix workshopId={id} version={version} />
+        <AuditTrail workshopId={id} version={version} />
       </main>
-      {watching && (
-        <div
-          className="watch-overlay"
-          role="dialog"
-          aria-modal="true"
-          aria-label={`${watching.displayName}'s terminal`}
-          onKeyDown={(e) => e.key === "Escape" && setWatching(null)}
-        >
-          <div className="watch-panel">
-            <div className="watch-head">
-              <strong>{watching.displayName}</strong>
-              <span className="muted">live, read-only</span>
-              <button type="button" className="button" onClick={() => setWatching(null)} autoFocus>
-                Close
-              </button>
-            </div>
-            <LiveTerminal workshopId={id} userId={watching.userId} fontSize={14} label={`${watching.displayName}'s terminal`} />
-          </div>
-        </div>
-      )}
+      {watching && <LearnerDialog workshopId={id} learner={watching} onClose={() => setWatchingId(null)} />}
       <ConfirmDialog
         open={confirmEnd}
         title="End this workshop?"

@@ -4,22 +4,30 @@
 // drops frames and sends a fresh screen, so watching never slows the learner.
 import "@xterm/xterm/css/xterm.css";
 import { useEffect, useRef, useState } from "react";
-import { io, type Socket } from "socket.io-client";
+import { staffSocket } from "../../staff-socket";
 
-let shared: Socket | null = null;
-/** One /staff connection per page, shared by every live view. */
-function staffSocket(): Socket {
-  shared ??= io("/staff", { transports: ["websocket"], withCredentials: true });
-  return shared;
+interface Props {
+  workshopId: string;
+  userId: string;
+  fontSize: number;
+  label: string;
+  /** The full view: lets the instructor take control (type into the learner's shell). */
+  controllable?: boolean;
 }
 
-export function LiveTerminal({ workshopId, userId, fontSize, label }: { workshopId: string; userId: string; fontSize: number; label: string }) {
+export function LiveTerminal({ workshopId, userId, fontSize, label, controllable = false }: Props) {
   const host = useRef<HTMLDivElement>(null);
+  const termRef = useRef<import("@xterm/xterm").Terminal | null>(null);
+  const watchRef = useRef<string | null>(null);
   const [status, setStatus] = useState("Connecting…");
+  const [watchId, setWatchId] = useState<string | null>(null);
+  const [control, setControl] = useState<"off" | "asking" | "on">("off");
+  const [controlProblem, setControlProblem] = useState<string | null>(null);
 
   useEffect(() => {
     let disposed = false;
     let watchId: string | null = null;
+    setControl("off");
     let term: import("@xterm/xterm").Terminal | null = null;
     const socket = staffSocket();
     const onOutput = (id: string, data: ArrayBuffer) => {
@@ -43,6 +51,9 @@ export function LiveTerminal({ workshopId, userId, fontSize, label }: { workshop
           term = new Terminal({ cols: res.cols, rows: res.rows, fontSize, disableStdin: true, cursorBlink: false, scrollback: 2000, theme: { background: "#14161b" } });
           term.open(host.current!);
           watchId = res.watchId;
+          termRef.current = term;
+          watchRef.current = watchId;
+          setWatchId(watchId);
           setStatus("");
         });
       if (socket.connected) start();
@@ -52,15 +63,60 @@ export function LiveTerminal({ workshopId, userId, fontSize, label }: { workshop
       disposed = true;
       socket.off("watch:output", onOutput);
       socket.off("watch:exit", onExit);
-      if (watchId) socket.emit("watch:stop", watchId);
+      if (watchId) socket.emit("watch:stop", watchId); // also gives control back
       term?.dispose();
+      termRef.current = null;
+      watchRef.current = null;
     };
   }, [workshopId, userId, fontSize]);
 
-  return (
-    <div className="live-terminal" aria-label={label} role="img" data-testid={`live-${userId}`}>
+  // While in control, keystrokes in this view go to the learner's shell.
+  useEffect(() => {
+    const term = termRef.current;
+    if (!term || control !== "on") return;
+    term.options.disableStdin = false;
+    term.options.cursorBlink = true;
+    term.focus();
+    const sub = term.onData((data) => staffSocket().emit("control:input", watchRef.current, data));
+    return () => {
+      sub.dispose();
+      term.options.disableStdin = true;
+      term.options.cursorBlink = false;
+    };
+  }, [control, watchId]);
+
+  const toggleControl = () => {
+    const socket = staffSocket();
+    if (!watchId) return;
+    if (control === "on") {
+      socket.emit("control:stop", watchId, () => setControl("off"));
+      return;
+    }
+    setControl("asking");
+    socket.emit("control:start", watchId, (res: { ok: boolean; error?: string }) => {
+      setControl(res.ok ? "on" : "off");
+      setControlProblem(res.ok ? null : (res.error ?? "Could not take control."));
+    });
+  };
+
+  const screen = (
+    <div className="live-terminal" aria-label={label} role={controllable ? undefined : "img"} data-testid={`live-${userId}`} data-control={control}>
       {status && <p className="live-status">{status}</p>}
       <div ref={host} />
+    </div>
+  );
+  if (!controllable) return screen;
+  return (
+    <div className="live-full">
+      <div className="live-tools">
+        <button type="button" className={control === "on" ? "button danger" : "button"} disabled={!watchId || control === "asking"} onClick={toggleControl} aria-pressed={control === "on"}>
+          {control === "on" ? "Give control back" : "Take control"}
+        </button>
+        <span className="muted" role="status">
+          {control === "on" ? "You are typing into the learner's shell; they see a banner. This is in the audit log." : controlProblem ?? "Read-only."}
+        </span>
+      </div>
+      {screen}
     </div>
   );
 }

@@ -1,0 +1,81 @@
+"use client";
+// One learner, full size: their live terminal (read-only, or typing with "Take control"), a
+// direct message, and replays of their recorded terminals.
+import { useEffect, useState } from "react";
+import type { RecordingInfo } from "../../../../server/recordings/store";
+import type { LearnerRow } from "../../../../server/workshops/service";
+import { CastPlayer } from "../../../components/CastPlayer";
+import { api } from "../../api";
+import { LiveTerminal } from "./LiveTerminal";
+import { MessageForm } from "./MessageForm";
+
+type Tab = "live" | "replay";
+
+function size(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function LearnerDialog({ workshopId, learner, onClose }: { workshopId: string; learner: LearnerRow; onClose: () => void }) {
+  const [tab, setTab] = useState<Tab>(learner.sandboxRunning ? "live" : "replay");
+  const [recordings, setRecordings] = useState<RecordingInfo[] | null>(null);
+  const [playing, setPlaying] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (tab !== "replay") return;
+    void api<{ recordings: RecordingInfo[] }>(`/api/workshops/${encodeURIComponent(workshopId)}/learners/${encodeURIComponent(learner.userId)}/recordings`).then((res) => {
+      if (!res.ok) return setProblem(res.error);
+      setRecordings(res.data.recordings);
+      setPlaying((p) => p ?? res.data.recordings[0]?.id ?? null);
+    });
+  }, [tab, workshopId, learner.userId]);
+
+  return (
+    <div className="watch-overlay" role="dialog" aria-modal="true" aria-label={`${learner.displayName}'s terminal`} onKeyDown={(e) => e.key === "Escape" && onClose()}>
+      <div className="watch-panel">
+        <div className="watch-head">
+          <strong>{learner.displayName}</strong>
+          <div role="tablist" aria-label="View" className="tabs">
+            <button type="button" role="tab" aria-selected={tab === "live"} className="button small" onClick={() => setTab("live")}>
+              Live
+            </button>
+            <button type="button" role="tab" aria-selected={tab === "replay"} className="button small" onClick={() => setTab("replay")}>
+              Recordings
+            </button>
+          </div>
+          <button type="button" className="button" onClick={onClose} autoFocus>
+            Close
+          </button>
+        </div>
+        {tab === "live" &&
+          (learner.sandboxRunning ? (
+            <LiveTerminal workshopId={workshopId} userId={learner.userId} fontSize={14} label={`${learner.displayName}'s terminal`} controllable />
+          ) : (
+            <p>This learner has no sandbox running. Their recordings are under “Recordings”.</p>
+          ))}
+        {tab === "replay" && (
+          <div className="replays">
+            {problem && <p role="alert">{problem}</p>}
+            {recordings?.length === 0 && <p>No recorded terminal yet.</p>}
+            {recordings && recordings.length > 0 && (
+              <label>
+                Recording{" "}
+                <select value={playing ?? ""} onChange={(e) => setPlaying(e.target.value)} data-testid="recording-select">
+                  {recordings.map((r) => (
+                    <option key={r.id} value={r.id}>
+                      {new Date(r.startedAt).toLocaleString()} · {size(r.bytes)}
+                      {r.endedAt ? "" : " · live"}
+                      {r.truncated ? " · cut at the size limit" : ""}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
+            {playing && <CastPlayer key={playing} src={`/api/recordings/${playing}.cast`} label={`Replay of ${learner.displayName}'s terminal`} />}
+          </div>
+        )}
+        <MessageForm workshopId={workshopId} to={learner} label={`Message to ${learner.displayName}`} />
+      </div>
+    </div>
+  );
+}
