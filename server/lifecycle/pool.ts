@@ -75,7 +75,10 @@ export class SandboxPool {
 
   /** Cancels a class's reservation and removes ready sandboxes beyond the new target. */
   async unreserve(key: string): Promise<void> {
-    if (!this.reservations.delete(key)) return;
+    if (this.reservations.delete(key)) await this.trim();
+  }
+
+  private async trim(): Promise<void> {
     while (this.ready.length > this.target) {
       const extra = this.ready.pop()!;
       await this.driver.remove(extra).catch(() => undefined);
@@ -124,6 +127,7 @@ export class SandboxPool {
             this.booting.delete(name);
             this.ready.push(sandbox); // even when stopped: kept for the next server, or drained
             this.log.info({ sandbox: name, ready: this.ready.length }, "pool: sandbox ready");
+            if (!this.stopped) void this.trim(); // a reservation was cancelled while it started
           },
           (err) => {
             this.booting.delete(name);

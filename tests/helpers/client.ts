@@ -1,6 +1,6 @@
 // A socket.io client that behaves like the browser: cookie from /api/guest, acks, output capture.
 import { io, type Socket } from "socket.io-client";
-import type { Ack, ClientToServerEvents, PlaygroundError, ServerToClientEvents } from "../../lib/protocol";
+import type { Ack, ClientToServerEvents, PlaygroundError, ServerToClientEvents, TerminalOpened } from "../../lib/protocol";
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -47,7 +47,7 @@ export function call<T>(socket: TestSocket, event: "sandbox:open" | "sandbox:res
   return new Promise((resolve) => (socket.emit as (e: string, cb: (r: Ack<T>) => void) => void)(event, resolve));
 }
 
-export function openTerminal(socket: TestSocket, size: unknown = { cols: 120, rows: 30 }): Promise<Ack<{ terminalId: string }>> {
+export function openTerminal(socket: TestSocket, size: unknown = { cols: 120, rows: 30 }): Promise<Ack<TerminalOpened>> {
   return new Promise((resolve) => socket.emit("terminal:open", size, resolve));
 }
 

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startApp, type RunningApp } from "../../server/app";
-import { io, type Socket } from "socket.io-client";
 import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
+import { httpClient, staffLogin, staffSocket as openStaffSocket, startWatch, workshopBody } from "../helpers/staff";
 import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
 
 let app: RunningApp;
@@ -24,23 +24,12 @@ after(async () => {
   await app.close();
 });
 
-async function post(path: string, body: unknown, cookie?: string) {
-  return fetch(`${app.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
-}
-
-async function get(path: string, cookie?: string) {
-  return fetch(`${app.url}${path}`, { headers: cookie ? { cookie } : {} });
-}
-
-async function login(email: string, password: string): Promise<string> {
-  const res = await post("/api/staff/login", { email, password });
-  assert.equal(res.status, 200, `login of ${email}`);
-  return res.headers.get("set-cookie")!.split(";")[0];
-}
-
-function workshopBody(lessonIds = ["01-container-is-a-process", "02-namespaces"], capacity = 30) {
-  return { title: "Containers 101", lessonIds, startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString(), capacity };
-}
+const { post, get } = {
+  post: (path: string, body: unknown, cookie?: string) => httpClient(app.url).post(path, body, cookie),
+  get: (path: string, cookie?: string) => httpClient(app.url).get(path, cookie),
+};
+const login = (email: string, password: string) => staffLogin(app.url, email, password);
+const staffSocket = (cookie?: string) => openStaffSocket(app.url, cookie);
 
 test("the first admin comes from the environment; sign-in checks the password, expires and signs out", async () => {
   assert.equal((await post("/api/staff/login", { email: ADMIN.email, password: "wrong password" })).status, 401);
@@ -133,30 +122,6 @@ test("learners join with the code; joining twice resumes; the dashboard shows th
   assert.equal(await app.db.prisma.stepProgress.count({ where: { passedAt: { not: null } } }), 1, "progress is kept");
   assert.equal((await post(`/api/join/${code}`, { displayName: "Late" })).status, 410, "an ended workshop's code stops working");
 });
-
-/** A staff socket on /staff, collecting one watch's output (acking it unless `stall`). */
-async function staffSocket(cookie?: string): Promise<Socket> {
-  const socket = io(`${app.url}/staff`, { transports: ["websocket"], reconnection: false, forceNew: true, extraHeaders: cookie ? { cookie } : {} });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", () => resolve());
-    socket.once("connect_error", (err) => (socket.close(), reject(err)));
-  });
-  return socket;
-}
-
-function startWatch(socket: Socket, workshopId: string, userId: string, stall = false) {
-  let text = "";
-  let unacked = 0;
-  socket.on("watch:output", (_id: string, data: ArrayBuffer) => {
-    const buf = Buffer.from(data);
-    text += buf.toString("utf8");
-    if (text.length > 400_000) text = text.slice(-200_000);
-    if (stall) unacked += buf.length;
-    else socket.emit("watch:ack", _id, buf.length);
-  });
-  const started = new Promise<{ ok: boolean; watchId?: string; error?: string }>((resolve) => socket.emit("watch:start", { workshopId, userId }, resolve));
-  return { started, text: () => text, ackAll: (id: string) => (socket.emit("watch:ack", id, unacked), (unacked = 0)) };
-}
 
 test("an instructor watches a learner's terminal live; nobody else can; a stalled watcher never slows the learner", async () => {
   const admin = await login(ADMIN.email, ADMIN.password);
