@@ -39,7 +39,7 @@ export function Banners({ view, client }: { view: ClientView; client: () => Term
   // The container always renders: it is a row of the page grid even when empty.
   return (
     <div className="banners">
-      <WorkshopBar view={view} client={client} />
+      <WorkshopBar view={view} client={client()} />
       {live && controlledBy && (
         <div className="banner control" role="status" data-testid="control-banner">
           <span>

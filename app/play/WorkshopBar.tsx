@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import type { LearnerWorkshopInfo, RaisedHand, WorkshopMessageInfo } from "../../lib/protocol";
 import type { ClientView, TerminalClient } from "./terminal-client";
 
-export function WorkshopBar({ view, client }: { view: ClientView; client: () => TerminalClient | null }) {
+export function WorkshopBar({ view, client }: { view: ClientView; client: TerminalClient | null }) {
   const [workshop, setWorkshop] = useState<LearnerWorkshopInfo | null>(null);
   const [hand, setHand] = useState<RaisedHand | null>(null);
   const [messages, setMessages] = useState<WorkshopMessageInfo[]>([]);
@@ -19,7 +19,7 @@ export function WorkshopBar({ view, client }: { view: ClientView; client: () => 
 
   // (Re)load on every ready: first start, reconnect, new sandbox.
   useEffect(() => {
-    const c = client();
+    const c = client;
     if (!c || !ready) return;
     let gone = false;
     void c.workshopRequest<{ workshop: LearnerWorkshopInfo | null }>("workshop:state").then((res) => {
@@ -44,7 +44,7 @@ export function WorkshopBar({ view, client }: { view: ClientView; client: () => 
   if (!workshop) return null;
 
   const raise = async () => {
-    const res = await client()?.workshopRequest<{ hand: RaisedHand }>("hand:raise", { message: question });
+    const res = await client?.workshopRequest<{ hand: RaisedHand }>("hand:raise", { message: question });
     if (!res) return;
     if (!res.ok) return setProblem(`${res.error.message} ${res.error.action}`);
     setProblem(null);
@@ -54,7 +54,7 @@ export function WorkshopBar({ view, client }: { view: ClientView; client: () => 
     setQuestion("");
   };
   const lower = async () => {
-    const res = await client()?.workshopRequest<object>("hand:lower");
+    const res = await client?.workshopRequest<object>("hand:lower");
     if (res?.ok) setHand(null);
     else if (res) setProblem(`${res.error.message} ${res.error.action}`);
   };
@@ -73,7 +73,7 @@ export function WorkshopBar({ view, client }: { view: ClientView; client: () => 
           {hand ? (
             <>
               <span role="status" data-testid="hand-status">
-                ✋ Hand raised{hand.message ? `: “${hand.message}”` : ""}
+                Hand raised{hand.message ? `: “${hand.message}”` : ""}
               </span>
               <button type="button" className="button small" onClick={() => void lower()}>
                 Lower hand
@@ -100,7 +100,7 @@ export function WorkshopBar({ view, client }: { view: ClientView; client: () => 
             </form>
           ) : (
             <button type="button" className="button small" onClick={() => setAsking(true)} disabled={!ready}>
-              ✋ Raise hand
+              Raise hand
             </button>
           )}
         </span>

@@ -380,7 +380,7 @@ export class TerminalClient {
     if (!socket?.connected) {
       return Promise.resolve({ ok: false, error: { code: "internal", message: "Not connected to the playground.", action: "Wait until the terminal reconnects, then try again." } });
     }
-    const emit = socket.emit as (e: string, ...args: unknown[]) => void;
+    const emit = (socket.emit as (e: string, ...args: unknown[]) => void).bind(socket);
     return new Promise((resolve) => (payload ? emit(event, payload, resolve) : emit(event, resolve)));
   }
 

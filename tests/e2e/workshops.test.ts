@@ -1,11 +1,13 @@
 // A workshop in real browsers: the instructor signs in and creates one, a learner joins with
-// the code and lands in the first lesson with a sandbox, and the dashboard lists them.
+// the code and lands in the first lesson with a sandbox, and the dashboard lists them; the
+// instructor watches, takes control (the learner sees a banner), answers a raised hand,
+// broadcasts a message, and replays the learner's recorded terminal.
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { startApp, type RunningApp } from "../../server/app";
-import { launchBrowser, SCREENSHOTS, waitForStatus } from "../helpers/browser";
+import { launchBrowser, SCREENSHOTS, waitForStatus, waitForTerminal } from "../helpers/browser";
 import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
 
 let app: RunningApp;
@@ -65,6 +67,49 @@ test("an instructor creates a workshop, a learner joins with its code, and the d
   const full = teacher.getByRole("dialog", { name: "Noor's terminal" });
   await until("the full view", async () => /hello-from-noor-42/.test(await full.innerText()), 30_000);
   await teacher.screenshot({ path: path.join(SCREENSHOTS, "workshop-watch.png") });
+
+  // Take control: the instructor's typing runs in the learner's shell, under a banner.
+  const learnerBar = learner.getByTestId("workshop-bar");
+  assert.match(await learnerBar.innerText(), /Friday containers class.*recorded/s, "the learner is told the session is recorded");
+  await full.getByRole("button", { name: "Take control" }).click();
+  await full.getByRole("button", { name: "Give control back" }).waitFor();
+  await learner.getByTestId("control-banner").filter({ hasText: "teacher@example.org" }).waitFor({ timeout: 10_000 });
+  await full.locator(".xterm-helper-textarea").focus();
+  await teacher.keyboard.type("echo from-teacher-$((9*9))");
+  await teacher.keyboard.press("Enter");
+  await waitForTerminal(learner, /from-teacher-81/, 20_000);
+  await learner.screenshot({ path: path.join(SCREENSHOTS, "workshop-control-banner.png") });
+  await full.getByRole("button", { name: "Give control back" }).click();
+  await until("the banner to go", async () => (await learner.getByTestId("control-banner").count()) === 0, 10_000);
+
+  // Replay: the recorded terminal plays back what was typed.
+  await full.getByRole("tab", { name: "Recordings" }).click();
+  await full.getByLabel("Speed").selectOption("8");
+  await full.getByTestId("replay-play").click();
+  await until("the replay to show the commands", async () => /hello-from-noor-42[\s\S]*from-teacher-81/.test(await full.getByTestId("replay-screen").innerText()), 60_000);
+  await teacher.screenshot({ path: path.join(SCREENSHOTS, "workshop-replay.png") });
   await teacher.keyboard.press("Escape");
   await until("the full view to close", async () => (await full.count()) === 0, 10_000);
+
+  // Raise hand: it shows on the dashboard until answered; the learner hears the answer.
+  await learnerBar.getByRole("button", { name: "Raise hand" }).click();
+  await learnerBar.getByLabel(/What do you need/).fill("stuck on step 2");
+  await learnerBar.getByRole("button", { name: "Raise hand" }).click();
+  await learner.getByTestId("hand-status").filter({ hasText: "stuck on step 2" }).waitFor();
+  const hands = teacher.getByTestId("hands");
+  await hands.filter({ hasText: /Noor.*stuck on step 2/s }).waitFor({ timeout: 10_000 });
+  await teacher.screenshot({ path: path.join(SCREENSHOTS, "workshop-hands.png"), fullPage: true });
+  await hands.getByRole("button", { name: "Mark answered" }).click();
+  await learner.getByText("teacher@example.org answered your raised hand.").waitFor({ timeout: 10_000 });
+  await until("the hand to leave the dashboard", async () => (await hands.count()) === 0, 10_000);
+
+  // A broadcast appears in the learner's page.
+  await teacher.getByLabel("Message to everyone").fill("Ten minutes left on this lesson");
+  await teacher.getByRole("button", { name: "Send" }).click();
+  await learner.getByTestId("workshop-message").filter({ hasText: "Ten minutes left on this lesson" }).waitFor({ timeout: 10_000 });
+  await learner.screenshot({ path: path.join(SCREENSHOTS, "workshop-learner-message.png") });
+
+  // The progress matrix lists the learner; the CSV link is there.
+  assert.match(await teacher.getByTestId("matrix").innerText(), /Noor/);
+  assert.equal(await teacher.getByRole("link", { name: "Download CSV" }).getAttribute("href"), `/api/workshops/${teacher.url().split("/").pop()}/progress.csv`);
 });

@@ -203,8 +203,7 @@ export function Dashboard({ id }: { id: string }) {
                     </button>
                     {hands.some((h) => h.userId === l.userId) && (
                       <span className="hand-flag" title="Hand raised">
-                        {" "}
-                        ✋<span className="visually-hidden"> hand raised</span>
+                        Hand raised
                       </span>
                     )}
                   </th>

@@ -11,7 +11,7 @@ export function HandsPanel({ workshopId, hands, onOpen, onProblem }: { workshopI
   };
   return (
     <section className="hands" aria-labelledby="hands-title" data-testid="hands">
-      <h2 id="hands-title">✋ Raised hands ({hands.length})</h2>
+      <h2 id="hands-title">Raised hands ({hands.length})</h2>
       <ul>
         {hands.map((h) => (
           <li key={h.id}>
