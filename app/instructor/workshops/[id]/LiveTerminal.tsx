@@ -15,6 +15,8 @@ interface Props {
   controllable?: boolean;
 }
 
+const RETRY_MS = 5000;
+
 export function LiveTerminal({ workshopId, userId, fontSize, label, controllable = false }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const termRef = useRef<import("@xterm/xterm").Terminal | null>(null);
@@ -35,34 +37,57 @@ export function LiveTerminal({ workshopId, userId, fontSize, label, controllable
       const bytes = new Uint8Array(data);
       term.write(bytes, () => socket.emit("watch:ack", id, bytes.byteLength));
     };
-    const onExit = (id: string, message: string) => id === watchId && setStatus(message);
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    /** The learner may open a shell later, or get a new one after a reset: look again soon. */
+    const retryLater = (message: string) => {
+      setStatus(`${message} Looking again in a few seconds…`);
+      if (retry) clearTimeout(retry);
+      retry = setTimeout(() => socket.connected && start(), RETRY_MS);
+    };
+    const onExit = (id: string, message: string) => {
+      if (id !== watchId) return;
+      watchId = null;
+      setWatchId(null);
+      setControl("off");
+      retryLater(message);
+    };
+    let Terminal: typeof import("@xterm/xterm").Terminal | null = null;
+    const start = () =>
+      socket.emit("watch:start", { workshopId, userId }, (res: { ok: boolean; watchId?: string; cols?: number; rows?: number; error?: string }) => {
+        if (disposed) {
+          if (res.watchId) socket.emit("watch:stop", res.watchId);
+          return;
+        }
+        if (!res.ok || !res.watchId || !Terminal || !host.current) return retryLater(res.error ?? "Cannot watch this terminal.");
+        term?.dispose(); // a fresh view for a fresh watch
+        term = new Terminal({ cols: res.cols, rows: res.rows, fontSize, disableStdin: true, cursorBlink: false, scrollback: 2000, theme: { background: "#14161b" } });
+        term.open(host.current);
+        watchId = res.watchId;
+        termRef.current = term;
+        watchRef.current = watchId;
+        setWatchId(watchId);
+        setStatus("");
+      });
+    // After a dropped connection the server has forgotten our watches: start again.
+    const onConnect = () => {
+      watchId = null;
+      setControl("off");
+      start();
+    };
     socket.on("watch:output", onOutput);
     socket.on("watch:exit", onExit);
     void (async () => {
-      const { Terminal } = await import("@xterm/xterm");
+      ({ Terminal } = await import("@xterm/xterm"));
       if (disposed || !host.current) return;
-      const start = () =>
-        socket.emit("watch:start", { workshopId, userId }, (res: { ok: boolean; watchId?: string; cols?: number; rows?: number; error?: string }) => {
-          if (disposed) {
-            if (res.watchId) socket.emit("watch:stop", res.watchId);
-            return;
-          }
-          if (!res.ok || !res.watchId) return setStatus(res.error ?? "Cannot watch this terminal.");
-          term = new Terminal({ cols: res.cols, rows: res.rows, fontSize, disableStdin: true, cursorBlink: false, scrollback: 2000, theme: { background: "#14161b" } });
-          term.open(host.current!);
-          watchId = res.watchId;
-          termRef.current = term;
-          watchRef.current = watchId;
-          setWatchId(watchId);
-          setStatus("");
-        });
+      socket.on("connect", onConnect);
       if (socket.connected) start();
-      else socket.once("connect", start);
     })();
     return () => {
       disposed = true;
+      if (retry) clearTimeout(retry);
       socket.off("watch:output", onOutput);
       socket.off("watch:exit", onExit);
+      socket.off("connect", onConnect);
       if (watchId) socket.emit("watch:stop", watchId); // also gives control back
       term?.dispose();
       termRef.current = null;

@@ -1,0 +1,182 @@
+// One instructor dashboard watching a class: N learners (30 by default) each running a shell
+// loop that prints steadily, plus one idle "probe" learner whose keystroke echo is timed.
+// Measured twice in the same run, without and then with the dashboard open (dashboard feed
+// plus a live view of every learner's terminal, acknowledged like the browser does):
+// the server's CPU and memory, the probe's echo p50/p99, and what the dashboard received.
+// The server runs in its own process so its figures are its own.
+// Run: npm run bench:dashboard   (BENCH_SMOKE=1: tiny counts, for CI)
+// Writes bench/results/dashboard.json.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import type { Socket } from "socket.io-client";
+import { call, connect, OutputCollector, openTerminal, type TestSocket } from "../tests/helpers/client";
+import { httpClient, staffCall, staffLogin, staffSocket } from "../tests/helpers/staff";
+import { startServerProcess, type ServerProcess } from "./support/server-process";
+
+const SMOKE = process.env.BENCH_SMOKE === "1";
+const LEARNERS = Number(process.env.BENCH_LEARNERS ?? (SMOKE ? 3 : 30));
+const ECHO_SAMPLES = SMOKE ? 20 : 300;
+const WINDOW_S = SMOKE ? 2 : 15;
+const ADMIN = { email: "bench@example.org", password: "benchmark password" };
+const PRINTER = `i=0; while :; do i=$((i+1)); echo "learner output line $i: the quick brown fox jumps over the lazy dog"; sleep 0.1; done\r`;
+
+function percentiles(values: number[]) {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  const r = (n: number) => Number(n.toFixed(2));
+  return { n: s.length, p50: r(at(0.5)), p99: r(at(0.99)), max: r(s[s.length - 1]) };
+}
+
+interface Learner {
+  socket: TestSocket;
+  terminalId: string;
+  out: OutputCollector;
+}
+
+async function joinLearner(server: ServerProcess, code: string, name: string): Promise<Learner> {
+  const joined = await httpClient(server.url).post(`/api/join/${code}`, { displayName: name });
+  if (!joined.ok) throw new Error(`join failed: ${joined.status} ${await joined.text()}`);
+  const cookie = joined.headers.get("set-cookie")!.split(";")[0];
+  const socket = await connect(server.url, cookie);
+  const opened = await call(socket, "sandbox:open");
+  if (!opened.ok) throw new Error(JSON.stringify(opened.error));
+  const term = await openTerminal(socket);
+  if (!term.ok) throw new Error(JSON.stringify(term.error));
+  const out = new OutputCollector(socket, term.terminalId);
+  await out.waitFor(/\$ $/m);
+  return { socket, terminalId: term.terminalId, out };
+}
+
+/** Keystroke echo through bash on an idle shell, spaced out so each is measured under the load. */
+async function echoSamples(probe: Learner, n: number): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const before = probe.out.bytes;
+    const t0 = performance.now();
+    probe.socket.emit("terminal:input", probe.terminalId, String.fromCharCode(97 + (i % 26)));
+    await new Promise<void>((resolve) => {
+      const check = () => (probe.out.bytes > before ? resolve() : setImmediate(check));
+      check();
+    });
+    ms.push(performance.now() - t0);
+    if (i % 40 === 39) probe.socket.emit("terminal:input", probe.terminalId, "\x15"); // Ctrl-U: keep the line short
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  probe.socket.emit("terminal:input", probe.terminalId, "\x15");
+  return ms;
+}
+
+/** Server CPU (% of one core) and memory over a window, with echo samples taken during it. */
+async function measure(server: ServerProcess, probe: Learner) {
+  const cpu0 = server.cpuSeconds();
+  const t0 = performance.now();
+  const rss: number[] = [];
+  const sampler = setInterval(() => rss.push(server.rssBytes()), 250);
+  const echo = await echoSamples(probe, ECHO_SAMPLES);
+  const remaining = WINDOW_S * 1000 - (performance.now() - t0);
+  if (remaining > 0) await new Promise((r) => setTimeout(r, remaining));
+  clearInterval(sampler);
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    serverCpuPercent: Number(((100 * (server.cpuSeconds() - cpu0)) / seconds).toFixed(1)),
+    serverRssMb: Number((Math.max(...rss, server.rssBytes()) / 1024 / 1024).toFixed(1)),
+    echoMs: percentiles(echo),
+    seconds: Number(seconds.toFixed(1)),
+  };
+}
+
+async function main(): Promise<void> {
+  const server = await startServerProcess({
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    SANDBOX_MAX: String(LEARNERS + 5),
+    SANDBOX_MEMORY_MB: "512",
+    LESSONS_DIR: path.join(process.cwd(), "lessons"),
+  });
+  const sockets: { close(): unknown }[] = [];
+  try {
+    const http = httpClient(server.url);
+    const staff = await staffLogin(server.url, ADMIN.email, ADMIN.password);
+    const created = await http.post(
+      "/api/workshops",
+      { title: "Benchmark class", lessonIds: ["01-container-is-a-process"], startsAt: new Date(Date.now() - 60_000), endsAt: new Date(Date.now() + 3 * 3600_000), capacity: LEARNERS + 1 },
+      staff,
+    );
+    const { workshop } = (await created.json()) as { workshop: { id: string; joinCode: string } };
+
+    console.log(`starting ${LEARNERS} learners' sandboxes and the probe…`);
+    const t0 = performance.now();
+    const learners: Learner[] = [];
+    for (let i = 0; i < LEARNERS; i += 6) {
+      const batch = await Promise.all(Array.from({ length: Math.min(6, LEARNERS - i) }, (_, j) => joinLearner(server, workshop.joinCode, `Learner ${i + j + 1}`)));
+      learners.push(...batch);
+    }
+    const probe = await joinLearner(server, workshop.joinCode, "Probe");
+    sockets.push(...learners.map((l) => l.socket), probe.socket);
+    console.log(`  ${LEARNERS + 1} sandboxes ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    for (const l of learners) l.socket.emit("terminal:input", l.terminalId, PRINTER);
+    await new Promise((r) => setTimeout(r, 2000)); // let the loops settle into their rhythm
+
+    const baseRss = server.rssBytes();
+    const without = await measure(server, probe);
+    console.log(`  without dashboard: server CPU ${without.serverCpuPercent}%, RSS ${without.serverRssMb} MB, echo p50 ${without.echoMs.p50} ms, p99 ${without.echoMs.p99} ms`);
+
+    // The dashboard: live rows plus a live view of every learner's terminal.
+    const dash: Socket = await staffSocket(server.url, staff);
+    sockets.push(dash);
+    let dashBytes = 0;
+    dash.on("watch:output", (id: string, data: ArrayBuffer) => {
+      dashBytes += data.byteLength;
+      dash.emit("watch:ack", id, data.byteLength);
+    });
+    const sub = await staffCall(dash, "dashboard:subscribe", workshop.id);
+    if (!sub.ok) throw new Error(sub.error);
+    const rows = sub.learners as { userId: string }[];
+    for (const row of rows) {
+      const res = await staffCall(dash, "watch:start", { workshopId: workshop.id, userId: row.userId });
+      if (!res.ok) throw new Error(`watch ${row.userId}: ${res.error}`);
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    const bytes0 = dashBytes;
+    const withDash = await measure(server, probe);
+    const dashKBps = Number(((dashBytes - bytes0) / 1024 / withDash.seconds).toFixed(1));
+    console.log(`  with dashboard:    server CPU ${withDash.serverCpuPercent}%, RSS ${withDash.serverRssMb} MB, echo p50 ${withDash.echoMs.p50} ms, p99 ${withDash.echoMs.p99} ms; dashboard got ${dashKBps} KiB/s from ${rows.length} terminals`);
+
+    const ratio = (a: number, b: number) => (b > 0 ? Number((a / b).toFixed(2)) : null);
+    const results = {
+      date: new Date().toISOString(),
+      smoke: SMOKE,
+      machine: { cpus: os.cpus().length, memoryGb: Number((os.totalmem() / 1024 ** 3).toFixed(1)), node: process.version },
+      learners: LEARNERS,
+      watchedTerminals: rows.length,
+      serverRssBeforeMb: Number((baseRss / 1024 / 1024).toFixed(1)),
+      withoutDashboard: without,
+      withDashboard: { ...withDash, dashboardKiBps: dashKBps },
+      ratios: {
+        echoP50: ratio(withDash.echoMs.p50, without.echoMs.p50),
+        echoP99: ratio(withDash.echoMs.p99, without.echoMs.p99),
+        serverCpu: ratio(withDash.serverCpuPercent, without.serverCpuPercent),
+        serverRss: ratio(withDash.serverRssMb, without.serverRssMb),
+      },
+    };
+    const dir = path.join(process.cwd(), "bench", "results");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, SMOKE ? "dashboard.smoke.json" : "dashboard.json"), JSON.stringify(results, null, 2) + "\n");
+    console.table({
+      "server CPU %": { without: without.serverCpuPercent, with: withDash.serverCpuPercent, ratio: results.ratios.serverCpu },
+      "server RSS MB": { without: without.serverRssMb, with: withDash.serverRssMb, ratio: results.ratios.serverRss },
+      "echo p50 ms": { without: without.echoMs.p50, with: withDash.echoMs.p50, ratio: results.ratios.echoP50 },
+      "echo p99 ms": { without: without.echoMs.p99, with: withDash.echoMs.p99, ratio: results.ratios.echoP99 },
+    });
+  } finally {
+    for (const s of sockets) s.close();
+    await server.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

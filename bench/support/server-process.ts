@@ -1,0 +1,56 @@
+// Starts bench/support/serve.ts as a child process and reads its CPU time and resident memory
+// from /proc (Linux), so figures are the server's alone.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  /** User + system CPU seconds used so far. */
+  cpuSeconds(): number;
+  rssBytes(): number;
+  stop(): Promise<void>;
+}
+
+export async function startServerProcess(settings: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "serve.ts")], {
+    env: { ...process.env, BENCH_SETTINGS: JSON.stringify(settings) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout! });
+    lines.on("line", (line) => {
+      try {
+        resolve((JSON.parse(line) as { url: string }).url);
+      } catch {
+        // other output: keep waiting
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`the server exited (code ${code}) before listening`)));
+  });
+  const pid = child.pid!;
+  return {
+    url,
+    pid,
+    cpuSeconds() {
+      // Fields after the command name: state is 3rd, utime 14th, stime 15th.
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    },
+    rssBytes() {
+      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+      return m ? Number(m[1]) * 1024 : 0;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
