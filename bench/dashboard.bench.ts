@@ -6,28 +6,22 @@
 // The server runs in its own process so its figures are its own.
 // Run: npm run bench:dashboard   (BENCH_SMOKE=1: tiny counts, for CI)
 // Writes bench/results/dashboard.json.
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Socket } from "socket.io-client";
 import { call, connect, OutputCollector, openTerminal, type TestSocket } from "../tests/helpers/client";
 import { httpClient, staffCall, staffLogin, staffSocket } from "../tests/helpers/staff";
+import { runStandalone, type BenchOptions, type BenchResult } from "./support/report";
 import { startServerProcess, type ServerProcess } from "./support/server-process";
+import { ratio, summarize } from "./support/stats";
 
-const SMOKE = process.env.BENCH_SMOKE === "1";
-const LEARNERS = Number(process.env.BENCH_LEARNERS ?? (SMOKE ? 3 : 30));
-const ECHO_SAMPLES = SMOKE ? 20 : 300;
-const WINDOW_S = SMOKE ? 2 : 15;
+let LEARNERS = 30;
+let ECHO_SAMPLES = 300;
+let WINDOW_S = 15;
 const ADMIN = { email: "bench@example.org", password: "benchmark password" };
 const PRINTER = `i=0; while :; do i=$((i+1)); echo "learner output line $i: the quick brown fox jumps over the lazy dog"; sleep 0.1; done\r`;
 
-function percentiles(values: number[]) {
-  const s = [...values].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
-  const r = (n: number) => Number(n.toFixed(2));
-  return { n: s.length, p50: r(at(0.5)), p99: r(at(0.99)), max: r(s[s.length - 1]) };
-}
+const percentiles = (values: number[]) => summarize(values);
 
 interface Learner {
   socket: TestSocket;
@@ -87,7 +81,10 @@ async function measure(server: ServerProcess, probe: Learner) {
   };
 }
 
-async function main(): Promise<void> {
+export async function dashboardBench(opts: BenchOptions): Promise<BenchResult> {
+  LEARNERS = Number(process.env.BENCH_LEARNERS ?? (opts.smoke ? 3 : 30));
+  ECHO_SAMPLES = opts.smoke ? 20 : 300;
+  WINDOW_S = opts.smoke ? 2 : 15;
   const server = await startServerProcess({
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
@@ -144,39 +141,36 @@ async function main(): Promise<void> {
     const dashKBps = Number(((dashBytes - bytes0) / 1024 / withDash.seconds).toFixed(1));
     console.log(`  with dashboard:    server CPU ${withDash.serverCpuPercent}%, RSS ${withDash.serverRssMb} MB, echo p50 ${withDash.echoMs.p50} ms, p99 ${withDash.echoMs.p99} ms; dashboard got ${dashKBps} KiB/s from ${rows.length} terminals`);
 
-    const ratio = (a: number, b: number) => (b > 0 ? Number((a / b).toFixed(2)) : null);
-    const results = {
-      date: new Date().toISOString(),
-      smoke: SMOKE,
-      machine: { cpus: os.cpus().length, memoryGb: Number((os.totalmem() / 1024 ** 3).toFixed(1)), node: process.version },
-      learners: LEARNERS,
-      watchedTerminals: rows.length,
-      serverRssBeforeMb: Number((baseRss / 1024 / 1024).toFixed(1)),
-      withoutDashboard: without,
-      withDashboard: { ...withDash, dashboardKiBps: dashKBps },
-      ratios: {
-        echoP50: ratio(withDash.echoMs.p50, without.echoMs.p50),
-        echoP99: ratio(withDash.echoMs.p99, without.echoMs.p99),
-        serverCpu: ratio(withDash.serverCpuPercent, without.serverCpuPercent),
-        serverRss: ratio(withDash.serverRssMb, without.serverRssMb),
+    return {
+      name: "dashboard",
+      figures: [
+        { figure: `server CPU, ${LEARNERS} learners printing, no dashboard`, unit: "% of a core", ours: without.serverCpuPercent },
+        { figure: "server CPU, with the dashboard watching all", unit: "% of a core", ours: withDash.serverCpuPercent },
+        { figure: "server memory, no dashboard", unit: "MB", ours: without.serverRssMb },
+        { figure: "server memory, with the dashboard", unit: "MB", ours: withDash.serverRssMb },
+        { figure: "learner echo p50, no dashboard", unit: "ms", ours: without.echoMs.p50 },
+        { figure: "learner echo p99, no dashboard", unit: "ms", ours: without.echoMs.p99 },
+        { figure: "learner echo p50, with the dashboard", unit: "ms", ours: withDash.echoMs.p50 },
+        { figure: "learner echo p99, with the dashboard", unit: "ms", ours: withDash.echoMs.p99 },
+      ],
+      detail: {
+        learners: LEARNERS,
+        watchedTerminals: rows.length,
+        serverRssBeforeMb: Number((baseRss / 1024 / 1024).toFixed(1)),
+        withoutDashboard: without,
+        withDashboard: { ...withDash, dashboardKiBps: dashKBps },
+        ratios: {
+          echoP50: ratio(withDash.echoMs.p50, without.echoMs.p50),
+          echoP99: ratio(withDash.echoMs.p99, without.echoMs.p99),
+          serverCpu: ratio(withDash.serverCpuPercent, without.serverCpuPercent),
+          serverRss: ratio(withDash.serverRssMb, without.serverRssMb),
+        },
       },
     };
-    const dir = path.join(process.cwd(), "bench", "results");
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, SMOKE ? "dashboard.smoke.json" : "dashboard.json"), JSON.stringify(results, null, 2) + "\n");
-    console.table({
-      "server CPU %": { without: without.serverCpuPercent, with: withDash.serverCpuPercent, ratio: results.ratios.serverCpu },
-      "server RSS MB": { without: without.serverRssMb, with: withDash.serverRssMb, ratio: results.ratios.serverRss },
-      "echo p50 ms": { without: without.echoMs.p50, with: withDash.echoMs.p50, ratio: results.ratios.echoP50 },
-      "echo p99 ms": { without: without.echoMs.p99, with: withDash.echoMs.p99, ratio: results.ratios.echoP99 },
-    });
   } finally {
     for (const s of sockets) s.close();
     await server.stop();
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) runStandalone(dashboardBench);

@@ -1,23 +1,18 @@
 // Start-up figures a teacher cares about: from page load to a usable prompt, cold (no pool)
 // and warm (pool), and 20 learners arriving at once with and without a pool of 20.
-// Run: npm run bench:lifecycle  (prints a table, writes bench/results/lifecycle.json)
-import fs from "node:fs";
-import path from "node:path";
+// Run: npm run bench:lifecycle  (BENCH_SMOKE=1 for tiny counts; writes bench/results/lifecycle.json)
 import { performance } from "node:perf_hooks";
 import { startApp, type RunningApp } from "../server/app";
 import { launchBrowser, waitForStatus, waitForTerminal } from "../tests/helpers/browser";
 import { call, connect, guestCookie, OutputCollector, openTerminal } from "../tests/helpers/client";
 import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig } from "../tests/helpers/env";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const CROWD = Number(process.env.BENCH_CROWD ?? 20);
+import { runStandalone, type BenchOptions, type BenchResult } from "./support/report";
+import { summarize } from "./support/stats";
 
-function stats(values: number[]) {
-  const s = [...values].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
-  const r = (n: number) => Math.round(n);
-  return { n: s.length, median: r(at(0.5)), p95: r(at(0.95)), min: r(s[0]), max: r(s[s.length - 1]) };
-}
+let RUNS = 20;
+let CROWD = 20;
+const stats = (values: number[]) => summarize(values, 0);
 
 async function withApp<T>(settings: Record<string, string>, fn: (app: RunningApp) => Promise<T>, withNext = false): Promise<T> {
   const image = await requireSandboxImage(await requireDocker());
@@ -91,23 +86,26 @@ async function crowd(poolSize: number): Promise<{ allMs: number; each: ReturnTyp
   });
 }
 
-async function main(): Promise<void> {
+export async function lifecycleBench(opts: BenchOptions): Promise<BenchResult> {
+  RUNS = Number(process.env.BENCH_RUNS ?? (opts.smoke ? 2 : 20));
+  CROWD = Number(process.env.BENCH_CROWD ?? (opts.smoke ? 3 : 20));
+  console.log("lifecycle: page load to prompt, cold and warm…");
   const pages = await pageToPrompt();
   const cold = stats(pages.cold);
-  console.log(`page load → prompt, cold (pool 0):   median ${cold.median} ms, p95 ${cold.p95} ms (n=${cold.n})`);
   const warm = stats(pages.warm);
-  console.log(`page load → prompt, warm (pool 2):   median ${warm.median} ms, p95 ${warm.p95} ms (n=${warm.n})`);
+  console.log(`lifecycle: ${CROWD} learners at once, pool ${CROWD} and pool 0…`);
   const crowdWarm = await crowd(CROWD);
-  console.log(`${CROWD} learners at once, pool ${CROWD}:     all prompts after ${crowdWarm.allMs} ms (median ${crowdWarm.each.median} ms)`);
   const crowdCold = await crowd(0);
-  console.log(`${CROWD} learners at once, pool 0:      all prompts after ${crowdCold.allMs} ms (median ${crowdCold.each.median} ms)`);
-  const results = { date: new Date().toISOString(), runs: RUNS, crowd: CROWD, pageToPromptColdMs: cold, pageToPromptWarmMs: warm, crowdWarm, crowdCold };
-  const dir = path.join(process.cwd(), "bench", "results");
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "lifecycle.json"), JSON.stringify(results, null, 2) + "\n");
+  return {
+    name: "lifecycle",
+    figures: [
+      { figure: "page load → prompt, warm (pool) p50", unit: "ms", ours: warm.p50, goal: "< 1000 ms", met: warm.p50 < 1000 },
+      { figure: "page load → prompt, cold (no pool) p50", unit: "ms", ours: cold.p50, goal: "< 3000 ms", met: cold.p50 < 3000 },
+      { figure: `${CROWD} learners at once, pool ${CROWD}: all prompts`, unit: "ms", ours: crowdWarm.allMs },
+      { figure: `${CROWD} learners at once, pool 0: all prompts`, unit: "ms", ours: crowdCold.allMs },
+    ],
+    detail: { runs: RUNS, crowd: CROWD, pageToPromptColdMs: cold, pageToPromptWarmMs: warm, crowdWarm, crowdCold },
+  };
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) runStandalone(lifecycleBench);

@@ -1,16 +1,15 @@
 // The security profiles side by side, measured on this machine: how long a sandbox takes to
 // be ready, how long `docker run --rm hello-world` takes inside it, and its idle memory.
 // This is the measurement behind choosing the user-namespace design for `hardened`.
-// Run: npm run bench:profiles  (prints a table, writes bench/results/profiles.json)
+// Run: npm run bench:profiles  (BENCH_SMOKE=1 for one run each; writes bench/results/profiles.json)
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { sandboxName } from "../server/sessions/names";
 import { testConfig, testDriver } from "../tests/helpers/env";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+import { runStandalone, type BenchOptions, type BenchResult } from "./support/report";
+
+let RUNS = 5;
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
@@ -39,16 +38,19 @@ async function measure(profile: "trusted" | "hardened") {
   return { profile, runs: RUNS, readyMs: Math.round(median(ready)), helloWorldMs: Math.round(median(hello)), idleMemoryMb: Math.round(median(idleMb)) };
 }
 
-(async () => {
-  const rows = [await measure("trusted"), await measure("hardened")];
-  console.table(rows);
-  const [t, h] = rows;
-  const ratios = { ready: +(h.readyMs / t.readyMs).toFixed(2), helloWorld: +(h.helloWorldMs / t.helloWorldMs).toFixed(2), idleMemory: +(h.idleMemoryMb / t.idleMemoryMb).toFixed(2) };
-  console.log("hardened / trusted:", ratios);
-  const out = path.join(__dirname, "results", "profiles.json");
-  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine: { cpus: os.cpus().length, memoryGb: +(os.totalmem() / 2 ** 30).toFixed(1), kernel: os.release() }, rows, ratios }, null, 2) + "\n");
-  console.log(`wrote ${out}`);
-})().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+export async function profilesBench(opts: BenchOptions): Promise<BenchResult> {
+  RUNS = Number(process.env.BENCH_RUNS ?? (opts.smoke ? 1 : 5));
+  console.log("profiles: trusted and hardened sandboxes…");
+  const [t, h] = [await measure("trusted"), await measure("hardened")];
+  const fig = (figure: string, unit: string, key: "readyMs" | "helloWorldMs" | "idleMemoryMb") => [
+    { figure: `${figure}, trusted`, unit, ours: t[key] },
+    { figure: `${figure}, hardened`, unit, ours: h[key] },
+  ];
+  return {
+    name: "profiles",
+    figures: [...fig("sandbox ready", "ms", "readyMs"), ...fig("docker run --rm hello-world", "ms", "helloWorldMs"), ...fig("idle sandbox memory", "MB", "idleMemoryMb")],
+    detail: { rows: [t, h] },
+  };
+}
+
+if (require.main === module) runStandalone(profilesBench);

@@ -1,104 +1,166 @@
-// Terminal figures against a real server and sandbox: sandbox start, keystroke echo latency,
-// Ctrl-C-to-prompt under a `yes` flood, and output throughput with flow control.
-// Run: npm run bench  (prints a table, writes bench/results/terminal.json)
-import fs from "node:fs";
-import path from "node:path";
+// The terminal itself, side by side in one run against the same sandbox: raw (the Docker exec
+// stream), peer (wetty) and ours (the socket.io gateway). Keystroke echo through bash,
+// output throughput, Ctrl-C during a flood, and a client that stalls for 5 s mid-flood.
+// Run: npm run bench:terminal (BENCH_SMOKE=1 for tiny counts). Writes bench/results/terminal.json.
 import { performance } from "node:perf_hooks";
-import { startApp } from "../server/app";
-import { call, connect, guestCookie, OutputCollector, openTerminal } from "../tests/helpers/client";
-import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig } from "../tests/helpers/env";
+import { DEFAULT_FLOW } from "../server/terminal/flow-control";
+import { guestCookie } from "../tests/helpers/client";
+import { startPeer } from "./support/peer";
+import { rssOf, startServerProcess } from "./support/server-process";
+import { runStandalone, type BenchOptions, type BenchResult, type Figure } from "./support/report";
+import { sleep, summarize } from "./support/stats";
+import { OursTerminal, PeerTerminal, RawTerminal, type BenchTerminal, type TerminalKind } from "./support/terminals";
 
-const ECHO_SAMPLES = 100;
-const START_SAMPLES = 3;
-
-function stats(values: number[]) {
-  const s = [...values].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
-  return { n: s.length, min: s[0], median: at(0.5), p95: at(0.95), max: s[s.length - 1] };
+let marker = 0;
+/** Runs a command line and waits for the shell to print a fresh marker after it. */
+async function runAndWait(t: BenchTerminal, command: string, timeoutMs = 600_000): Promise<void> {
+  const n = ++marker + 1000;
+  t.clearTail();
+  t.write(`${command}; echo mk-$((${n}+1))\r`);
+  await t.waitFor(new RegExp(`mk-${n + 1}\\r?\\n`), timeoutMs);
 }
 
-async function main(): Promise<void> {
-  const docker = await requireDocker();
-  const image = await requireSandboxImage(docker);
-  const app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref }), log, { withNext: false });
-  try {
-    const startMs: number[] = [];
-    let last: { socket: Awaited<ReturnType<typeof connect>>; terminalId: string; out: OutputCollector } | null = null;
-    for (let i = 0; i < START_SAMPLES; i++) {
-      const socket = await connect(app.url, await guestCookie(app.url));
-      const t0 = performance.now();
-      const opened = await call(socket, "sandbox:open");
-      if (!opened.ok) throw new Error(JSON.stringify(opened.error));
-      const term = await openTerminal(socket);
-      if (!term.ok) throw new Error(JSON.stringify(term.error));
-      const out = new OutputCollector(socket, term.terminalId);
-      await out.waitFor(/\$ $/m);
-      startMs.push(performance.now() - t0);
-      if (last) last.socket.close();
-      last = { socket, terminalId: term.terminalId, out };
-    }
-    const { socket, terminalId, out } = last!;
-
-    // Keystroke echo: one character in, its echo out (the TTY echoes it).
-    const echoMs: number[] = [];
-    for (let i = 0; i < ECHO_SAMPLES; i++) {
-      const ch = String.fromCharCode(97 + (i % 26));
-      const before = out.text.length;
-      const t0 = performance.now();
-      socket.emit("terminal:input", terminalId, ch);
-      await new Promise<void>((resolve) => {
-        const check = () => (out.text.length > before ? resolve() : setImmediate(check));
-        check();
-      });
-      echoMs.push(performance.now() - t0);
-    }
-    socket.emit("terminal:input", terminalId, "\x15"); // Ctrl-U: clear the typed line
-
-    // Ctrl-C under a flood: from the interrupt to the next prompt's marker.
-    const interruptMs: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      socket.emit("terminal:input", terminalId, "yes\n");
-      await out.waitFor(/y\r\ny\r\ny\r\n$/);
-      await new Promise((r) => setTimeout(r, 300));
-      const t0 = performance.now();
-      socket.emit("terminal:input", terminalId, "\x03");
-      // The shell computes the marker, so its echoed command line cannot match.
-      socket.emit("terminal:input", terminalId, `echo intr-$((${i}+100))\n`);
-      await out.waitFor(new RegExp(`^intr-${i + 100}\r?$`, "m"), 30_000);
-      interruptMs.push(performance.now() - t0);
-    }
-
-    // Throughput: 64 MiB of base64 through the terminal with acks.
-    const bytesBefore = out.bytes;
+async function echo(t: BenchTerminal, samples: number): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const before = t.bytes;
     const t0 = performance.now();
-    socket.emit("terminal:input", terminalId, "head -c 50331648 /dev/zero | base64 -w 0; echo; echo thr-$((1+1))\n");
-    await out.waitFor(/^thr-2/m, 300_000);
-    const seconds = (performance.now() - t0) / 1000;
-    const mib = (out.bytes - bytesBefore) / (1024 * 1024);
+    t.write(String.fromCharCode(97 + (i % 26)));
+    await new Promise<void>((resolve) => {
+      const check = () => (t.bytes > before ? resolve() : setImmediate(check));
+      check();
+    });
+    ms.push(performance.now() - t0);
+    if (i % 50 === 49) {
+      t.write("\x15"); // Ctrl-U keeps the line short
+      await sleep(20);
+    }
+  }
+  t.write("\x15");
+  await sleep(100);
+  return ms;
+}
 
-    const results = {
-      date: new Date().toISOString(),
-      sandboxStartMs: stats(startMs),
-      keystrokeEchoMs: stats(echoMs),
-      ctrlCToPromptMs: stats(interruptMs),
-      throughput: { mib: Number(mib.toFixed(1)), seconds: Number(seconds.toFixed(2)), mibPerSecond: Number((mib / seconds).toFixed(1)) },
+/** Bytes per second arriving at the client while the command runs. */
+async function throughput(t: BenchTerminal, command: string): Promise<number> {
+  await sleep(200);
+  const before = t.bytes;
+  const t0 = performance.now();
+  await runAndWait(t, command);
+  return (t.bytes - before) / ((performance.now() - t0) / 1000);
+}
+
+async function ctrlC(t: BenchTerminal, samples: number): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    t.clearTail();
+    t.write("yes\r");
+    await t.waitFor(/y\r\ny\r\ny\r\n/);
+    await sleep(300);
+    const n = ++marker + 5000;
+    const t0 = performance.now();
+    t.write("\x03");
+    t.write(`echo intr-$((${n}+1))\r`);
+    await t.waitFor(new RegExp(`intr-${n + 1}\\r?\\n`), 60_000);
+    ms.push(performance.now() - t0);
+    await sleep(200);
+  }
+  return ms;
+}
+
+/** Stops reading for `stallMs` during a flood: memory growth of the terminal's server, and what arrives after. */
+async function stalled(t: BenchTerminal, stallMs: number, serverRss: () => number | null) {
+  t.clearTail();
+  t.write("yes\r");
+  await t.waitFor(/y\r\ny\r\ny\r\n/);
+  await sleep(500);
+  const rss0 = serverRss();
+  let peak = rss0 ?? 0;
+  t.stall(true);
+  const sampler = setInterval(() => (peak = Math.max(peak, serverRss() ?? 0)), 100);
+  await sleep(stallMs);
+  clearInterval(sampler);
+  const atResume = t.bytes;
+  const n = ++marker + 9000;
+  t.stall(false);
+  t.write("\x03");
+  t.write(`echo stall-$((${n}+1))\r`);
+  await t.waitFor(new RegExp(`stall-${n + 1}\\r?\\n`), 120_000);
+  return { growthMb: rss0 === null ? null : Number(((peak - rss0) / 1024 / 1024).toFixed(1)), backlogKiB: Number(((t.bytes - atResume) / 1024).toFixed(0)) };
+}
+
+export async function terminalBench(opts: BenchOptions): Promise<BenchResult> {
+  const ECHO = opts.smoke ? 20 : 1000;
+  const B64_BYTES = opts.smoke ? 2_000_000 : 200_000_000;
+  const SEQ = opts.smoke ? 50_000 : 5_000_000;
+  const INTR = opts.smoke ? 2 : 10;
+  const STALL_MS = opts.smoke ? 1000 : 5000;
+
+  const server = await startServerProcess({ SANDBOX_POOL_SIZE: "0" });
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const { term: ours, sandbox } = await OursTerminal.open(server.url, await guestCookie(server.url));
+    closers.push(() => ours.close());
+    const container = `cp-${sandbox}`;
+    const raw = await RawTerminal.open(container);
+    closers.push(() => raw.close());
+    const peerServer = await startPeer(container);
+    closers.unshift(() => peerServer.stop());
+    const peer = await PeerTerminal.open(peerServer.url);
+    closers.push(() => peer.close());
+    const terms: Record<TerminalKind, BenchTerminal> = { raw, peer, ours };
+    for (const t of Object.values(terms)) await runAndWait(t, "stty cols 120 rows 30", 60_000);
+
+    const each = async <T>(fn: (t: BenchTerminal) => Promise<T>): Promise<Record<TerminalKind, T>> => {
+      const out = {} as Record<TerminalKind, T>;
+      for (const kind of ["raw", "peer", "ours"] as TerminalKind[]) out[kind] = await fn(terms[kind]);
+      return out;
     };
-    const fmt = (s: ReturnType<typeof stats>) => `median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms (n=${s.n})`;
-    console.log(`sandbox start (open → prompt): ${fmt(results.sandboxStartMs)}`);
-    console.log(`keystroke echo:                ${fmt(results.keystrokeEchoMs)}`);
-    console.log(`Ctrl-C to prompt under yes:    ${fmt(results.ctrlCToPromptMs)}`);
-    console.log(`throughput with flow control:  ${results.throughput.mibPerSecond} MiB/s (${results.throughput.mib} MiB)`);
-    const dir = path.join(process.cwd(), "bench", "results");
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "terminal.json"), JSON.stringify(results, null, 2) + "\n");
-    socket.close();
+    console.log("terminal: keystroke echo…");
+    const echoMs = await each(async (t) => summarize(await echo(t, ECHO)));
+    console.log("terminal: throughput…");
+    const b64 = await each((t) => throughput(t, `head -c ${B64_BYTES} /dev/zero | base64`));
+    const seq = await each((t) => throughput(t, `seq 1 ${SEQ}`));
+    console.log("terminal: Ctrl-C during a flood…");
+    const intr = await each(async (t) => summarize(await ctrlC(t, INTR)));
+    console.log("terminal: a client that stalls…");
+    const rss: Record<TerminalKind, () => number | null> = { raw: () => null, peer: () => rssOf(peerServer.pid), ours: () => server.rssBytes() };
+    const stall = await each((t) => stalled(t, STALL_MS, rss[t.kind]));
+
+    const mbps = (v: number) => Number((v / 1024 / 1024).toFixed(1));
+    const figures: Figure[] = [
+      { figure: "echo p50", unit: "ms", raw: echoMs.raw.p50, peer: echoMs.peer.p50, ours: echoMs.ours.p50 },
+      {
+        figure: "echo p99",
+        unit: "ms",
+        raw: echoMs.raw.p99,
+        peer: echoMs.peer.p99,
+        ours: echoMs.ours.p99,
+        goal: "≤ 1.5× raw and < peer",
+        met: echoMs.ours.p99 <= 1.5 * echoMs.raw.p99 && echoMs.ours.p99 < echoMs.peer.p99,
+      },
+      { figure: "base64 throughput", unit: "MiB/s", raw: mbps(b64.raw), peer: mbps(b64.peer), ours: mbps(b64.ours), goal: "≥ 0.9× raw", met: b64.ours >= 0.9 * b64.raw, higherIsBetter: true },
+      { figure: "seq throughput", unit: "MiB/s", raw: mbps(seq.raw), peer: mbps(seq.peer), ours: mbps(seq.ours), goal: "≥ 0.9× raw", met: seq.ours >= 0.9 * seq.raw, higherIsBetter: true },
+      { figure: "Ctrl-C to prompt p50", unit: "ms", raw: intr.raw.p50, peer: intr.peer.p50, ours: intr.ours.p50, goal: "< 100 ms", met: intr.ours.p50 < 100 },
+      { figure: `stall ${STALL_MS / 1000}s: server memory growth`, unit: "MB", raw: stall.raw.growthMb, peer: stall.peer.growthMb, ours: stall.ours.growthMb, goal: "< 10 MB", met: stall.ours.growthMb !== null && stall.ours.growthMb < 10 },
+      {
+        figure: "stall: backlog after it",
+        unit: "KiB",
+        raw: stall.raw.backlogKiB,
+        peer: stall.peer.backlogKiB,
+        ours: stall.ours.backlogKiB,
+        goal: `bounded by the window (${DEFAULT_FLOW.highWater / 1024} KiB) plus socket buffers`,
+      },
+    ];
+    return {
+      name: "terminal",
+      figures,
+      detail: { echoMs, ctrlCMs: intr, base64Bytes: B64_BYTES, seqTo: SEQ, stall, flowWindow: DEFAULT_FLOW, echoSamples: ECHO },
+    };
   } finally {
-    await endAllSessions(app);
-    await app.close();
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    await server.stop();
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) runStandalone(terminalBench);

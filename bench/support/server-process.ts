@@ -42,10 +42,7 @@ export async function startServerProcess(settings: Record<string, string>): Prom
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
     },
-    rssBytes() {
-      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-      return m ? Number(m[1]) * 1024 : 0;
-    },
+    rssBytes: () => rssOf(pid) ?? 0,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -53,4 +50,14 @@ export async function startServerProcess(settings: Record<string, string>): Prom
         child.kill("SIGTERM");
       }),
   };
+}
+
+/** Resident memory of a process (bytes), or null when it is gone. */
+export function rssOf(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
 }

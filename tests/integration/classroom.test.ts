@@ -150,6 +150,11 @@ test("take control: the instructor's typing reaches the learner's shell, the lea
   assert.equal(denied.ok, false);
   assert.equal((await staffCall(o, "control:start", watchId)).ok, false, "someone else's watch id gives nothing");
   assert.equal((await staffCall(o, "control:start", { not: "an id" })).error, "bad request");
+  assert.deepEqual(await staffCall(t, "control:start", (await startWatch(t, w.id, learner.userId).started).watchId), { ok: true });
+  o.emit("control:input", watchId, "echo hijack-$((1+1))\r"); // while the owner has control
+  learner.socket.emit("terminal:input", learner.terminalId, "echo marker-three\r");
+  await learner.shell.waitFor(/marker-three\r?\n/);
+  assert.doesNotMatch(learner.shell.text, /hijack-2/, "another instructor's socket cannot type with someone else's watch id");
 });
 
 test("raised hands and messages reach the right people, live and after a reload; wrong identities are refused", async () => {
@@ -207,6 +212,8 @@ test("raised hands and messages reach the right people, live and after a reload;
   const outsider = await connect(app.url, await guestCookie(app.url));
   sockets.push(outsider);
   assert.equal((await learnerCall(outsider, "hand:raise", {})).ok, false);
+  assert.equal((await learnerCall(outsider, "hand:lower")).ok, false);
+  assert.equal((await learnerCall(a.socket, "hand:raise", "not an object")).ok, false, "a malformed request is refused");
   assert.equal(((await learnerCall<{ workshop: unknown }>(outsider, "workshop:state")) as { workshop: unknown }).workshop, null);
 });
 
@@ -246,6 +253,7 @@ test("terminals are recorded as asciicast v2, bounded in size, readable only by 
   assert.equal((await http.get(url)).status, 404);
   assert.equal((await http.get("/api/recordings/AAAAAAAAAAAAAAAAAAAAAA.cast", learner.cookie)).status, 404);
   assert.equal((await http.get("/api/recordings/../../playground.db", learner.cookie)).status, 404);
+  assert.equal((await http.get("/api/recordings")).status, 401, "no cookie, no list");
   const mine = (await (await http.get("/api/recordings", learner.cookie)).json()) as { recordings: { id: string }[] };
   assert.deepEqual(mine.recordings.map((r) => r.id), [learner.recordingId]);
   const listed = await http.get(`/api/workshops/${w.id}/learners/${learner.userId}/recordings`, teacher);
@@ -301,6 +309,8 @@ test("pre-warming starts sandboxes ahead of the class; each arriving learner use
   assert.equal((await http.post(url, { count: 31 }, teacher)).status, 400, "more than the capacity is refused");
   assert.equal((await http.post(url, { count: "lots" }, teacher)).status, 400);
   assert.equal((await http.post(url, { count: 2 }, other)).status, 404);
+  assert.equal((await http.get(url, other)).status, 404);
+  assert.equal((await http.get(url, await guestCookie(app.url))).status, 401);
   const res = await http.post(url, { count: 2 }, teacher);
   assert.equal(res.status, 200);
   assert.equal(((await res.json()) as { prewarm: { reserved: number } }).prewarm.reserved, 2);

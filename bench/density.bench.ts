@@ -1,0 +1,89 @@
+// How many learners fit: the memory of one idle sandbox, all-in (its cgroup's memory without
+// reclaimable file cache, plus its containerd shim), and the server's memory per open
+// terminal (its exec stream, flow control and screen mirror), with sandboxes per GiB.
+// Run: npm run bench:density (BENCH_SMOKE=1 for tiny counts). Writes bench/results/density.json.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import Docker from "dockerode";
+import { guestCookie } from "../tests/helpers/client";
+import { runStandalone, type BenchOptions, type BenchResult } from "./support/report";
+import { rssOf, startServerProcess } from "./support/server-process";
+import { sleep, summarize } from "./support/stats";
+import { OursTerminal } from "./support/terminals";
+
+/** The containerd shim serving this container (one per container with runc v2). */
+function shimPid(containerId: string): number | null {
+  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      if (cmd[0]?.includes("containerd-shim") && cmd.includes(containerId)) return Number(pid);
+    } catch {
+      // the process went away
+    }
+  }
+  return null;
+}
+
+async function idleMemoryMb(docker: Docker, name: string): Promise<{ cgroupMb: number; shimMb: number; allInMb: number }> {
+  const container = docker.getContainer(name);
+  const info = await container.inspect();
+  const stats = await container.stats({ stream: false });
+  const inactive = (stats.memory_stats.stats as Record<string, number> | undefined)?.total_inactive_file ?? 0;
+  const cgroupMb = (stats.memory_stats.usage - inactive) / 1024 / 1024;
+  const shim = shimPid(info.Id);
+  const shimMb = shim ? (rssOf(shim) ?? 0) / 1024 / 1024 : 0;
+  return { cgroupMb, shimMb, allInMb: cgroupMb + shimMb };
+}
+
+export async function densityBench(opts: BenchOptions): Promise<BenchResult> {
+  const SANDBOXES = opts.smoke ? 1 : 5;
+  const TERMINALS = opts.smoke ? 3 : 24;
+  const server = await startServerProcess({ SANDBOX_POOL_SIZE: "0", SANDBOX_MAX: String(SANDBOXES + 2) });
+  const terms: OursTerminal[] = [];
+  try {
+    const docker = new Docker();
+    console.log(`density: ${SANDBOXES} idle sandbox(es)…`);
+    const names: string[] = [];
+    for (let i = 0; i < SANDBOXES; i++) {
+      const { term, sandbox } = await OursTerminal.open(server.url, await guestCookie(server.url));
+      terms.push(term);
+      names.push(`cp-${sandbox}`);
+      await term.waitFor(/\$ $/m, 60_000);
+    }
+    await sleep(opts.smoke ? 2000 : 15_000); // let each inner dockerd settle
+    const idle = await Promise.all(names.map((n) => idleMemoryMb(docker, n)));
+
+    console.log(`density: ${TERMINALS} more terminals on the server…`);
+    // Each extra terminal belongs to a learner of its own (one socket may hold 8).
+    await sleep(1000);
+    const before = server.rssBytes();
+    const cookie = await guestCookie(server.url);
+    const extra: OursTerminal[] = [];
+    for (let i = 0; i < TERMINALS; i++) {
+      const { term } = await OursTerminal.open(server.url, cookie);
+      extra.push(term);
+      await term.waitFor(/\$ $/m, 60_000);
+      term.write("ls -la /usr/bin | head -n 60\r"); // a full screen in the mirror, as after real work
+    }
+    await sleep(3000);
+    const after = server.rssBytes();
+    terms.push(...extra);
+    const perTerminalMb = (after - before) / TERMINALS / 1024 / 1024;
+    const idleAllIn = summarize(idle.map((m) => m.allInMb), 1);
+    const perGiB = Math.floor(1024 / idleAllIn.p50);
+    return {
+      name: "density",
+      figures: [
+        { figure: "idle sandbox memory, all-in (cgroup + shim)", unit: "MB", ours: idleAllIn.p50, goal: "< 60 MB", met: idleAllIn.p50 < 60 },
+        { figure: "idle sandboxes per GiB", unit: "count", ours: perGiB, higherIsBetter: true },
+        { figure: "server memory per open terminal", unit: "MB", ours: Number(perTerminalMb.toFixed(2)), goal: "< 5 MB", met: perTerminalMb < 5 },
+      ],
+      detail: { sandboxes: idle.map((m) => ({ cgroupMb: +m.cgroupMb.toFixed(1), shimMb: +m.shimMb.toFixed(1) })), terminals: TERMINALS, serverRssBeforeMb: before / 1024 / 1024, serverRssAfterMb: after / 1024 / 1024, docker: execFileSync("docker", ["version", "--format", "{{.Server.Version}}"], { encoding: "utf8" }).trim() },
+    };
+  } finally {
+    for (const t of terms) await t.close();
+    await server.stop();
+  }
+}
+
+if (require.main === module) runStandalone(densityBench);

@@ -1,0 +1,191 @@
+// The three terminals a benchmark compares, behind one interface, driven by the same code:
+// - raw:  a Node client on the Docker exec stream itself (no browser transport, no gateway):
+//         the limit a web terminal can approach.
+// - peer: wetty (an open-source web terminal, socket.io + node-pty) running `docker exec -it`
+//         into the same sandbox, with a client that acknowledges like wetty's own page.
+// - ours: the playground's socket.io gateway, with a client that acknowledges like our page.
+import type { Duplex } from "node:stream";
+import Docker from "dockerode";
+import { io, type Socket } from "socket.io-client";
+import type { Ack } from "../../lib/protocol";
+import { call, connect } from "../../tests/helpers/client";
+
+export type TerminalKind = "raw" | "peer" | "ours";
+
+export const SHELL_ENV = ["TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8"];
+const TAIL = 8192;
+
+/** Counts what arrives and keeps the last few KB as text, for markers. */
+export abstract class BenchTerminal {
+  abstract readonly kind: TerminalKind;
+  bytes = 0;
+  private tail = "";
+  private waiters: { re: RegExp; resolve: () => void }[] = [];
+
+  protected received(chunk: Buffer | string): void {
+    this.bytes += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+    const text = typeof chunk === "string" ? chunk : chunk.toString("latin1");
+    this.tail = (this.tail.length + text.length > TAIL * 2 ? this.tail.slice(-TAIL) : this.tail) + (text.length > TAIL ? text.slice(-TAIL) : text);
+    if (this.waiters.length) this.waiters = this.waiters.filter((w) => (w.re.test(this.tail) ? (w.resolve(), false) : true));
+  }
+
+  /** Resolves when `re` matches the recent output (markers are computed by the shell, so the echoed command never matches). */
+  waitFor(re: RegExp, timeoutMs = 120_000): Promise<void> {
+    if (re.test(this.tail)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.kind}: timed out waiting for ${re}; last output: ${JSON.stringify(this.tail.slice(-300))}`)), timeoutMs);
+      this.waiters.push({ re, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  }
+
+  /** Forget the recent text (so an old marker cannot match again). */
+  clearTail(): void {
+    this.tail = "";
+  }
+
+  abstract write(data: string): void;
+  /** Stops reading (and acknowledging) output, as a frozen browser tab would; false resumes. */
+  abstract stall(on: boolean): void;
+  abstract close(): Promise<void>;
+}
+
+/** Pauses the socket.io connection's TCP socket (Node's ws transport), so nothing is read. */
+function pauseTransport(socket: Socket, on: boolean): void {
+  const ws = (socket.io.engine as unknown as { transport?: { ws?: { _socket?: { pause(): void; resume(): void } } } }).transport?.ws;
+  if (on) ws?._socket?.pause();
+  else ws?._socket?.resume();
+}
+
+export class RawTerminal extends BenchTerminal {
+  readonly kind = "raw";
+  private constructor(private readonly stream: Duplex) {
+    super();
+    stream.on("data", (b: Buffer) => this.received(b));
+  }
+
+  /** A login shell as the learner, exactly as the gateway opens it, on the exec stream. */
+  static async open(containerName: string, size = { cols: 120, rows: 30 }): Promise<RawTerminal> {
+    const exec = await new Docker().getContainer(containerName).exec({
+      Cmd: ["bash", "-l"],
+      User: "ubuntu",
+      WorkingDir: "/home/ubuntu",
+      Env: SHELL_ENV,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+    });
+    const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as unknown as Duplex;
+    await exec.resize({ w: size.cols, h: size.rows }).catch(() => undefined);
+    return new RawTerminal(stream);
+  }
+
+  write(data: string): void {
+    this.stream.write(data);
+  }
+
+  stall(on: boolean): void {
+    if (on) this.stream.pause();
+    else this.stream.resume();
+  }
+
+  async close(): Promise<void> {
+    this.stream.destroy();
+  }
+}
+
+export class OursTerminal extends BenchTerminal {
+  readonly kind = "ours";
+  private stalled = false;
+  private unacked = 0;
+
+  private constructor(
+    readonly socket: Socket,
+    readonly terminalId: string,
+  ) {
+    super();
+    socket.on("terminal:output", (id: string, data: ArrayBuffer) => {
+      if (id !== terminalId) return;
+      const buf = Buffer.from(data);
+      this.received(buf);
+      // The page acknowledges once xterm has drawn the bytes; a fast client, at once.
+      if (this.stalled) this.unacked += buf.length;
+      else socket.emit("terminal:ack", id, buf.length);
+    });
+  }
+
+  /** A learner of this server (cookie) with a sandbox and a shell; returns the sandbox's name too. */
+  static async open(url: string, cookie: string, size = { cols: 120, rows: 30 }): Promise<{ term: OursTerminal; sandbox: string }> {
+    const socket = await connect(url, cookie);
+    const opened = await call<{ sandbox: { name: string } }>(socket, "sandbox:open");
+    if (!opened.ok) throw new Error(`sandbox:open: ${opened.error.message}`);
+    const res = await new Promise<Ack<{ terminalId: string }>>((resolve) => socket.emit("terminal:open", size, resolve));
+    if (!res.ok) throw new Error(`terminal:open: ${res.error.message}`);
+    return { term: new OursTerminal(socket as unknown as Socket, res.terminalId), sandbox: opened.sandbox.name };
+  }
+
+  write(data: string): void {
+    this.socket.emit("terminal:input", this.terminalId, data);
+  }
+
+  stall(on: boolean): void {
+    this.stalled = on;
+    pauseTransport(this.socket, on);
+    if (!on && this.unacked) {
+      this.socket.emit("terminal:ack", this.terminalId, this.unacked);
+      this.unacked = 0;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.socket.close();
+  }
+}
+
+/** wetty's browser protocol: 'input', 'resize', 'data' (text), and 'commit' every 256 KiB drawn. */
+export class PeerTerminal extends BenchTerminal {
+  readonly kind = "peer";
+  private static readonly ACK_BYTES = 262144;
+  private counter = 0;
+  private stalled = false;
+  private owed = 0;
+
+  private constructor(private readonly socket: Socket) {
+    super();
+    socket.on("data", (data: string) => {
+      this.received(data);
+      this.counter += data.length;
+      while (this.counter >= PeerTerminal.ACK_BYTES) {
+        this.counter -= PeerTerminal.ACK_BYTES;
+        if (this.stalled) this.owed++;
+        else socket.emit("commit", PeerTerminal.ACK_BYTES);
+      }
+    });
+  }
+
+  static async open(url: string, size = { cols: 120, rows: 30 }): Promise<PeerTerminal> {
+    const socket = io(url, { path: "/wetty/socket.io", transports: ["websocket"], reconnection: false, forceNew: true });
+    const term = new PeerTerminal(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once("login", () => resolve());
+      socket.once("connect_error", reject);
+      setTimeout(() => reject(new Error("wetty did not start a shell")), 30_000);
+    });
+    socket.emit("resize", size);
+    return term;
+  }
+
+  write(data: string): void {
+    this.socket.emit("input", data);
+  }
+
+  stall(on: boolean): void {
+    this.stalled = on;
+    pauseTransport(this.socket, on);
+    if (!on) for (; this.owed > 0; this.owed--) this.socket.emit("commit", PeerTerminal.ACK_BYTES);
+  }
+
+  async close(): Promise<void> {
+    this.socket.close();
+  }
+}
