@@ -39,7 +39,7 @@ export async function startPeer(containerName: string): Promise<PeerServer> {
   const port = await freePort();
   const env = SHELL_ENV.flatMap((e) => ["-e", e]).join(" ");
   const command = `docker exec -it -u ubuntu -w /home/ubuntu ${env} ${containerName} bash -l`;
-  const child: ChildProcess = spawn(process.execPath, [MAIN, "--host", "127.0.0.1", "--port", String(port), "--ssh-host", "localhost", "--command", command], {
+  const child: ChildProcess = spawn(process.execPath, [MAIN, "--host", "127.0.0.1", "--port", String(port), "--base", "/wetty", "--ssh-host", "localhost", "--command", command], {
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, NODE_ENV: "production" },
   });
