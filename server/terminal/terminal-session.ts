@@ -6,6 +6,11 @@ import { DEFAULT_FLOW, FlowWindow, type FlowWindowOptions } from "./flow-control
 import { ScreenMirror } from "./screen-mirror";
 
 const MAX_BATCH = 64 * 1024;
+/** Output less than this long after a frame of at least STREAM_FRAME bytes means a stream (seq, logs, a build)… */
+const STREAMING_GAP_MS = 10;
+const STREAM_FRAME = 2048;
+/** …which is coalesced this long into fewer, larger frames. A lone keystroke's echo never waits. */
+const COALESCE_MS = 2;
 
 export interface TerminalViewer {
   id: string;
@@ -57,6 +62,9 @@ export class TerminalSession {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private flushScheduled = false;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private lastFlushAt = 0;
+  private lastFlushBytes = 0;
   private closed = false;
   private exitListeners: (() => void)[] = [];
   private taps: TerminalTap[] = [];
@@ -217,14 +225,25 @@ export class TerminalSession {
     if (this.pendingBytes >= MAX_BATCH) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => this.flush());
+      // Echoes are tiny frames, however fast the typing: only big frames in a row count as a stream.
+      const streaming = this.lastFlushBytes >= STREAM_FRAME && performance.now() - this.lastFlushAt < STREAMING_GAP_MS;
+      if (streaming) this.flushTimer = setTimeout(() => this.flush(), COALESCE_MS);
+      else setImmediate(() => this.flush());
     }
   }
 
-  /** Coalesces output within one tick, so `yes` sends few large frames, not many tiny ones. */
+  /**
+   * Sends what arrived as one frame: within a tick when the shell was quiet (echo), or within
+   * a couple of milliseconds while it streams, so `seq` sends few large frames, not many tiny
+   * ones (each frame costs a socket.io packet, an ack and a pass through the mirror).
+   */
   private flush(): void {
     this.flushScheduled = false;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
     if (this.pendingBytes === 0) return;
+    this.lastFlushAt = performance.now();
+    this.lastFlushBytes = this.pendingBytes;
     const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
