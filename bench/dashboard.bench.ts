@@ -9,11 +9,12 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Socket } from "socket.io-client";
-import { call, connect, OutputCollector, openTerminal, type TestSocket } from "../tests/helpers/client";
 import { httpClient, staffCall, staffLogin, staffSocket } from "../tests/helpers/staff";
+import { echo } from "./support/echo";
 import { runStandalone, type BenchOptions, type BenchResult } from "./support/report";
 import { startServerProcess, type ServerProcess } from "./support/server-process";
 import { ratio, summarize } from "./support/stats";
+import { OursTerminal } from "./support/terminals";
 
 let LEARNERS = 30;
 let ECHO_SAMPLES = 300;
@@ -23,52 +24,22 @@ const PRINTER = `i=0; while :; do i=$((i+1)); echo "learner output line $i: the 
 
 const percentiles = (values: number[]) => summarize(values);
 
-interface Learner {
-  socket: TestSocket;
-  terminalId: string;
-  out: OutputCollector;
-}
-
-async function joinLearner(server: ServerProcess, code: string, name: string): Promise<Learner> {
+/** A learner who joined the workshop, with a sandbox and a shell at its prompt. */
+async function joinLearner(server: ServerProcess, code: string, name: string): Promise<OursTerminal> {
   const joined = await httpClient(server.url).post(`/api/join/${code}`, { displayName: name });
   if (!joined.ok) throw new Error(`join failed: ${joined.status} ${await joined.text()}`);
-  const cookie = joined.headers.get("set-cookie")!.split(";")[0];
-  const socket = await connect(server.url, cookie);
-  const opened = await call(socket, "sandbox:open");
-  if (!opened.ok) throw new Error(JSON.stringify(opened.error));
-  const term = await openTerminal(socket);
-  if (!term.ok) throw new Error(JSON.stringify(term.error));
-  const out = new OutputCollector(socket, term.terminalId);
-  await out.waitFor(/\$ $/m);
-  return { socket, terminalId: term.terminalId, out };
-}
-
-/** Keystroke echo through bash on an idle shell, spaced out so each is measured under the load. */
-async function echoSamples(probe: Learner, n: number): Promise<number[]> {
-  const ms: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const before = probe.out.bytes;
-    const t0 = performance.now();
-    probe.socket.emit("terminal:input", probe.terminalId, String.fromCharCode(97 + (i % 26)));
-    await new Promise<void>((resolve) => {
-      const check = () => (probe.out.bytes > before ? resolve() : setImmediate(check));
-      check();
-    });
-    ms.push(performance.now() - t0);
-    if (i % 40 === 39) probe.socket.emit("terminal:input", probe.terminalId, "\x15"); // Ctrl-U: keep the line short
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  probe.socket.emit("terminal:input", probe.terminalId, "\x15");
-  return ms;
+  const { term } = await OursTerminal.open(server.url, joined.headers.get("set-cookie")!.split(";")[0]);
+  await term.waitFor(/\$ $/m, 120_000);
+  return term;
 }
 
 /** Server CPU (% of one core) and memory over a window, with echo samples taken during it. */
-async function measure(server: ServerProcess, probe: Learner) {
+async function measure(server: ServerProcess, probe: OursTerminal) {
   const cpu0 = server.cpuSeconds();
   const t0 = performance.now();
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(server.rssBytes()), 250);
-  const echo = await echoSamples(probe, ECHO_SAMPLES);
+  const echoMs = await echo(probe, ECHO_SAMPLES, 20);
   const remaining = WINDOW_S * 1000 - (performance.now() - t0);
   if (remaining > 0) await new Promise((r) => setTimeout(r, remaining));
   clearInterval(sampler);
@@ -76,7 +47,7 @@ async function measure(server: ServerProcess, probe: Learner) {
   return {
     serverCpuPercent: Number(((100 * (server.cpuSeconds() - cpu0)) / seconds).toFixed(1)),
     serverRssMb: Number((Math.max(...rss, server.rssBytes()) / 1024 / 1024).toFixed(1)),
-    echoMs: percentiles(echo),
+    echoMs: percentiles(echoMs),
     seconds: Number(seconds.toFixed(1)),
   };
 }
@@ -105,7 +76,7 @@ export async function dashboardBench(opts: BenchOptions): Promise<BenchResult> {
 
     console.log(`starting ${LEARNERS} learners' sandboxes and the probe…`);
     const t0 = performance.now();
-    const learners: Learner[] = [];
+    const learners: OursTerminal[] = [];
     for (let i = 0; i < LEARNERS; i += 6) {
       const batch = await Promise.all(Array.from({ length: Math.min(6, LEARNERS - i) }, (_, j) => joinLearner(server, workshop.joinCode, `Learner ${i + j + 1}`)));
       learners.push(...batch);
@@ -113,7 +84,7 @@ export async function dashboardBench(opts: BenchOptions): Promise<BenchResult> {
     const probe = await joinLearner(server, workshop.joinCode, "Probe");
     sockets.push(...learners.map((l) => l.socket), probe.socket);
     console.log(`  ${LEARNERS + 1} sandboxes ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    for (const l of learners) l.socket.emit("terminal:input", l.terminalId, PRINTER);
+    for (const l of learners) l.write(PRINTER);
     await new Promise((r) => setTimeout(r, 2000)); // let the loops settle into their rhythm
 
     const baseRss = server.rssBytes();

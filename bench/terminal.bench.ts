@@ -8,6 +8,7 @@ import { guestCookie } from "../tests/helpers/client";
 import { startPeer } from "./support/peer";
 import { rssOf, startServerProcess } from "./support/server-process";
 import { runStandalone, type BenchOptions, type BenchResult, type Figure } from "./support/report";
+import { echo } from "./support/echo";
 import { sleep, summarize } from "./support/stats";
 import { OursTerminal, PeerTerminal, RawTerminal, type BenchTerminal, type TerminalKind } from "./support/terminals";
 
@@ -18,27 +19,6 @@ async function runAndWait(t: BenchTerminal, command: string, timeoutMs = 600_000
   t.clearTail();
   t.write(`${command}; echo mk-$((${n}+1))\r`);
   await t.waitFor(new RegExp(`mk-${n + 1}\\r?\\n`), timeoutMs);
-}
-
-async function echo(t: BenchTerminal, samples: number): Promise<number[]> {
-  const ms: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const before = t.bytes;
-    const t0 = performance.now();
-    t.write(String.fromCharCode(97 + (i % 26)));
-    await new Promise<void>((resolve) => {
-      const check = () => (t.bytes > before ? resolve() : setImmediate(check));
-      check();
-    });
-    ms.push(performance.now() - t0);
-    if (i % 50 === 49) {
-      t.write("\x15"); // Ctrl-U keeps the line short
-      await sleep(20);
-    }
-  }
-  t.write("\x15");
-  await sleep(100);
-  return ms;
 }
 
 /** Bytes per second arriving at the client while the command runs. */

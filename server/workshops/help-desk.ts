@@ -20,6 +20,10 @@ export type MessageInfo = WorkshopMessageInfo;
 
 const newId = () => randomBytes(12).toString("base64url");
 
+function messageInfo(m: { id: string; body: string; fromName: string; toUserId: string | null; sentAt: Date }): MessageInfo {
+  return { id: m.id, body: m.body, fromName: m.fromName, direct: m.toUserId !== null, sentAt: m.sentAt.toISOString() };
+}
+
 export class HelpDesk {
   constructor(private readonly prisma: Db) {}
 
@@ -58,8 +62,7 @@ export class HelpDesk {
 
   /** Stores a message to everyone (toUserId null) or to one member. */
   async send(workshopId: string, fromName: string, body: string, toUserId: string | null): Promise<MessageInfo> {
-    const m = await this.prisma.workshopMessage.create({ data: { id: newId(), workshopId, fromName, body, toUserId } });
-    return { id: m.id, body: m.body, fromName: m.fromName, direct: m.toUserId !== null, sentAt: m.sentAt.toISOString() };
+    return messageInfo(await this.prisma.workshopMessage.create({ data: { id: newId(), workshopId, fromName, body, toUserId } }));
   }
 
   /** The latest messages a learner may see: broadcasts and those sent to them. */
@@ -69,6 +72,6 @@ export class HelpDesk {
       orderBy: { sentAt: "desc" },
       take,
     });
-    return rows.reverse().map((m) => ({ id: m.id, body: m.body, fromName: m.fromName, direct: m.toUserId !== null, sentAt: m.sentAt.toISOString() }));
+    return rows.reverse().map(messageInfo);
   }
 }

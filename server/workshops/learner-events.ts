@@ -2,7 +2,7 @@
 // in (and whether it is recorded), raising and lowering a hand. Messages and answers arrive
 // as events in the learner's room (sent by staff-events).
 import { z } from "zod";
-import type { Ack, LearnerWorkshopInfo, PlaygroundError } from "../../lib/protocol";
+import type { Ack, LearnerWorkshopInfo, PlaygroundError, RaisedHand } from "../../lib/protocol";
 import type { Logger } from "../log";
 import type { RecordingStore } from "../recordings/store";
 import type { PlayServer } from "../terminal/gateway";
@@ -23,14 +23,20 @@ export function attachLearnerWorkshopEvents(
 ): void {
   io.on("connection", (socket) => {
     const userId = socket.data.userId;
-    const fail = (err: unknown): Ack<never> => {
-      deps.log.error({ err, userId }, "workshop event failed");
-      return { ok: false, error: { code: "internal", message: "That did not work.", action: "Try again in a moment." } };
+    /** Answers the acknowledgement with the handler's result, or a plain failure. */
+    const respond = <T>(cb: unknown, handler: () => Promise<Ack<T>>) => {
+      if (typeof cb !== "function") return;
+      handler().then(
+        (res) => cb(res),
+        (err) => {
+          deps.log.error({ err, userId }, "workshop event failed");
+          cb({ ok: false, error: { code: "internal", message: "That did not work.", action: "Try again in a moment." } });
+        },
+      );
     };
 
-    socket.on("workshop:state", (cb) => {
-      if (typeof cb !== "function") return;
-      void (async (): Promise<Ack<{ workshop: LearnerWorkshopInfo | null }>> => {
+    socket.on("workshop:state", (cb) =>
+      respond(cb, async (): Promise<Ack<{ workshop: LearnerWorkshopInfo | null }>> => {
         const current = await deps.workshops.currentFor(userId);
         if (!current) return { ok: true, workshop: null };
         const w = current.workshop;
@@ -45,34 +51,32 @@ export function attachLearnerWorkshopEvents(
             messages: await deps.help.messagesFor(w.id, userId),
           },
         };
-      })().then(cb, (err) => cb(fail(err)));
-    });
+      }),
+    );
 
-    socket.on("hand:raise", (req, cb) => {
-      if (typeof cb !== "function") return;
-      const parsed = RaiseReq.safeParse(req ?? {});
-      if (!parsed.success) {
-        return cb({ ok: false, error: { code: "bad_request", message: parsed.error.issues[0]?.message ?? "bad request", action: "Shorten the message and try again." } });
-      }
-      void (async () => {
+    socket.on("hand:raise", (req, cb) =>
+      respond(cb, async (): Promise<Ack<{ hand: RaisedHand }>> => {
+        const parsed = RaiseReq.safeParse(req ?? {});
+        if (!parsed.success) {
+          return { ok: false, error: { code: "bad_request", message: parsed.error.issues[0]?.message ?? "bad request", action: "Shorten the message and try again." } };
+        }
         const current = await deps.workshops.currentFor(userId);
-        if (!current) return { ok: false as const, error: NOT_IN_WORKSHOP };
+        if (!current) return { ok: false, error: NOT_IN_WORKSHOP };
         await deps.help.raise(current.workshop.id, userId, parsed.data.message);
         deps.feed.workshopChanged(current.workshop.id);
         const hand = await deps.help.myHand(current.workshop.id, userId);
-        return { ok: true as const, hand: hand! };
-      })().then(cb, (err) => cb(fail(err)));
-    });
+        return { ok: true, hand: hand! };
+      }),
+    );
 
-    socket.on("hand:lower", (cb) => {
-      if (typeof cb !== "function") return;
-      void (async () => {
+    socket.on("hand:lower", (cb) =>
+      respond(cb, async (): Promise<Ack<object>> => {
         const current = await deps.workshops.currentFor(userId);
-        if (!current) return { ok: false as const, error: NOT_IN_WORKSHOP };
+        if (!current) return { ok: false, error: NOT_IN_WORKSHOP };
         await deps.help.lower(current.workshop.id, userId);
         deps.feed.workshopChanged(current.workshop.id);
-        return { ok: true as const };
-      })().then(cb, (err) => cb(fail(err)));
-    });
+        return { ok: true };
+      }),
+    );
   });
 }

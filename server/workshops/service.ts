@@ -140,12 +140,7 @@ export class WorkshopService {
 
   /** Learner rows of a workshop the caller has already authorized. */
   async rowsOf(w: { id: string; lessonIds: string }, now = new Date()): Promise<LearnerRow[]> {
-    const lessons = this.lessonsOf(w);
-    const members = await this.prisma.workshopMember.findMany({ where: { workshopId: w.id }, orderBy: { joinedAt: "asc" } });
-    // Three queries for the whole class (the dashboard polls this), not three per learner.
-    const allProgress = await this.prisma.stepProgress.findMany({
-      where: { userId: { in: members.map((m) => m.userId) }, lessonId: { in: lessons.map((l) => l.id) } },
-    });
+    const { lessons, members, progress: allProgress } = await this.classProgress(w);
     const running = new Set(
       (await this.deps.sessions.activeSessions()).filter((r) => r.state === "ready" && r.sandboxId).map((r) => r.userId),
     );
@@ -181,14 +176,23 @@ export class WorkshopService {
     return rows;
   }
 
-  /** Learners by steps: who passed, tried or has not reached each step of the workshop. */
-  async matrix(staff: StaffIdentity, id: string): Promise<ProgressMatrix> {
-    const w = await this.get(staff, id);
+  /**
+   * The workshop's lessons, members and their progress on those lessons: two queries for the
+   * whole class (the dashboard asks often), not two per learner.
+   */
+  private async classProgress(w: { id: string; lessonIds: string }) {
     const lessons = this.lessonsOf(w);
     const members = await this.prisma.workshopMember.findMany({ where: { workshopId: w.id }, orderBy: { joinedAt: "asc" } });
     const progress = await this.prisma.stepProgress.findMany({
       where: { userId: { in: members.map((m) => m.userId) }, lessonId: { in: lessons.map((l) => l.id) } },
     });
+    return { lessons, members, progress };
+  }
+
+  /** Learners by steps: who passed, tried or has not reached each step of the workshop. */
+  async matrix(staff: StaffIdentity, id: string): Promise<ProgressMatrix> {
+    const w = await this.get(staff, id);
+    const { lessons, members, progress } = await this.classProgress(w);
     const byKey = new Map(progress.map((p) => [`${p.userId}/${p.lessonId}/${p.stepId}`, p]));
     const steps = lessons.flatMap((l) => l.steps.map((s, i) => ({ lessonId: l.id, lessonTitle: l.title, stepId: s.id, stepTitle: s.title, index: i })));
     return {

@@ -108,6 +108,7 @@ export function attachStaffEvents(io: Server, deps: StaffEventDeps): void {
       const { cols, rows } = term.dimensions;
       // The reply goes out before the first frame, so the view exists when output arrives.
       setImmediate(() => {
+        if (!watching.has(watchId)) return; // stopped (or disconnected) before it began
         term
           .watch({
             id: watchId,

@@ -1,0 +1,29 @@
+// Keystroke echo: one character in, until its echo (printed by the TTY through bash's line
+// editor) arrives. The same loop for every terminal kind and benchmark.
+import { performance } from "node:perf_hooks";
+import { sleep } from "./stats";
+import type { BenchTerminal } from "./terminals";
+
+/** Round trips in ms; `spacingMs` pauses between samples (to sample under a background load). */
+export async function echo(t: BenchTerminal, samples: number, spacingMs = 0): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const before = t.bytes;
+    const t0 = performance.now();
+    t.write(String.fromCharCode(97 + (i % 26)));
+    await new Promise<void>((resolve) => {
+      const check = () => (t.bytes > before ? resolve() : setImmediate(check));
+      check();
+    });
+    ms.push(performance.now() - t0);
+    if (spacingMs) await sleep(spacingMs);
+    if (i % 50 === 49) {
+      t.write("\x15"); // Ctrl-U keeps the line short
+      await sleep(20);
+    }
+  }
+  t.write("\x15");
+  await sleep(100);
+  return ms;
+}
+
