@@ -9,8 +9,10 @@ import { ratio } from "./stats";
 export interface Figure {
   figure: string;
   unit: string;
-  /** Measured side by side in the same run; null when it does not apply. */
+  /** The baseline, measured side by side in the same run; null when it does not apply. */
   raw?: number | null;
+  /** What the baseline is when it is not the raw Docker exec stream (e.g. "no pool"). */
+  rawIs?: string;
   peer?: number | null;
   ours: number | null;
   /** Human-readable goal, e.g. "p99 ≤ 1.5× raw". */
@@ -39,6 +41,7 @@ export function printTable(results: BenchResult[]): void {
       benchmark: r.name,
       figure: `${f.figure} (${f.unit})`,
       raw: f.raw ?? "",
+      "raw is": f.raw == null ? "" : (f.rawIs ?? "exec stream"),
       peer: f.peer ?? "",
       ours: f.ours ?? "",
       "ours/raw": ratio(f.ours, f.raw) ?? "",
