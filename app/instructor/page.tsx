@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 import type { LessonSummary } from "../../server/lessons/service";
-import { api } from "./api";
+import { api } from "../api-client";
 
 interface WorkshopItem {
   id: string;

@@ -2,14 +2,9 @@
 // Keeping progress without an account: a guest names themselves and gets a recovery code;
 // with both, another browser continues where they left off.
 import { useEffect, useId, useState } from "react";
+import { api } from "../api-client";
 
 type Mode = "idle" | "name" | "restore";
-
-async function post(path: string, body: object): Promise<{ ok: boolean; status: number; data: Record<string, string> }> {
-  const res = await fetch(path, { method: "POST", credentials: "same-origin", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).catch(() => null);
-  if (!res) return { ok: false, status: 0, data: { error: "The playground did not answer. Check your connection and try again." } };
-  return { ok: res.ok, status: res.status, data: (await res.json().catch(() => ({}))) as Record<string, string> };
-}
 
 export function KeepProgress({ onRestored }: { onRestored: () => void }) {
   const [name, setName] = useState<string | null>(null);
@@ -29,9 +24,9 @@ export function KeepProgress({ onRestored }: { onRestored: () => void }) {
   const saveName = async (e: React.FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     setBusy(true);
-    const res = await post("/api/me/name", { name: String(new FormData(e.currentTarget).get("name") ?? "") });
+    const res = await api<{ name: string; code: string }>("/api/me/name", { method: "POST", body: { name: String(new FormData(e.currentTarget).get("name") ?? "") } });
     setBusy(false);
-    if (!res.ok) return setError(res.data.error ?? "That did not work. Try again.");
+    if (!res.ok) return setError(res.error);
     setError(null);
     setName(res.data.name);
     setCode(res.data.code);
@@ -42,9 +37,9 @@ export function KeepProgress({ onRestored }: { onRestored: () => void }) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     setBusy(true);
-    const res = await post("/api/me/restore", { name: String(form.get("name") ?? ""), code: String(form.get("code") ?? "") });
+    const res = await api<object>("/api/me/restore", { method: "POST", body: { name: String(form.get("name") ?? ""), code: String(form.get("code") ?? "") } });
     setBusy(false);
-    if (!res.ok) return setError(res.data.error ?? "That did not work. Try again.");
+    if (!res.ok) return setError(res.error);
     setError(null);
     setMode("idle");
     onRestored();

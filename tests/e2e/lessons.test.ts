@@ -102,6 +102,37 @@ test("lesson 10: the nginx the learner runs opens in a new tab through the previ
   await preview.close();
 });
 
+test("a guest keeps their progress under a name and picks it up in another browser with the recovery code", async () => {
+  await page.goto(`${app.url}/lessons`);
+  await page.getByRole("button", { name: "Save my progress under a name" }).click();
+  await page.getByLabel("Your name").fill("Kim Lessons");
+  await page.getByRole("button", { name: "Save" }).click();
+  const code = (await page.getByTestId("recovery-code").innerText()).trim();
+  assert.ok(code.length >= 8, "a recovery code is shown");
+
+  const other = await browser.browser.newContext({ viewport: { width: 1200, height: 900 } });
+  try {
+    const elsewhere = await other.newPage();
+    await elsewhere.goto(`${app.url}/lessons`);
+    const namespaces = elsewhere.getByRole("progressbar", { name: /^Namespaces:/ });
+    await until("the course list", async () => (await namespaces.count()) === 1, 30_000);
+    assert.equal(await namespaces.getAttribute("aria-label"), "Namespaces: Not started", "a new browser has no progress");
+    await elsewhere.getByRole("button", { name: "I have a recovery code" }).click();
+    await elsewhere.getByLabel("Name", { exact: true }).fill("Kim Lessons");
+    await elsewhere.getByLabel("Recovery code").fill("WRONG-CODE-0000");
+    await elsewhere.getByRole("button", { name: "Continue" }).click();
+    const problem = elsewhere.getByRole("region", { name: "Keep your progress" }).getByRole("alert");
+    await problem.waitFor();
+    assert.match(await problem.innerText(), /\w{3}/, "a wrong code says what went wrong");
+    await elsewhere.getByLabel("Recovery code").fill(code);
+    await elsewhere.getByRole("button", { name: "Continue" }).click();
+    await until("the progress in the other browser", async () => (await namespaces.getAttribute("aria-label")) === "Namespaces: Completed", 20_000);
+    await elsewhere.getByText("Your progress is saved as").filter({ hasText: "Kim Lessons" }).waitFor();
+  } finally {
+    await other.close();
+  }
+});
+
 test("progress survives a server restart and shows in the course list", async () => {
   await app.close();
   // Same database, new server (HTTP and sockets only: Next cannot start twice in one process).

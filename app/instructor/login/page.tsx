@@ -2,7 +2,7 @@
 // Instructor sign-in (email and password).
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { api } from "../api";
+import { api } from "../../api-client";
 
 export default function LoginPage() {
   const router = useRouter();

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { api } from "../../instructor/api";
+import { api } from "../../api-client";
 
 export function Join({ code }: { code: string }) {
   const router = useRouter();

@@ -2,7 +2,7 @@
 // The audit log: who took control of which learner's terminal, and when.
 import { useEffect, useState } from "react";
 import type { AuditEntry } from "../../../../server/workshops/audit";
-import { api } from "../../api";
+import { api } from "../../../api-client";
 
 const ACTIONS: Record<string, string> = { "control:start": "took control of", "control:stop": "gave back control of" };
 

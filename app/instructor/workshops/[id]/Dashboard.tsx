@@ -3,12 +3,12 @@
 // raised hands, messages, and every learner with their lesson and step, progress, a "stuck"
 // flag and a live miniature of their terminal. Rows update live over the /staff socket.
 import Link from "next/link";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { HandInfo } from "../../../../server/workshops/help-desk";
 import type { DashboardUpdate } from "../../../../server/workshops/dashboard-feed";
 import type { LearnerRow } from "../../../../server/workshops/service";
 import { ConfirmDialog } from "../../../components/ConfirmDialog";
-import { api } from "../../api";
+import { api } from "../../../api-client";
 import { staffRequest, staffSocket } from "../../staff-socket";
 import { AuditTrail } from "./AuditTrail";
 import { HandsPanel } from "./HandsPanel";
@@ -32,6 +32,9 @@ interface WorkshopView {
 
 type Sort = "name" | "progress" | "stuck";
 
+/** A busy class sends many updates; the matrix and the audit log need not follow each one. */
+const DETAIL_RELOAD_MS = 3000;
+
 function ago(iso: string | null): string {
   if (!iso) return "no progress yet";
   const min = Math.round((Date.now() - new Date(iso).getTime()) / 60_000);
@@ -49,8 +52,16 @@ export function Dashboard({ id }: { id: string }) {
   const [watchingId, setWatchingId] = useState<string | null>(null);
   const [hands, setHands] = useState<HandInfo[]>([]);
   const [live, setLive] = useState<"connecting" | "live" | "offline">("connecting");
-  /** Bumped on every live update: the matrix and audit log reload with it. */
+  /** Bumped after live updates, at most every few seconds: the matrix and audit log reload with it. */
   const [version, setVersion] = useState(0);
+  const reloadDue = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const bumpVersion = useCallback(() => {
+    reloadDue.current ??= setTimeout(() => {
+      reloadDue.current = null;
+      setVersion((v) => v + 1);
+    }, DETAIL_RELOAD_MS);
+  }, []);
+  useEffect(() => () => void (reloadDue.current && clearTimeout(reloadDue.current)), []);
 
   const load = useCallback(async () => {
     const res = await api<{ workshop: WorkshopView; learners: LearnerRow[] }>(`/api/workshops/${encodeURIComponent(id)}`);
@@ -70,7 +81,7 @@ export function Dashboard({ id }: { id: string }) {
       if (u.workshopId !== id) return;
       setLearners(u.learners);
       setHands(u.hands);
-      setVersion((v) => v + 1);
+      bumpVersion();
     };
     const subscribe = () =>
       void staffRequest<DashboardUpdate>("dashboard:subscribe", id).then((res) => {
@@ -92,7 +103,7 @@ export function Dashboard({ id }: { id: string }) {
       socket.off("disconnect", offline);
       socket.off("connect_error", offline);
     };
-  }, [id]);
+  }, [id, bumpVersion]);
   const watching = learners.find((l) => l.userId === watchingId) ?? null;
 
   const rows = useMemo(() => {

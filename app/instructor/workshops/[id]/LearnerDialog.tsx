@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import type { RecordingInfo } from "../../../../server/recordings/store";
 import type { LearnerRow } from "../../../../server/workshops/service";
 import { CastPlayer } from "../../../components/CastPlayer";
-import { api } from "../../api";
+import { api } from "../../../api-client";
 import { LiveTerminal } from "./LiveTerminal";
 import { MessageForm } from "./MessageForm";
 

@@ -2,7 +2,7 @@
 // Pre-warming sandboxes before the class arrives, with progress while they start.
 import { useCallback, useEffect, useState } from "react";
 import type { PrewarmStatus } from "../../../../server/workshops/service";
-import { api } from "../../api";
+import { api } from "../../../api-client";
 
 export function PrewarmPanel({ workshopId, capacity, ended }: { workshopId: string; capacity: number; ended: boolean }) {
   const [status, setStatus] = useState<PrewarmStatus | null>(null);

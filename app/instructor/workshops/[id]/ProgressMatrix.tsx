@@ -2,7 +2,7 @@
 // Learners by steps: passed, tried (with failed checks) or not reached; with a CSV download.
 import { useEffect, useState } from "react";
 import type { ProgressMatrix as Matrix } from "../../../../server/workshops/service";
-import { api } from "../../api";
+import { api } from "../../../api-client";
 
 export function ProgressMatrix({ workshopId, version }: { workshopId: string; version: number }) {
   const [matrix, setMatrix] = useState<Matrix | null>(null);

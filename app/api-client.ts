@@ -1,4 +1,4 @@
-// Small fetch helpers for the instructor pages: JSON in, JSON out, errors as text.
+// The pages' small fetch helper: JSON in, JSON out, errors as a sentence to show.
 export async function api<T>(path: string, init?: { method?: string; body?: unknown }): Promise<{ ok: true; data: T } | { ok: false; status: number; error: string }> {
   const res = await fetch(path, {
     method: init?.method ?? "GET",
