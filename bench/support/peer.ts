@@ -50,7 +50,10 @@ export async function startPeer(containerName: string): Promise<PeerServer> {
   for (;;) {
     const ok = await fetch(`${url}/wetty`).then((r) => r.ok, () => false);
     if (ok) break;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`wetty did not start: ${stderr}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL"); // never leave a half-started peer behind
+      throw new Error(`wetty did not start: ${stderr}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
