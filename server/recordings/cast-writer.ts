@@ -57,6 +57,7 @@ export class CastWriter implements TerminalTap {
   }
 
   output(data: Buffer): void {
+    if (this.full || this.ended) return; // past the limit: no decoding on the shell's hot path
     // The decoder holds back a multi-byte character split across chunks.
     const text = this.decoder.write(data);
     if (text) this.event("o", text);
