@@ -37,8 +37,16 @@ const FAILED_PREFIX = "sandbox-init: failed:";
 
 /** Where the sandbox's own disk is mounted (sandbox-init puts writable dirs on it). */
 const DISK_MOUNT = "/run/cp-disk";
-/** Runs a command in the learner's namespaces of a hardened sandbox (sandbox-images/rootfs). */
-const ENTER = "/usr/local/sbin/sandbox-enter";
+/**
+ * Every exec enters the learner's world through this helper (sandbox-images/rootfs), a
+ * read-only image path that nothing of the learner's can shadow (SECURITY.md).
+ */
+const ENTER = "/usr/lib/container-playground/sandbox-enter";
+/**
+ * How execs enter a sandbox, recorded in its labels. A sandbox made by an image that
+ * speaks another way in (or none) is never handed out or entered: it is replaced.
+ */
+export const ENTRY_PROTOCOL = "2";
 
 /**
  * The hardened profile: Docker's default capabilities and seccomp profile plus what
@@ -281,6 +289,9 @@ export class DockerDriver implements SandboxDriver {
       [LABELS.role]: spec.role ?? "session",
       [LABELS.created]: new Date().toISOString(),
       [LABELS.expires]: spec.expiresAt.toISOString(),
+      [LABELS.profile]: this.opts.profile,
+      [LABELS.image]: this.opts.image.ref,
+      [LABELS.entry]: ENTRY_PROTOCOL,
     };
     const volumeName = `cp-${spec.name}-disk`;
     progress("creating", "Creating your sandbox…");
@@ -297,13 +308,20 @@ export class DockerDriver implements SandboxDriver {
       const hostConfig: Docker.HostConfig & { CgroupnsMode: "private" } = {
         ...(hardened ? hardenedHostConfig() : privileged ? { Privileged: true } : explicitDindHostConfig()),
         CgroupnsMode: "private",
+        // The privileged side's view of the image never changes; the learner writes to
+        // their own root on the sandbox disk (sandbox-init).
+        ReadonlyRootfs: true,
+        // The learner's root can write to the container's log (their init's stdout): keep
+        // it from filling the host's disk.
+        LogConfig: { Type: "json-file", Config: { "max-size": "1m", "max-file": "1" } },
         Memory: this.opts.memoryBytes,
         MemorySwap: this.opts.memoryBytes,
         NanoCpus: this.opts.nanoCpus,
         PidsLimit: this.opts.pidsLimit,
+        // The privileged side's own /run and /tmp (the learner gets theirs, sized the same).
         Tmpfs: {
           "/run": `rw,nosuid,nodev,exec,size=${this.opts.runMb}m`,
-          "/tmp": `rw,nosuid,nodev,exec,size=${this.opts.tmpMb}m`,
+          "/tmp": "rw,nosuid,nodev,noexec,size=16m",
         },
         Mounts: [{ Type: "volume", Source: volumeName, Target: DISK_MOUNT }],
         NetworkMode: `cp-${spec.name}-net`,
@@ -351,17 +369,26 @@ export class DockerDriver implements SandboxDriver {
       `CP_INNER_BIP=${formatIp(pool.base + 1)}/24`,
       `CP_INNER_POOL=${formatCidr(pool)}`,
       `CP_RUN_MB=${this.opts.runMb}`,
+      `CP_TMP_MB=${this.opts.tmpMb}`,
     ];
   }
 
   /**
-   * Docker exec options for a learner-visible command. In the hardened profile the exec
-   * starts as the container's root and sandbox-enter moves it into the learner's
-   * namespaces (as `user` there) before running the command.
+   * Docker exec options for a command in the learner's world, in every profile: the exec
+   * starts as the container's root with an environment of our own making (none of the
+   * caller's), and sandbox-enter moves it into the learner's namespaces, as `user` there,
+   * with `env` given as arguments, before the command runs.
    */
-  private execFor(opts: ExecOptions): { Cmd: string[]; User?: string; WorkingDir?: string } {
-    if (this.opts.profile !== "hardened") return { Cmd: opts.cmd, User: opts.user, WorkingDir: opts.workingDir };
-    return { Cmd: [ENTER, opts.user ?? "root", opts.workingDir ?? "/", "--", ...opts.cmd], User: "root" };
+  private execFor(opts: ExecOptions): { Cmd: string[]; User: string; WorkingDir: string; Env: string[] } {
+    for (const pair of opts.env ?? []) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(pair)) throw new Error(`not an environment assignment: ${pair.slice(0, 40)}`);
+    }
+    return {
+      Cmd: [ENTER, opts.user ?? "root", opts.workingDir ?? "/", ...(opts.env ?? []), "--", ...opts.cmd],
+      User: "root",
+      WorkingDir: "/",
+      Env: [],
+    };
   }
 
   /** Follows the container's log stream for the init's ready line (no process per poll). */
@@ -412,7 +439,6 @@ export class DockerDriver implements SandboxDriver {
   async openTty(sandbox: Sandbox, opts: ExecOptions, size: { cols: number; rows: number }): Promise<TtyProcess> {
     const exec = await this.docker.getContainer(sandbox.id).exec({
       ...this.execFor(opts),
-      Env: opts.env,
       AttachStdin: true,
       AttachStdout: true,
       AttachStderr: true,
@@ -437,7 +463,6 @@ export class DockerDriver implements SandboxDriver {
   async run(sandbox: Sandbox, opts: ExecOptions & { timeoutMs?: number }): Promise<RunResult> {
     const exec = await this.docker.getContainer(sandbox.id).exec({
       ...this.execFor(opts),
-      Env: opts.env,
       AttachStdout: true,
       AttachStderr: true,
     });

@@ -13,6 +13,12 @@ export const LABELS = {
   name: `${LABEL_PREFIX}.name`,
   /** "session" (made for a learner) or "pool" (made ahead; its session is found by container id). */
   role: `${LABEL_PREFIX}.role`,
+  /** The security profile the sandbox was made with ("trusted" or "hardened"). */
+  profile: `${LABEL_PREFIX}.profile`,
+  /** The image reference it was made from. */
+  image: `${LABEL_PREFIX}.image`,
+  /** How execs enter it (sandbox-enter's protocol version); absent on old sandboxes. */
+  entry: `${LABEL_PREFIX}.entry`,
 } as const;
 
 export interface SandboxSpec {

@@ -68,16 +68,20 @@ test("escape suite: every way to host root is closed", async () => {
   assert.deepEqual(open, [], `open in the hardened profile:\n${formatEscapeTable(results)}`);
 });
 
-test("writes outside the learner's directories fail; /tmp, home and /etc work", async () => {
+test("the learner's root writes where root may on a plain machine (/, /etc, /ks); the image's /usr stays read-only", async () => {
   const r = await driver.run(sandbox, {
-    cmd: ["bash", "-c", "touch /new-top-level-file 2>&1; echo x > /tmp/t && echo tmp-ok; echo x > ~/h && echo home-ok; sudo sh -c 'echo x > /etc/learner-edit' && echo etc-ok"],
+    cmd: [
+      "bash",
+      "-c",
+      "touch /new-top-level-file 2>&1; sudo mkdir /ks && echo ks-ok; echo x > /tmp/t && echo tmp-ok; echo x > ~/h && echo home-ok; " +
+        "sudo sh -c 'echo x > /etc/learner-edit' && echo etc-ok; sudo touch /usr/bin/learner-tool 2>&1",
+    ],
     user: "ubuntu",
     workingDir: "/home/ubuntu",
   });
-  assert.match(r.stdout, /Read-only file system/);
-  assert.match(r.stdout, /tmp-ok/);
-  assert.match(r.stdout, /home-ok/);
-  assert.match(r.stdout, /etc-ok/);
+  assert.match(r.stdout, /cannot touch '\/new-top-level-file': Permission denied/, "ubuntu cannot write to / without sudo");
+  for (const ok of ["ks-ok", "tmp-ok", "home-ok", "etc-ok"]) assert.match(r.stdout, new RegExp(ok));
+  assert.match(r.stdout, /\/usr\/bin\/learner-tool': Permission denied/, "the image's programs are not the learner's to replace");
 });
 
 lessonCommandTests(() => ({ driver, sandbox }));
