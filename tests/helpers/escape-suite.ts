@@ -1,10 +1,9 @@
 // Ways root in a sandbox could become root on the host, each tried harmlessly (values are
 // written back unchanged, nothing is loaded or mounted for real). Run as the learner's root:
 // every line of output is "<vector> open|blocked <detail>".
-import fs from "node:fs";
-import path from "node:path";
 import type { DockerDriver } from "../../server/sandbox/docker-driver";
 import type { Sandbox } from "../../server/sandbox/driver";
+import { documentedVectors } from "./documented";
 
 export const ESCAPE_VECTORS = [
   "core_pattern",
@@ -113,12 +112,7 @@ export function formatEscapeTable(results: EscapeResult[]): string {
   return results.map((r) => `${r.vector.padEnd(20)} ${r.open ? "OPEN   " : "blocked"} ${r.detail}`).join("\n");
 }
 
-/** The escape table in SECURITY.md: rows "| `vector` ... | open/blocked (trusted) | open/blocked (hardened) |". */
+/** The escape table in SECURITY.md, for one profile. */
 export function documentedEscapes(profile: "trusted" | "hardened"): Map<EscapeVector, "open" | "blocked"> {
-  const text = fs.readFileSync(path.join(__dirname, "..", "..", "SECURITY.md"), "utf8");
-  const rows = new Map<EscapeVector, "open" | "blocked">();
-  for (const m of text.matchAll(/^\| `(\w+)`[^|]*\| \**(open|blocked)\**[^|]*\| \**(open|blocked)\**[^|]*\|/gm)) {
-    if ((ESCAPE_VECTORS as readonly string[]).includes(m[1])) rows.set(m[1] as EscapeVector, (profile === "trusted" ? m[2] : m[3]) as "open" | "blocked");
-  }
-  return rows;
+  return documentedVectors(profile, ESCAPE_VECTORS);
 }
