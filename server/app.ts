@@ -99,6 +99,12 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   const recordings = new RecordingStore(db.prisma, config.recordings, log);
   const recovered = await recordings.recover();
   if (recovered) log.info({ recovered }, "recordings left open by the last run were closed");
+  if (config.sandbox.profile === "trusted") {
+    log.warn(
+      { host: config.host },
+      "SANDBOX_PROFILE=trusted: root in a sandbox is root on this machine, so every learner can take it over. Use it only for a class you trust (see SECURITY.md).",
+    );
+  }
   if (config.sandbox.isolation === "off") {
     log.warn("SANDBOX_ISOLATION=off: sandboxes can reach this host and each other. Use only for a trusted class.");
   }

@@ -37,7 +37,10 @@ const ConfigSchema = z.object({
   // Comma-separated IPv4 addresses or CIDRs, each optionally with :port (TCP), e.g. a
   // package or registry mirror. Reachable from sandboxes even on this host.
   SANDBOX_EGRESS_ALLOW: z.string().default(""),
-  SANDBOX_PROFILE: z.enum(["trusted", "hardened"]).default("trusted"),
+  SANDBOX_PROFILE: z.enum(["trusted", "hardened"]).default("hardened"),
+  // trusted gives learners root on the host: on a non-loopback address only when the
+  // operator says, by this name, that they accept it.
+  TRUSTED_PROFILE_ACCEPT_HOST_TAKEOVER: bool.default("false"),
   // An OCI runtime the engine offers (e.g. sysbox-runc, kata-runtime); empty = its default.
   SANDBOX_RUNTIME: z.string().regex(/^[a-zA-Z0-9_.-]+$/, "SANDBOX_RUNTIME: a runtime name such as sysbox-runc").optional(),
   // The registry mirror every sandbox pulls Docker Hub images through (mirror-images/).
@@ -134,7 +137,7 @@ export interface Config {
     egress: "allow" | "deny" | "allowlist";
     /** Reachable from sandboxes whatever `egress` says (host services included). */
     egressAllow: EgressTarget[];
-    /** "trusted": Docker-in-Docker with full root; "hardened": learners in a user namespace. */
+    /** "hardened" (default): learners in a user namespace; "trusted": Docker-in-Docker with root on the host. */
     profile: "trusted" | "hardened";
     /** OCI runtime for sandboxes (undefined = the engine's default, runc). */
     runtime?: string;
@@ -192,6 +195,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  if (e.SANDBOX_PROFILE === "trusted" && !isLoopbackHost(e.HOST) && !e.TRUSTED_PROFILE_ACCEPT_HOST_TAKEOVER) {
+    throw new ConfigError(
+      `SANDBOX_PROFILE=trusted lets every learner take over this machine (root in a sandbox is root here), and HOST=${e.HOST} ` +
+        "serves it beyond this machine. Use the default profile (hardened), listen on loopback only (HOST=127.0.0.1), or " +
+        "set TRUSTED_PROFILE_ACCEPT_HOST_TAKEOVER=true to accept that risk for a class you trust.",
+    );
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,
@@ -248,6 +258,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       totalBytes: Math.round(e.RECORDINGS_TOTAL_MB * 1024 * 1024),
     },
   };
+}
+
+/** Whether a listen address reaches only this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 /** SQLite file by default; a postgres:// URL selects PostgreSQL. */

@@ -16,7 +16,15 @@ export interface ReconcileReport {
   vanishedEnded: string[];
   halfCreatedEnded: string[];
   orphanDisksRemoved: string[];
+  /** Pool sandboxes made with another profile, image or way in: removed, never handed out. */
+  poolMismatchRemoved: string[];
+  /** Learners' sandboxes this server cannot enter safely: replaced, progress kept. */
+  outdatedReplaced: string[];
 }
+
+/** What a learner whose sandbox was replaced because it was outdated is told. */
+export const OUTDATED_MESSAGE =
+  "The playground was updated, and your sandbox was made the old way, so it was replaced by a fresh one. Your lesson progress is kept.";
 
 export async function reconcile(
   deps: { driver: SandboxDriver; service: PlaygroundService; pool?: SandboxPool; log: Logger },
@@ -33,6 +41,8 @@ export async function reconcile(
     vanishedEnded: [],
     halfCreatedEnded: [],
     orphanDisksRemoved: [],
+    poolMismatchRemoved: [],
+    outdatedReplaced: [],
   };
 
   const allActive = await service.activeSessions();
@@ -58,8 +68,14 @@ export async function reconcile(
     if (!row) {
       if (pool?.owns(c)) continue;
       if (c.role === "pool" && opts.adoptPool && c.running && !activeSandboxIds.has(c.id)) {
-        pool?.adopt(c);
-        report.poolAdopted.push(c.name);
+        if (driver.fit(c) === "current") {
+          pool?.adopt(c);
+          report.poolAdopted.push(c.name);
+        } else {
+          await driver.remove(c);
+          report.poolMismatchRemoved.push(c.name);
+          log.info({ sandbox: c.name, profile: c.profile, image: c.image, entry: c.entry }, "reconcile: removed a pool sandbox made with another profile, image or way in");
+        }
         continue;
       }
       // Sessions being written right now (an open in flight) are not orphans.
@@ -74,6 +90,10 @@ export async function reconcile(
       await service.end(row.userId, "error", "left half-created by a previous server");
       report.halfCreatedEnded.push(row.sandboxName);
       log.info({ sessionId: row.id, sandbox: row.sandboxName }, "reconcile: half-created sandbox removed");
+    } else if (driver.fit(c) === "outdated") {
+      await service.replaceOutdated(row.userId, OUTDATED_MESSAGE);
+      report.outdatedReplaced.push(row.sandboxName);
+      log.info({ sessionId: row.id, sandbox: row.sandboxName, entry: c.entry }, "reconcile: sandbox made with an unknown way in replaced");
     } else if (!c.running) {
       await service.end(row.userId, "error", "sandbox was found stopped");
       report.stoppedEnded.push(row.sandboxName);

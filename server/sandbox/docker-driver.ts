@@ -13,6 +13,7 @@ import {
   type Sandbox,
   type SandboxDriver,
   type SandboxEvent,
+  type SandboxFit,
   type SandboxListing,
   type SandboxSpec,
   type TtyProcess,
@@ -551,7 +552,15 @@ export class DockerDriver implements SandboxDriver {
       ownerId: c.Labels[LABELS.owner] ?? "",
       running: c.State === "running",
       expiresAt: c.Labels[LABELS.expires] ? new Date(c.Labels[LABELS.expires]) : null,
+      profile: c.Labels[LABELS.profile],
+      image: c.Labels[LABELS.image],
+      entry: c.Labels[LABELS.entry],
     }));
+  }
+
+  fit(sandbox: SandboxListing): SandboxFit {
+    if (sandbox.entry !== ENTRY_PROTOCOL) return "outdated";
+    return sandbox.profile === this.opts.profile && sandbox.image === this.opts.image.ref ? "current" : "usable";
   }
 
   watch(onEvent: (event: SandboxEvent) => void, onReconnect: () => void): () => void {

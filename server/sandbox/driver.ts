@@ -42,7 +42,19 @@ export interface SandboxListing extends Sandbox {
   ownerId: string;
   running: boolean;
   expiresAt: Date | null;
+  /** What it was made with (labels); absent on sandboxes made before they were recorded. */
+  profile?: string;
+  image?: string;
+  entry?: string;
 }
+
+/**
+ * How a sandbox found running relates to this server's configuration: "current" (made as
+ * this server would make it: the pool may hand it out), "usable" (another profile or image,
+ * but this server knows how to enter it: a learner's keeps working until it ends), or
+ * "outdated" (this server cannot safely enter it: it is replaced).
+ */
+export type SandboxFit = "current" | "usable" | "outdated";
 
 export interface ExecOptions {
   cmd: string[];
@@ -84,6 +96,8 @@ export interface SandboxDriver {
   remove(sandbox: Sandbox): Promise<void>;
   /** Every sandbox this playground created, found by labels. */
   list(): Promise<SandboxListing[]>;
+  /** Whether a listed sandbox fits this server's configuration (see SandboxFit). */
+  fit(sandbox: SandboxListing): SandboxFit;
   health(): Promise<{ engine: HealthPart; image: HealthPart }>;
   /** The sandbox's address as this server reaches it (for previews of its web servers). */
   address?(sandbox: Sandbox): Promise<string>;

@@ -34,6 +34,8 @@ export class PlaygroundService {
   private readonly listeners: EndedListener[] = [];
   private readonly noticeListeners: NoticeListener[] = [];
   private readonly activity = new Map<string, Date>();
+  /** Learners whose outdated sandbox was replaced: told so when they next open one. */
+  private readonly replacedNotices = new Map<string, string>();
 
   private readonly prisma: Db;
   private readonly driver: SandboxDriver;
@@ -99,8 +101,23 @@ export class PlaygroundService {
         await this.finish(existing.sessionId, userId, existing.sandbox, "error", "sandbox container was gone");
       }
       await this.endStale(userId);
-      return this.create(userId, progress, signal);
+      const created = await this.create(userId, progress, signal);
+      const why = this.replacedNotices.get(userId);
+      if (why) {
+        this.replacedNotices.delete(userId);
+        for (const l of this.noticeListeners) l(userId, why);
+      }
+      return created;
     });
+  }
+
+  /**
+   * Ends a learner's sandbox that this server cannot enter safely (made by an older
+   * playground); their next open gets a fresh one and is told why. Progress is untouched.
+   */
+  replaceOutdated(userId: string, message: string): Promise<boolean> {
+    this.replacedNotices.set(userId, message);
+    return this.withUserLock(userId, () => this.endAll(userId, "reset", "replaced: made with an unknown way in", message));
   }
 
   /** Replaces the learner's sandbox with a fresh one. */

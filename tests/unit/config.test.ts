@@ -70,9 +70,19 @@ test("security settings: profile, disk size, egress allow-list", () => {
   assert.equal(c.sandbox.profile, "hardened");
   assert.equal(c.sandbox.diskMb, 2048);
   assert.deepEqual(c.sandbox.egressAllow, [{ cidr: "10.0.0.5/32", port: 5000 }, { cidr: "192.168.0.0/16", port: undefined }]);
-  assert.equal(loadConfig({}).sandbox.profile, "trusted", "trusted stays the default");
   assert.throws(() => loadConfig({ SANDBOX_EGRESS: "allowlist" }), /needs SANDBOX_EGRESS_ALLOW/);
   assert.throws(() => loadConfig({ SANDBOX_EGRESS_ALLOW: "mirror.example:80" }), /not an IPv4 address/);
   assert.throws(() => loadConfig({ SANDBOX_EGRESS_ALLOW: "10.0.0.1:70000" }), /not an IPv4 address/);
   assert.throws(() => loadConfig({ SANDBOX_PROFILE: "paranoid" }), /SANDBOX_PROFILE/);
+});
+
+test("hardened is the default; trusted beyond loopback needs the operator's explicit acceptance", () => {
+  assert.equal(loadConfig({}).sandbox.profile, "hardened");
+  assert.throws(() => loadConfig({ SANDBOX_PROFILE: "trusted" }), /take over this machine.*HOST=0\.0\.0\.0.*TRUSTED_PROFILE_ACCEPT_HOST_TAKEOVER=true/s);
+  assert.throws(() => loadConfig({ SANDBOX_PROFILE: "trusted", HOST: "192.168.1.5" }), /TRUSTED_PROFILE_ACCEPT_HOST_TAKEOVER/);
+  for (const host of ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.53"]) {
+    assert.equal(loadConfig({ SANDBOX_PROFILE: "trusted", HOST: host }).sandbox.profile, "trusted", `loopback ${host} needs no acceptance`);
+  }
+  assert.equal(loadConfig({ SANDBOX_PROFILE: "trusted", TRUSTED_PROFILE_ACCEPT_HOST_TAKEOVER: "true" }).sandbox.profile, "trusted");
+  assert.throws(() => loadConfig({ SANDBOX_PROFILE: "trusted", TRUSTED_PROFILE_ACCEPT_HOST_TAKEOVER: "maybe" }), /TRUSTED_PROFILE_ACCEPT_HOST_TAKEOVER/);
 });
