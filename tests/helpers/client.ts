@@ -55,17 +55,22 @@ export function openTerminal(socket: TestSocket, size: unknown = { cols: 120, ro
 export class OutputCollector {
   text = "";
   bytes = 0;
-  private waiters: { re: RegExp; resolve: () => void }[] = [];
+  /** Characters trimmed off the front of `text` (marks stay valid across trimming). */
+  private dropped = 0;
+  private waiters: { test: () => boolean; resolve: () => void }[] = [];
 
   constructor(socket: TestSocket, terminalId: string, opts: { ack: boolean } = { ack: true }) {
     this.ackEnabled = opts.ack;
     const onOutput = (buf: Buffer) => {
       this.bytes += buf.length;
       this.text += buf.toString("utf8");
-      if (this.text.length > 200_000) this.text = this.text.slice(-100_000);
+      if (this.text.length > 200_000) {
+        this.dropped += this.text.length - 100_000;
+        this.text = this.text.slice(-100_000);
+      }
       if (this.ackEnabled) socket.emit("terminal:ack", terminalId, buf.length);
       else this.unacked += buf.length;
-      this.waiters = this.waiters.filter((w) => (w.re.test(this.text) ? (w.resolve(), false) : true));
+      this.waiters = this.waiters.filter((w) => (w.test() ? (w.resolve(), false) : true));
     };
     const before = early.get(socket)?.get(terminalId);
     early.get(socket)?.set(terminalId, "claimed");
@@ -77,10 +82,29 @@ export class OutputCollector {
   unacked = 0;
 
   waitFor(re: RegExp, timeoutMs = 60_000): Promise<void> {
-    if (re.test(this.text)) return Promise.resolve();
+    return this.waitUntil(() => re.test(this.text), `${re}`, timeoutMs);
+  }
+
+  /** A position in the output, for waitSince() and since(). */
+  mark(): number {
+    return this.dropped + this.text.length;
+  }
+
+  /** The output after a mark. */
+  since(mark: number): string {
+    return this.text.slice(Math.max(0, mark - this.dropped));
+  }
+
+  /** Waits until the output after `mark` matches (earlier output never counts). */
+  waitSince(mark: number, re: RegExp, timeoutMs = 60_000): Promise<void> {
+    return this.waitUntil(() => re.test(this.since(mark)), `${re} after mark ${mark}`, timeoutMs);
+  }
+
+  private waitUntil(test: () => boolean, what: string, timeoutMs: number): Promise<void> {
+    if (test()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re}; last output: ${this.text.slice(-500)}`)), timeoutMs);
-      this.waiters.push({ re, resolve: () => (clearTimeout(timer), resolve()) });
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; last output: ${this.text.slice(-500)}`)), timeoutMs);
+      this.waiters.push({ test, resolve: () => (clearTimeout(timer), resolve()) });
     });
   }
 }

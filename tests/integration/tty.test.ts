@@ -1,0 +1,119 @@
+// What a learner types, typed the way the browser does it: into a real terminal (a TTY exec
+// through the gateway), in both profiles. A command that works through a non-TTY exec can
+// still fail when typed (sudo's "unable to allocate pty" did), so each is tried here.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { startApp, type RunningApp } from "../../server/app";
+import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
+import { stopApp, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
+
+const CTRL_C = "\x03";
+const CTRL_Z = "\x1a";
+const ESC = "\x1b";
+/** busybox sh's prompt; it then asks where the cursor is (ESC [6n), which only a real terminal answers. */
+const BUSYBOX_PROMPT = /\/ # (?:\x1b\[6n)?$/;
+
+for (const profile of ["hardened", "trusted"] as const) {
+  describe(`typed in a terminal (${profile})`, () => {
+    let app: RunningApp;
+    let socket: TestSocket;
+    let terminalId: string;
+    let out: OutputCollector;
+    let n = 0;
+
+    before(async () => {
+      const image = await requireSandboxImage(await requireDocker());
+      app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref, SANDBOX_PROFILE: profile }), log, { withNext: false });
+      socket = await connect(app.url, await guestCookie(app.url));
+      assert.ok((await call(socket, "sandbox:open")).ok);
+      const t = await openTerminal(socket, { cols: 120, rows: 30 });
+      assert.ok(t.ok, JSON.stringify(t));
+      terminalId = t.terminalId;
+      out = new OutputCollector(socket, terminalId);
+      await out.waitFor(/\$ $/m);
+    });
+
+    after(async () => {
+      socket?.close();
+      if (app) await stopApp(app);
+    });
+
+    const type = (keys: string) => socket.emit("terminal:input", terminalId, keys);
+    /** Output since the previous mark, after typing `keys` and waiting for `until`. */
+    async function typed(keys: string, until: RegExp, timeoutMs = 60_000): Promise<string> {
+      const from = out.mark();
+      type(keys);
+      await out.waitSince(from, until, timeoutMs);
+      return out.since(from);
+    }
+    /** Runs a shell command line and returns its output (up to an echo marker). */
+    async function run(line: string, timeoutMs?: number): Promise<string> {
+      const marker = `MARK${++n}x`;
+      return typed(`${line}; echo ${marker.slice(0, 4)}"${marker.slice(4)}"\r`, new RegExp(`${marker}\\r?\\n`), timeoutMs);
+    }
+
+    test("sudo, sudo -i and su work in the terminal", async () => {
+      assert.match(await run("sudo id -u"), /^0\r?$/m);
+      assert.doesNotMatch(out.text, /unable to allocate pty/);
+      await typed("sudo -i\r", /# $/m);
+      assert.match(await run("id -un; pwd"), /^root\r?\n\/root\r?$/m);
+      await typed("exit\r", /\$ $/m);
+      assert.match(await run("sudo su - -c 'id -un'"), /^root\r?$/m);
+      assert.match(await run("sudo su ubuntu -c 'id -un'"), /^ubuntu\r?$/m);
+    });
+
+    test("Ctrl-C stops a command; job control with Ctrl-Z, bg, jobs and fg", async () => {
+      // The program says when it runs, so the key reaches it and not the shell before it.
+      await typed("sh -c 'echo sleeping-$((150*2)); exec sleep 300'\r", /sleeping-300\r?\n/);
+      await typed(CTRL_C, /\^C[\s\S]*\$ $/);
+      await typed("sh -c 'echo sleeping-$((150*2+1)); exec sleep 301'\r", /sleeping-301\r?\n/);
+      await typed(CTRL_Z, /Stopped[\s\S]*\$ $/);
+      assert.match(await run("bg >/dev/null; jobs"), /Running\s+sh -c/);
+      await typed("fg\r", /sh -c .*\r?\n/);
+      await typed(CTRL_C, /\$ $/);
+      assert.match(await run("jobs | wc -l"), /^0\r?$/m);
+    });
+
+    test("the window size follows the browser's", async () => {
+      // A resize has no answer: ask the terminal until it has taken the new size.
+      for (const [cols, rows] of [[100, 40], [120, 30]]) {
+        socket.emit("terminal:resize", terminalId, { cols, rows });
+        await until(`stty reports ${rows} ${cols}`, async () => new RegExp(`^${rows} ${cols}\\r?$`, "m").test(await run("stty size")), 20_000);
+      }
+    });
+
+    test("vim and less take over the screen and give it back", async () => {
+      await typed("vim /tmp/typed.txt\r", /typed\.txt/);
+      await typed(`ihello from vim${ESC}`, /hello from vim/);
+      await typed(":wq\r", /\$ $/m);
+      assert.match(await run("cat /tmp/typed.txt"), /^hello from vim\r?$/m);
+      await typed("seq 1 500 | less\r", /^\d+\r?$/m);
+      await typed("G", /500/);
+      await typed("q", /\$ $/m);
+      assert.match(await run("echo after-less"), /after-less/);
+    });
+
+    test("unshare and nsenter with an interactive shell", async () => {
+      await typed("sudo unshare --pid --fork --mount-proc bash\r", /# $/m);
+      assert.match(await run("ps -o pid,comm | head -3"), /^\s*1\s+bash\r?$/m);
+      await typed("exit\r", /\$ $/m);
+      await run("sudo unshare --uts --fork sh -c 'hostname elsewhere; sleep 300' >/dev/null 2>&1 & true");
+      const pid = /^(\d+)\r?$/m.exec(await run("sleep 1; pgrep -n -x sleep"))![1];
+      await typed(`sudo nsenter -t ${pid} -u bash\r`, /# $/m);
+      assert.match(await run("hostname"), /^elsewhere\r?$/m);
+      await typed("exit\r", /\$ $/m);
+      await run(`sudo kill ${pid}`);
+    });
+
+    test("docker run -it and docker exec -it are interactive", async () => {
+      await typed("docker run -it --rm --name typed-it busybox sh\r", BUSYBOX_PROMPT, 120_000);
+      assert.match(await typed("echo inside-$((6*7))\r", BUSYBOX_PROMPT), /inside-42/);
+      await typed("exit\r", /\$ $/m);
+      await run("docker run -d --name typed-exec busybox sleep 300 >/dev/null");
+      await typed("docker exec -it typed-exec sh\r", BUSYBOX_PROMPT);
+      assert.match(await typed("hostname; tty\r", BUSYBOX_PROMPT), /\/dev\/pts\/\d+/);
+      await typed("exit\r", /\$ $/m);
+      await run("docker rm -f typed-exec >/dev/null");
+    });
+  });
+}
