@@ -57,8 +57,3 @@ export async function runSetup(driver: SandboxDriver, sandbox: Sandbox, step: Le
   const r = await runScript(driver, sandbox, step.setup, { user: "root", timeoutMs: 60_000 });
   if (r.exitCode !== 0) throw new Error(`setup of step ${step.id} failed (${r.exitCode}): ${firstLine(r.stderr) || firstLine(r.stdout)}`);
 }
-
-/** Runs the step's solution as the learner would (ubuntu, login shell). Returns its stdout. */
-export async function runSolve(driver: SandboxDriver, sandbox: Sandbox, step: LessonStep): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  return runScript(driver, sandbox, step.solve, { user: "ubuntu", timeoutMs: 120_000 });
-}
