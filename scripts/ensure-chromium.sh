@@ -3,10 +3,5 @@
 set -euo pipefail
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
 [ -x "$chromium" ] && exit 0
-if [ "$(id -u)" != 0 ]; then
-  echo "Chromium not found at $chromium: install it (sudo apt-get install chromium) or set CHROMIUM_PATH." >&2
-  exit 1
-fi
-echo "==> Installing Debian's chromium for browser tests"
-apt-get update -q
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null
+echo "Chromium not found at $chromium: install it (sudo bash scripts/system-packages.sh test) or set CHROMIUM_PATH." >&2
+exit 1

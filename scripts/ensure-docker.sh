@@ -1,16 +1,11 @@
 #!/usr/bin/env bash
-# Makes sure a Docker engine answers: installs Debian's docker.io and starts dockerd when
-# none runs (bare CI machines and fresh dev boxes have only a client, or nothing).
+# Makes sure a Docker engine answers: starts dockerd when none runs (bare CI machines and
+# fresh dev boxes have only a client; scripts/system-packages.sh installs the engine).
 set -euo pipefail
 if docker info >/dev/null 2>&1; then exit 0; fi
 if ! command -v dockerd >/dev/null 2>&1; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "No Docker engine found. Install Docker (https://docs.docker.com/engine/install/) and start it, then retry." >&2
-    exit 1
-  fi
-  echo "==> Installing Debian's docker.io (no Docker engine found)"
-  apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io >/dev/null
+  echo "No Docker engine found. Install Docker (sudo bash scripts/system-packages.sh start installs Debian's docker.io) and start it, then retry." >&2
+  exit 1
 fi
 if [ "$(id -u)" != 0 ]; then
   echo "dockerd is installed but not running, and starting it needs root: run 'sudo dockerd &' or 'sudo systemctl start docker'." >&2

@@ -8,9 +8,8 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 if ! command -v pg_ctlcluster >/dev/null 2>&1 || [ -z "$(ls /usr/lib/postgresql 2>/dev/null)" ]; then
-  echo "==> Installing Debian's postgresql for tests" >&2
-  apt-get update -q >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null
+  echo "PostgreSQL is not installed: run sudo bash scripts/system-packages.sh test, or set TEST_POSTGRES_URL." >&2
+  exit 1
 fi
 version=$(ls /usr/lib/postgresql | sort -V | tail -1)
 [ -d "/etc/postgresql/$version/main" ] || pg_createcluster "$version" main >&2

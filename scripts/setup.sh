@@ -11,9 +11,13 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
+# System packages first (the Docker engine, debootstrap, ...): as root they are installed,
+# otherwise the one sudo command to run is printed.
+bash scripts/system-packages.sh "${SETUP_FOR:-start}"
+
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "==> Installing dependencies (npm ci)"
-  npm ci --no-audit --no-fund
+  echo "==> Installing npm dependencies (npm ci; about 3 minutes the first time)"
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 bash scripts/prisma-generate.sh
@@ -22,11 +26,11 @@ bash scripts/ensure-docker.sh
 # ensure_image WHAT IMAGE BUILD_SCRIPT NPM_SCRIPT: builds IMAGE with BUILD_SCRIPT when it is
 # missing (debootstrap needs root), or says how to.
 ensure_image() {
-  local what="$1" image="$2" script="$3" npm_script="$4"
+  local what="$1" image="$2" script="$3" npm_script="$4" minutes="$5"
   if docker image inspect "$image" >/dev/null 2>&1; then
     echo "==> $what $image is up to date"
   elif [ "$(id -u)" = 0 ]; then
-    echo "==> Building the $what $image (first run: a few minutes; later runs: seconds)"
+    echo "==> Building the $what $image (the first time: about $minutes minutes on 2 cores; later runs: seconds)"
     bash "$script"
   else
     echo "The $what $image must be built once, as root (debootstrap needs it):" >&2
@@ -35,13 +39,13 @@ ensure_image() {
   fi
 }
 
-ensure_image "sandbox image" "$(bash sandbox-images/build.sh --version)" sandbox-images/build.sh sandbox-image
+ensure_image "sandbox image" "$(bash sandbox-images/build.sh --version)" sandbox-images/build.sh sandbox-image 6
 # The registry mirror's images (Docker Hub stand-ins that sandboxes pull offline).
 if [ "${MIRROR:-on}" != off ]; then
-  ensure_image "registry mirror image" "container-playground/mirror-registry:$(bash mirror-images/build.sh --version)" mirror-images/build.sh mirror-images
+  ensure_image "registry mirror image" "container-playground/mirror-registry:$(bash mirror-images/build.sh --version)" mirror-images/build.sh mirror-images 3
 fi
 
-echo "==> Building the web app (next build)"
+echo "==> Building the web app (next build; about a minute)"
 npx next build >/tmp/container-playground-next-build.log 2>&1 || {
   cat /tmp/container-playground-next-build.log >&2
   exit 1

@@ -3,7 +3,7 @@
 # PostgreSQL, headless Chromium). Missing parts are installed as root, or the run fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+SETUP_FOR=test bash scripts/setup.sh
 bash scripts/ensure-chromium.sh
 TEST_POSTGRES_URL=$(bash scripts/ensure-postgres.sh)
 export TEST_POSTGRES_URL NEXT_TELEMETRY_DISABLED=1
@@ -18,5 +18,10 @@ echo "==> Running $(echo "$files" | wc -l) test files, then the leak check"
 status=0
 # shellcheck disable=SC2086
 node --import tsx --test --test-concurrency=1 --test-reporter=spec $files || status=$?
+# The browser tests again in the other profile: a learner types the same things in both.
+echo "==> Browser tests in the trusted profile"
+# shellcheck disable=SC2046
+TEST_SANDBOX_PROFILE=trusted node --import tsx --test --test-concurrency=1 --test-reporter=spec \
+  $(find tests/e2e -name '*.test.ts' ! -name errors.test.ts | sort) || status=$?
 node --import tsx --test --test-reporter=spec tests/final/*.test.ts || status=$?
 exit "$status"

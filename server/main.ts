@@ -19,6 +19,9 @@ async function main(): Promise<void> {
   process.on("unhandledRejection", (err) => log.error({ err }, "unhandled promise rejection"));
   try {
     const app = await startApp(config, log);
+    // The logs are JSON for machines; a person who typed `npm start` wants the address.
+    const shown = config.host === "0.0.0.0" || config.host === "::" ? app.url : app.url.replace("localhost", config.host);
+    console.log(`\n==> Container Playground is ready: ${shown}\n`);
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;

@@ -55,4 +55,5 @@ export async function waitForStatus(page: Page, re: RegExp, timeoutMs = 120_000)
   await page.getByTestId("status").filter({ hasText: re }).waitFor({ timeout: timeoutMs });
 }
 
-export const SCREENSHOTS = path.join(process.cwd(), "test-results", "screenshots");
+/** Screenshots, one folder per sandbox profile (the browser tests run in both). */
+export const SCREENSHOTS = path.join(process.cwd(), "test-results", "screenshots", process.env.TEST_SANDBOX_PROFILE ?? "hardened");

@@ -34,6 +34,13 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "cp-test-"));
 }
 
+/** The profile tests run in unless they choose one: TEST_SANDBOX_PROFILE, else the default. */
+export function testProfile(): "hardened" | "trusted" {
+  const p = process.env.TEST_SANDBOX_PROFILE ?? "hardened";
+  if (p !== "hardened" && p !== "trusted") throw new Error(`TEST_SANDBOX_PROFILE must be hardened or trusted, not ${p}`);
+  return p;
+}
+
 /** A config for tests: port 0, a fresh data folder and SQLite file, small sandboxes. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   const dataDir = tempDataDir();
@@ -48,6 +55,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     SANDBOX_POOL_SIZE: "0", // tests that are about the pool turn it on
     INSTANCE_ID: instance, // the leak check finds what tests made by it
     LOG_LEVEL: "silent",
+    // npm test runs the browser tests once per profile (scripts/test.sh).
+    SANDBOX_PROFILE: testProfile(),
     ...overrides,
   });
 }

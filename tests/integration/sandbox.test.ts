@@ -1,4 +1,6 @@
-// A real sandbox on the real Docker engine: the container-learning commands must work.
+// A real sandbox of the trusted profile on the real Docker engine: the container-learning
+// commands must work, and the escape table says what its root can reach (hardened.test.ts
+// covers the default profile).
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import os from "node:os";
@@ -10,7 +12,7 @@ import { leftovers, testConfig, testDriver } from "../helpers/env";
 import { documentedEscapes, formatEscapeTable, runEscapeSuite } from "../helpers/escape-suite";
 import { lessonCommandTests } from "../helpers/lesson-commands";
 
-const mainConfig = testConfig();
+const mainConfig = testConfig({ SANDBOX_PROFILE: "trusted" });
 let driver: DockerDriver;
 let sandbox: Sandbox;
 
