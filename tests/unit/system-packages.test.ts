@@ -19,7 +19,7 @@ test("as a user who is not root: prints the one sudo command and changes nothing
   // A browser that is not there makes chromium missing; the script runs as nobody.
   const r = spawnSync("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "bash", SCRIPT, "test"], {
     encoding: "utf8",
-    env: { PATH: process.env.PATH, CHROMIUM_PATH: "/nonexistent/chromium", TEST_POSTGRES_URL: "postgresql://x" },
+    env: { ...process.env, CHROMIUM_PATH: "/nonexistent/chromium", TEST_POSTGRES_URL: "postgresql://x" },
   });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /^  sudo apt-get install -y .*\bchromium\b/m);
