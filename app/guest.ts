@@ -4,7 +4,7 @@ let pending: Promise<boolean> | null = null;
 
 /** Resolves true once the browser holds a playground cookie (false if the server is unreachable). */
 export function ensureGuest(): Promise<boolean> {
-  pending ??= fetch("/api/guest", { method: "POST", credentials: "same-origin" })
+  pending ??= fetch("/api/guest", { method: "POST", credentials: "same-origin", headers: { "content-type": "application/json" }, body: "{}" })
     .then((res) => res.ok)
     .catch(() => false)
     .then((ok) => {

@@ -33,6 +33,8 @@ export type ErrorCode =
   | "terminal_failed"
   | "terminal_gone"
   | "limit_reached"
+  | "rate_limited"
+  | "busy"
   | "cancelled"
   | "isolation_unavailable"
   | "disk_unavailable"

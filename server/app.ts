@@ -5,7 +5,7 @@ import Docker from "dockerode";
 import { Server as SocketServer } from "socket.io";
 import os from "node:os";
 import { ConfigError, type Config } from "./config";
-import { loadOrCreateSecret } from "./auth/secret";
+import { deriveKey, loadOrCreateSecret } from "./auth/secret";
 import { IdentityService, NamedGuests } from "./auth/identity";
 import { StaffService } from "./auth/staff";
 import { handleWorkshopApi } from "./http/workshop-api";
@@ -20,6 +20,9 @@ import { openDatabase, type Database_ } from "./db";
 import { handleApi } from "./http/api";
 import { handleRecordingApi } from "./http/recording-api";
 import { handlePreview } from "./http/preview";
+import { clientAddressResolver } from "./http/client-address";
+import { ClientLimits } from "./http/client-limits";
+import { changesState, originChecker } from "./http/origin";
 import { attachLessonEvents } from "./lessons/lesson-events";
 import { formatProblem, loadCourse } from "./lessons/parse";
 import { ProgressService } from "./lessons/progress";
@@ -57,9 +60,10 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   log.info({ provider: db.provider }, "database ready");
 
   const secret = loadOrCreateSecret(config.sessionSecret, config.dataDir);
-  const identities = new IdentityService(db.prisma, secret, config.cookieSecure);
-  const names = new NamedGuests(db.prisma, secret, config.cookieSecure);
-  const staff = new StaffService(db.prisma, secret, config.cookieSecure);
+  const guestKey = deriveKey(secret, "guest-cookie");
+  const identities = new IdentityService(db.prisma, guestKey, config.cookieSecure, secret);
+  const names = new NamedGuests(db.prisma, guestKey, config.cookieSecure);
+  const staff = new StaffService(db.prisma, deriveKey(secret, "staff-cookie"), config.cookieSecure);
   const firstAdmin = await staff.ensureFirstAdmin(config.admin?.email, config.admin?.password);
   if (firstAdmin) log.info({ email: firstAdmin.email }, "created the first admin account (ADMIN_EMAIL)");
   const conflict = innerPoolConflict(config.sandbox.innerPool, config.sandbox.subnetPool, hostNetworks());
@@ -129,11 +133,21 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     nextClose = () => nextApp.close();
   }
 
+  const addressOf = clientAddressResolver(config.trustProxy);
+  const originOk = originChecker(config.publicOrigin);
+  const limits = new ClientLimits(config.limits);
+  const isStaff = async (req: http.IncomingMessage) => (await staff.fromCookieHeader(req.headers.cookie)) !== null;
   const server = http.createServer((req, res) => {
     void (async () => {
-      if (await handleWorkshopApi(req, res, { staff, workshops, identities, recordings, audit, feed: () => feed, log })) return;
+      // A page on another site may not change anything here (cross-site request forgery).
+      if (changesState(req.method) && !originOk(req)) {
+        res.writeHead(403, { "content-type": "application/json; charset=utf-8" });
+        res.end(JSON.stringify({ ok: false, error: "This request came from another site. Open the playground at its own address and try again." }));
+        return;
+      }
+      if (await handleWorkshopApi(req, res, { staff, workshops, identities, recordings, audit, feed: () => feed, addressOf, limits, log })) return;
       if (await handleRecordingApi(req, res, { identities, staff, workshops, recordings })) return;
-      if (await handleApi(req, res, { identities, driver, pingDatabase: db.ping, lessons, names, log })) return;
+      if (await handleApi(req, res, { identities, driver, pingDatabase: db.ping, lessons, names, addressOf, limits, isStaff, log })) return;
       if (await handlePreview(req, res, { identities, service, driver, log })) return;
       if (nextHandler) return nextHandler(req, res);
       res.writeHead(404).end();
@@ -143,7 +157,12 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     });
   });
 
-  const io: PlayServer = new SocketServer(server, { maxHttpBufferSize: 1e6, serveClient: false });
+  const io: PlayServer = new SocketServer(server, {
+    maxHttpBufferSize: 1e6,
+    serveClient: false,
+    // The handshake of every namespace (learner and /staff): never from another site's page.
+    allowRequest: (req, cb) => cb(originOk(req) ? null : "origin not allowed", originOk(req)),
+  });
   const registry = new TerminalRegistry(config.terminalGraceMs, log);
   const feed = new DashboardFeed(staffNamespace(io as unknown as SocketServer), { workshops, help, log });
   const gateway = attachGateway(io, {
@@ -153,6 +172,14 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     registry,
     record: async (term) => recordings.begin(term, (await workshops.currentFor(term.owner.userId))?.workshop.id ?? null),
     sandboxChanged: (userId) => feed.learnerChanged(userId),
+    addressOf,
+    // Reopening one's own sandbox is always fine; workshop learners are bounded by their
+    // workshop; everyone else by the per-address limit.
+    reserveSandbox: async (userId, address) => {
+      if ((await service.active(userId)) || (await workshops.currentFor(userId))) return () => undefined;
+      return limits.reserveSandbox(address, await service.activeFromAddress(address));
+    },
+    terminalsPerLearner: config.limits.terminalsPerLearner,
     log,
   });
   attachLessonEvents(io, lessons, log);

@@ -73,6 +73,22 @@ const ConfigSchema = z.object({
   RECORD_INPUT: bool.default("false"),
   RECORDING_MAX_MB: z.coerce.number().min(0.01).max(1024).default(10),
   RECORDINGS_TOTAL_MB: z.coerce.number().min(1).max(1024 * 1024).default(2048),
+  // One learner's recordings together (their oldest go first; over it, recording stops).
+  RECORDINGS_PER_LEARNER_MB: z.coerce.number().min(0.1).max(1024 * 1024).default(100),
+  // The address learners use (origin checks on sockets and state-changing routes); by
+  // default a request must come from the page's own origin.
+  PUBLIC_URL: z.string().url("PUBLIC_URL: the playground's address, such as https://play.example.org").optional(),
+  // A separate origin that serves only previews of learners' web servers.
+  PREVIEW_ORIGIN: z.string().url("PREVIEW_ORIGIN: an origin such as https://preview.example.org").optional(),
+  // Proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated).
+  TRUST_PROXY: z.string().default(""),
+  // Limits per client address, so one visitor cannot take the service.
+  LIMIT_GUESTS_PER_HOUR: z.coerce.number().int().min(1).max(100000).default(20),
+  LIMIT_SANDBOXES_PER_ADDRESS: z.coerce.number().int().min(1).max(100000).default(3),
+  LIMIT_JOINS_PER_CODE_PER_HOUR: z.coerce.number().int().min(1).max(100000).default(40),
+  // Limits per learner.
+  LIMIT_TERMINALS_PER_LEARNER: z.coerce.number().int().min(1).max(64).default(8),
+  LIMIT_PREVIEWS_PER_LEARNER: z.coerce.number().int().min(1).max(256).default(8),
 });
 
 export interface EgressTarget {
@@ -170,6 +186,19 @@ export interface Config {
   };
   /** How long a shell with no browser attached keeps running. */
   terminalGraceMs: number;
+  /** The origin learners use; undefined = each request's own origin (same-origin only). */
+  publicOrigin?: string;
+  /** A separate origin for previews of learners' web servers (undefined = the playground's own). */
+  previewOrigin?: string;
+  /** Proxies whose X-Forwarded-For is believed. */
+  trustProxy: string[];
+  limits: {
+    guestsPerHour: number;
+    sandboxesPerAddress: number;
+    joinsPerCodePerHour: number;
+    terminalsPerLearner: number;
+    previewsPerLearner: number;
+  };
   recordings: {
     /** Which terminals are recorded: every one, only workshop learners', or none. */
     mode: "all" | "workshop" | "off";
@@ -180,6 +209,8 @@ export interface Config {
     maxBytes: number;
     /** All recordings together; the oldest are deleted beyond it. */
     totalBytes: number;
+    /** One learner's recordings together. */
+    perLearnerBytes: number;
   };
 }
 
@@ -256,8 +287,38 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dir: path.join(dataDir, "recordings"),
       maxBytes: Math.round(e.RECORDING_MAX_MB * 1024 * 1024),
       totalBytes: Math.round(e.RECORDINGS_TOTAL_MB * 1024 * 1024),
+      perLearnerBytes: Math.round(e.RECORDINGS_PER_LEARNER_MB * 1024 * 1024),
+    },
+    publicOrigin: e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : undefined,
+    previewOrigin: e.PREVIEW_ORIGIN ? previewOriginOf(e.PREVIEW_ORIGIN, e.PUBLIC_URL) : undefined,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    limits: {
+      guestsPerHour: e.LIMIT_GUESTS_PER_HOUR,
+      sandboxesPerAddress: e.LIMIT_SANDBOXES_PER_ADDRESS,
+      joinsPerCodePerHour: e.LIMIT_JOINS_PER_CODE_PER_HOUR,
+      terminalsPerLearner: e.LIMIT_TERMINALS_PER_LEARNER,
+      previewsPerLearner: e.LIMIT_PREVIEWS_PER_LEARNER,
     },
   };
+}
+
+/** "10.0.0.1, 10.1.0.0/16, loopback" into the list proxy-addr takes; throws ConfigError on anything else. */
+export function parseTrustProxy(text: string): string[] {
+  const items = text.split(",").map((t) => t.trim()).filter(Boolean);
+  for (const item of items) {
+    const ok = /^(loopback|linklocal|uniquelocal)$/.test(item) || /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(item) || /^[0-9a-f:]+(\/\d{1,3})?$/i.test(item);
+    if (!ok) throw new ConfigError(`TRUST_PROXY: "${item}" is not an address, a CIDR, or one of loopback, linklocal, uniquelocal`);
+  }
+  return items;
+}
+
+/** The preview origin, which must differ from the playground's (else it isolates nothing). */
+function previewOriginOf(preview: string, publicUrl: string | undefined): string {
+  const origin = new URL(preview).origin;
+  if (publicUrl && new URL(publicUrl).origin === origin) {
+    throw new ConfigError("PREVIEW_ORIGIN must be another origin than PUBLIC_URL (another host name), or pages in previews could act as the playground");
+  }
+  return origin;
 }
 
 /** Whether a listen address reaches only this machine. */

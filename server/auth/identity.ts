@@ -12,17 +12,30 @@ export interface Identity {
 export class IdentityService {
   constructor(
     private readonly prisma: Db,
+    /** The guest-cookie key (deriveKey(secret, "guest-cookie")). */
     private readonly secret: string,
     private readonly cookieSecure: "auto" | boolean,
+    /**
+     * The raw secret that signed guest cookies before keys were derived per purpose: still
+     * accepted for guests (learners keep their progress), and re-signed on their next visit.
+     */
+    private readonly legacySecret?: string,
   ) {}
+
+  private verify(header: string | undefined): { userId: string; legacy: boolean } | null {
+    const userId = guestIdFromCookieHeader(header, this.secret);
+    if (userId) return { userId, legacy: false };
+    const old = this.legacySecret ? guestIdFromCookieHeader(header, this.legacySecret) : null;
+    return old ? { userId: old, legacy: true } : null;
+  }
 
   /** Identity from a signed cookie whose user still exists, else null. */
   async fromCookieHeader(header: string | undefined): Promise<Identity | null> {
-    const userId = guestIdFromCookieHeader(header, this.secret);
-    if (!userId) return null;
-    const user = await this.prisma.user.findUnique({ where: { id: userId } });
+    const verified = this.verify(header);
+    if (!verified) return null;
+    const user = await this.prisma.user.findUnique({ where: { id: verified.userId } });
     if (!user) return null;
-    return { userId };
+    return { userId: verified.userId };
   }
 
   /** Returns the request's identity, creating a guest (and its Set-Cookie) when it has none. */
@@ -30,6 +43,10 @@ export class IdentityService {
     const existing = await this.fromCookieHeader(req.headers.cookie);
     if (existing) {
       await this.prisma.user.update({ where: { id: existing.userId }, data: { lastSeenAt: new Date() } });
+      if (this.verify(req.headers.cookie)?.legacy) {
+        const secure = this.cookieSecure === "auto" ? isHttps(req) : this.cookieSecure;
+        return { identity: existing, setCookie: guestCookie(existing.userId, this.secret, secure) };
+      }
       return { identity: existing };
     }
     const userId = `g_${randomBytes(12).toString("base64url")}`;

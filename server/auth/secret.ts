@@ -1,6 +1,6 @@
 // The cookie-signing secret: SESSION_SECRET if set, else one generated on first start and
 // kept in the data folder, so cookies survive restarts without any set-up.
-import { randomBytes } from "node:crypto";
+import { hkdfSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -17,4 +17,12 @@ export function loadOrCreateSecret(configured: string | undefined, dataDir: stri
   const secret = randomBytes(32).toString("base64url");
   fs.writeFileSync(file, secret + "\n", { mode: 0o600 });
   return secret;
+}
+
+/**
+ * A key for one purpose, derived from the secret (HKDF-SHA256): guest and staff cookies are
+ * signed with different keys, so a value signed for one can never pass as the other.
+ */
+export function deriveKey(secret: string, purpose: "guest-cookie" | "staff-cookie" | "preview-token"): string {
+  return Buffer.from(hkdfSync("sha256", secret, "container-playground", purpose, 32)).toString("base64url");
 }

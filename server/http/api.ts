@@ -7,6 +7,9 @@ import type { IdentityService, NamedGuests } from "../auth/identity";
 import type { LessonService } from "../lessons/service";
 import type { Logger } from "../log";
 import type { HealthPart, SandboxDriver } from "../sandbox/driver";
+import { toFailure } from "../sandbox/errors";
+import { isLocalAddress, type AddressOf } from "./client-address";
+import type { ClientLimits } from "./client-limits";
 
 export interface ApiDeps {
   identities: IdentityService;
@@ -14,6 +17,11 @@ export interface ApiDeps {
   pingDatabase(): Promise<void>;
   lessons: LessonService;
   names: NamedGuests;
+  /** Who is asking (TRUST_PROXY aware), for per-address limits. */
+  addressOf: AddressOf;
+  limits: ClientLimits;
+  /** Whether the request carries a valid staff session (health details). */
+  isStaff(req: IncomingMessage): Promise<boolean>;
   log: Logger;
 }
 
@@ -22,10 +30,13 @@ const RestoreBody = z.object({ name: z.string().max(200), code: z.string().max(1
 
 /** Recovery-code attempts per client address, per minute: codes are not for guessing. */
 const restoreAttempts = new AttemptCounter(60_000);
-function tooManyRestores(req: IncomingMessage): boolean {
-  const key = req.socket.remoteAddress ?? "?";
-  restoreAttempts.count(key);
-  return restoreAttempts.exceeded(key, 11);
+function tooManyRestores(address: string): boolean {
+  restoreAttempts.count(address);
+  return restoreAttempts.exceeded(address, 11);
+}
+
+function isJsonRequest(req: IncomingMessage): boolean {
+  return String(req.headers["content-type"] ?? "").startsWith("application/json");
 }
 
 export async function health(deps: Pick<ApiDeps, "driver" | "pingDatabase">) {
@@ -47,9 +58,24 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, deps:
   try {
     if (url.pathname === "/api/health" && req.method === "GET") {
       const body = await health(deps);
-      sendJson(res, body.ok ? 200 : 503, body);
+      // Database and engine errors name paths and hosts: only for this machine and staff.
+      const detailed = isLocalAddress(deps.addressOf(req)) || (await deps.isStaff(req));
+      sendJson(res, body.ok ? 200 : 503, detailed ? body : { ok: body.ok });
     } else if (url.pathname === "/api/guest" && req.method === "POST") {
+      // JSON only (like every other route), so no form on another site can post it.
+      if (!isJsonRequest(req)) return sendJson(res, 415, { ok: false, error: "send application/json" }), true;
+      const address = deps.addressOf(req);
+      const known = await deps.identities.fromCookieHeader(req.headers.cookie);
+      if (!known) {
+        try {
+          deps.limits.checkNewGuest(address);
+        } catch (err) {
+          const f = toFailure(err);
+          return sendJson(res, 429, { ok: false, error: `${f.message} ${f.action}`, code: f.code }), true;
+        }
+      }
       const { setCookie } = await deps.identities.ensureGuest(req);
+      if (setCookie && !known) deps.limits.guestCreated(address);
       sendJson(res, 200, { ok: true, created: Boolean(setCookie) }, setCookie ? { "set-cookie": setCookie } : {});
     } else if (url.pathname === "/api/me" && req.method === "GET") {
       const identity = await deps.identities.fromCookieHeader(req.headers.cookie);
@@ -68,7 +94,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, deps:
       }
     } else if (url.pathname === "/api/me/restore" && req.method === "POST") {
       const body = RestoreBody.safeParse(await jsonBody(req));
-      if (tooManyRestores(req)) sendJson(res, 429, { ok: false, error: "Too many attempts. Wait a minute and try again." });
+      if (tooManyRestores(deps.addressOf(req))) sendJson(res, 429, { ok: false, error: "Too many attempts. Wait a minute and try again." });
       else if (!body.success) sendJson(res, 400, { ok: false, error: "send a JSON body with name and code" });
       else {
         const setCookie = await deps.names.restore(req, body.data.name, body.data.code);

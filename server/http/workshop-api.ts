@@ -13,6 +13,10 @@ import type { DashboardFeed } from "../workshops/dashboard-feed";
 import { progressCsv } from "../workshops/progress-csv";
 import { WorkshopError, type WorkshopService } from "../workshops/service";
 import { jsonBody, sendJson } from "./json";
+import type { AddressOf } from "./client-address";
+import type { ClientLimits } from "./client-limits";
+import { PlaygroundFailure } from "../sandbox/errors";
+
 
 export interface WorkshopApiDeps {
   staff: StaffService;
@@ -22,6 +26,8 @@ export interface WorkshopApiDeps {
   audit: AuditLog;
   /** Told when a learner joins (the live dashboard); a function because it is built later. */
   feed: () => Pick<DashboardFeed, "learnerChanged">;
+  addressOf: AddressOf;
+  limits: ClientLimits;
   log: Logger;
 }
 
@@ -62,6 +68,7 @@ export async function handleWorkshopApi(req: IncomingMessage, res: ServerRespons
     await handleStaff(req, res, deps, me, path);
   } catch (err) {
     if (err instanceof WorkshopError) sendJson(res, err.status, { ok: false, error: err.message });
+    else if (err instanceof PlaygroundFailure && err.code === "rate_limited") sendJson(res, 429, { ok: false, error: `${err.message} ${err.action}` });
     else {
       deps.log.error({ err, path }, "workshop api request failed");
       sendJson(res, 500, { ok: false, error: "internal error; see the server log" });
@@ -167,9 +174,13 @@ async function handleJoin(req: IncomingMessage, res: ServerResponse, deps: Works
   if (req.method === "POST") {
     const body = (await jsonBody(req)) as { displayName?: unknown } | undefined;
     await deps.workshops.byCode(m[1]); // a wrong or ended code creates no guest
+    const address = deps.addressOf(req);
+    const code = m[1].toUpperCase();
+    deps.limits.checkJoin(code, address);
     // A first visit gets a guest identity; a second join from the same browser resumes.
     const { identity, setCookie } = await deps.identities.ensureGuest(req);
     const joined = await deps.workshops.join(m[1], identity.userId, body?.displayName);
+    deps.limits.joined(code, address);
     deps.feed().learnerChanged(identity.userId);
     sendJson(res, 200, { ok: true, ...joined }, setCookie ? { "set-cookie": setCookie } : {});
     return true;

@@ -93,7 +93,7 @@ export class PlaygroundService {
   }
 
   /** Returns the learner's sandbox, creating one if they have none (or theirs is gone). */
-  open(userId: string, progress?: ProgressFn, signal?: AbortSignal): Promise<ActiveSandbox> {
+  open(userId: string, progress?: ProgressFn, signal?: AbortSignal, clientAddress?: string): Promise<ActiveSandbox> {
     return this.withUserLock(userId, async () => {
       const existing = await this.active(userId);
       if (existing) {
@@ -101,7 +101,7 @@ export class PlaygroundService {
         await this.finish(existing.sessionId, userId, existing.sandbox, "error", "sandbox container was gone");
       }
       await this.endStale(userId);
-      const created = await this.create(userId, progress, signal);
+      const created = await this.create(userId, progress, signal, clientAddress);
       const why = this.replacedNotices.get(userId);
       if (why) {
         this.replacedNotices.delete(userId);
@@ -121,10 +121,10 @@ export class PlaygroundService {
   }
 
   /** Replaces the learner's sandbox with a fresh one. */
-  reset(userId: string, progress?: ProgressFn, signal?: AbortSignal): Promise<ActiveSandbox> {
+  reset(userId: string, progress?: ProgressFn, signal?: AbortSignal, clientAddress?: string): Promise<ActiveSandbox> {
     return this.withUserLock(userId, async () => {
       await this.endAll(userId, "reset");
-      return this.create(userId, progress, signal);
+      return this.create(userId, progress, signal, clientAddress);
     });
   }
 
@@ -153,6 +153,11 @@ export class PlaygroundService {
       await this.finish(row.id, row.userId, { id: sandboxId, name: row.sandboxName }, "error", detail, message);
       return true;
     });
+  }
+
+  /** How many sandboxes clients at this address hold or are getting right now. */
+  activeFromAddress(clientAddress: string): Promise<number> {
+    return this.prisma.playgroundSession.count({ where: { clientAddress, state: { in: ACTIVE_STATES } } });
   }
 
   /** Sessions that should have a sandbox right now. */
@@ -227,11 +232,11 @@ export class PlaygroundService {
     for (const l of this.noticeListeners) l(row.userId, message);
   }
 
-  private async create(userId: string, progress?: ProgressFn, signal?: AbortSignal): Promise<ActiveSandbox> {
+  private async create(userId: string, progress?: ProgressFn, signal?: AbortSignal, clientAddress?: string): Promise<ActiveSandbox> {
     const sessionId = randomUUID();
     const createdAt = new Date();
     const expiresAt = new Date(createdAt.getTime() + this.limits.maxMs);
-    const times = { createdAt, expiresAt, lastActiveAt: createdAt };
+    const times = { createdAt, expiresAt, lastActiveAt: createdAt, clientAddress: clientAddress ?? null };
 
     const warm = this.pool?.take();
     if (warm) {

@@ -11,7 +11,9 @@ import {
 } from "../../lib/protocol";
 import type { IdentityService } from "../auth/identity";
 import type { Logger } from "../log";
-import { toFailure } from "../sandbox/errors";
+import { AttemptCounter } from "../auth/attempts";
+import type { AddressOf } from "../http/client-address";
+import { PlaygroundFailure, toFailure } from "../sandbox/errors";
 import type { ProgressFn, SandboxDriver } from "../sandbox/driver";
 import type { ActiveSandbox, PlaygroundService } from "../sessions/playground-service";
 import type { TerminalRegistry } from "./registry";
@@ -21,11 +23,17 @@ type SocketData = { userId: string };
 type PlaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type PlayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-const Size = z.object({ cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(500) });
+// A terminal's size bounds the server's screen mirror (cells × scrollback): 500 × 200 is a
+// wall-sized screen; more would only cost memory.
+const Size = z.object({ cols: z.number().int().min(2).max(500), rows: z.number().int().min(2).max(200) });
 const TerminalId = z.string().uuid();
 const Input = z.string().max(64 * 1024);
 const AckBytes = z.number().int().min(0).max(1 << 30);
-const MAX_TERMINALS_PER_SOCKET = 8;
+/** A window's resizes while it is dragged are applied once it pauses this long. */
+const RESIZE_SETTLE_MS = 50;
+/** Re-attaches per socket in ATTACH_WINDOW_MS (a reload needs one per tab). */
+const MAX_ATTACHES = 20;
+const ATTACH_WINDOW_MS = 10_000;
 const NO_SANDBOX: PlaygroundError = { code: "no_sandbox", message: "You have no running sandbox.", action: "Press “Start a new sandbox”." };
 
 function badRequest(what: string): PlaygroundError {
@@ -47,10 +55,21 @@ export function attachGateway(
     record: (term: TerminalSession) => Promise<void>;
     /** A learner's sandbox started or ended (the instructor dashboard listens). */
     sandboxChanged: (userId: string) => void;
+    /** The client address behind a socket's handshake (TRUST_PROXY aware). */
+    addressOf: AddressOf;
+    /**
+     * Lets this learner at this address start a sandbox, or throws the refusal (the
+     * per-address limit). Returns the release function for the reservation.
+     */
+    reserveSandbox: (userId: string, address: string) => Promise<() => void>;
+    /** Most terminals one learner may have open, over all tabs. */
+    terminalsPerLearner: number;
     log: Logger;
   },
 ): { warn(userId: string, warning: SandboxWarning): void } {
   const { identities, service, driver, registry, log } = deps;
+  /** Learners whose reset is running: a second one is refused, not queued. */
+  const resetting = new Set<string>();
 
   io.use(async (socket, next) => {
     try {
@@ -106,8 +125,30 @@ export function attachGateway(
       deps.sandboxChanged(userId);
       return { sandbox: info(a) };
     };
-    socket.on("sandbox:open", (cb) => respond(cb, async () => opened(await service.open(userId, progress, gone.signal))));
-    socket.on("sandbox:reset", (cb) => respond(cb, async () => opened(await service.reset(userId, progress, gone.signal))));
+    const address = deps.addressOf(socket.request);
+    socket.on("sandbox:open", (cb) =>
+      respond(cb, async () => {
+        const release = await deps.reserveSandbox(userId, address);
+        try {
+          return opened(await service.open(userId, progress, gone.signal, address));
+        } finally {
+          release();
+        }
+      }),
+    );
+    socket.on("sandbox:reset", (cb) =>
+      respond(cb, async () => {
+        if (resetting.has(userId)) {
+          throw new PlaygroundFailure("busy", "Your sandbox is being reset already.", "Wait for the new sandbox; it appears in a moment.");
+        }
+        resetting.add(userId);
+        try {
+          return opened(await service.reset(userId, progress, gone.signal, address));
+        } finally {
+          resetting.delete(userId);
+        }
+      }),
+    );
     socket.on("sandbox:extend", (cb) => respond(cb, async () => ({ sandbox: info(await service.extend(userId)) })));
 
     socket.on("sandbox:heartbeat", () => {
@@ -145,7 +186,12 @@ export function attachGateway(
       if (typeof cb !== "function") return;
       const parsed = Size.safeParse(size);
       if (!parsed.success) return cb({ ok: false, error: badRequest("terminal size") });
-      if (mine.size >= MAX_TERMINALS_PER_SOCKET) return cb({ ok: false, error: badRequest("too many terminals") });
+      if (registry.countFor(userId) >= deps.terminalsPerLearner) {
+        return cb({
+          ok: false,
+          error: { code: "limit_reached", message: `You have ${deps.terminalsPerLearner} terminals open, the most one learner may have.`, action: "Close a terminal tab you no longer use, then try again." },
+        });
+      }
       try {
         const active = await service.active(userId);
         if (!active) return cb({ ok: false, error: NO_SANDBOX });
@@ -171,8 +217,13 @@ export function attachGateway(
       }
     });
 
+    const attaches = new AttemptCounter(ATTACH_WINDOW_MS);
     socket.on("terminal:attach", async (id, size, cb) => {
       if (typeof cb !== "function") return;
+      attaches.count("attach");
+      if (attaches.exceeded("attach", MAX_ATTACHES + 1)) {
+        return cb({ ok: false, error: { code: "rate_limited", message: "The page re-attached too often.", action: "Wait a few seconds, then reload the page." } });
+      }
       const parsedId = TerminalId.safeParse(id);
       const parsedSize = Size.safeParse(size);
       if (!parsedId.success || !parsedSize.success) return cb({ ok: false, error: badRequest("terminal attach") });
@@ -207,10 +258,20 @@ export function attachGateway(
       if (term && parsed.success) term.write(parsed.data);
     });
 
+    // Dragging a window sends a resize per frame: apply the last one once it settles.
+    const resizes = new Map<string, NodeJS.Timeout>();
     socket.on("terminal:resize", (id, size) => {
       const term = lookup(id);
       const parsed = Size.safeParse(size);
-      if (term && parsed.success) term.resize(parsed.data.cols, parsed.data.rows);
+      if (!term || !parsed.success) return;
+      clearTimeout(resizes.get(term.id));
+      resizes.set(
+        term.id,
+        setTimeout(() => {
+          resizes.delete(term.id);
+          if (!term.isClosed) term.resize(parsed.data.cols, parsed.data.rows);
+        }, RESIZE_SETTLE_MS),
+      );
     });
 
     socket.on("terminal:ack", (id, bytes) => {
@@ -221,6 +282,7 @@ export function attachGateway(
 
     socket.on("disconnect", (reason) => {
       gone.abort();
+      for (const timer of resizes.values()) clearTimeout(timer);
       // Shells keep running for the grace period, so a reload or a blip loses nothing.
       for (const term of mine.values()) {
         term.detach(socket.id);

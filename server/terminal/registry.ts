@@ -45,6 +45,13 @@ export class TerminalRegistry {
     this.graceTimers.set(term.id, timer);
   }
 
+  /** How many live terminals a learner has, over all their tabs and sockets. */
+  countFor(userId: string): number {
+    let n = 0;
+    for (const t of this.terminals.values()) if (t.owner.userId === userId && !t.isClosed) n++;
+    return n;
+  }
+
   forSession(sessionId: string): TerminalSession[] {
     return [...this.terminals.values()].filter((t) => t.owner.sessionId === sessionId);
   }

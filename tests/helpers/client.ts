@@ -5,7 +5,7 @@ import type { Ack, ClientToServerEvents, PlaygroundError, ServerToClientEvents, 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export async function guestCookie(baseUrl: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/guest`, { method: "POST" });
+  const res = await fetch(`${baseUrl}/api/guest`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
   const header = res.headers.get("set-cookie");
   if (!res.ok || !header) throw new Error(`/api/guest gave no cookie (${res.status})`);
   return header.split(";")[0];

@@ -57,6 +57,11 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: "silent",
     // npm test runs the browser tests once per profile (scripts/test.sh).
     SANDBOX_PROFILE: testProfile(),
+    // Every test client comes from this machine's one address: the per-address limits are
+    // tested where they are the subject (tests/integration/abuse.test.ts).
+    LIMIT_GUESTS_PER_HOUR: "100000",
+    LIMIT_SANDBOXES_PER_ADDRESS: "100000",
+    LIMIT_JOINS_PER_CODE_PER_HOUR: "100000",
     ...overrides,
   });
 }

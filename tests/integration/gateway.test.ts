@@ -42,7 +42,7 @@ describe("authentication", () => {
 
   test("/api/guest keeps an existing identity", async () => {
     const cookie = await guestCookie(app.url);
-    const res = await fetch(`${app.url}/api/guest`, { method: "POST", headers: { cookie } });
+    const res = await fetch(`${app.url}/api/guest`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: "{}" });
     assert.equal(res.headers.get("set-cookie"), null);
     assert.deepEqual(await res.json(), { ok: true, created: false });
   });
