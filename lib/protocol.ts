@@ -137,6 +137,8 @@ export interface ServerToClientEvents {
   "terminal:exit": (terminalId: string, info: { message: string }) => void;
   /** An instructor took control of this terminal (by: who), or gave it back (by: null). */
   "terminal:control": (terminalId: string, info: { by: string | null }) => void;
+  /** Who is watching this terminal right now (an empty list when nobody is). */
+  "terminal:watched": (terminalId: string, info: { by: string[] }) => void;
   "workshop:message": (message: WorkshopMessageInfo) => void;
   /** The instructor answered (or the learner lowered) the raised hand. */
   "hand:answered": (info: { by: string }) => void;

@@ -137,6 +137,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   const originOk = originChecker(config.publicOrigin);
   const limits = new ClientLimits(config.limits);
   const isStaff = async (req: http.IncomingMessage) => (await staff.fromCookieHeader(req.headers.cookie)) !== null;
+  let staffSockets: { endSession(sessionId: string): void } = { endSession: () => undefined };
   const server = http.createServer((req, res) => {
     void (async () => {
       // A page on another site may not change anything here (cross-site request forgery).
@@ -145,7 +146,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
         res.end(JSON.stringify({ ok: false, error: "This request came from another site. Open the playground at its own address and try again." }));
         return;
       }
-      if (await handleWorkshopApi(req, res, { staff, workshops, identities, recordings, audit, feed: () => feed, addressOf, limits, log })) return;
+      if (await handleWorkshopApi(req, res, { staff, workshops, identities, recordings, audit, feed: () => feed, addressOf, limits, staffSockets: () => staffSockets, log })) return;
       if (await handleRecordingApi(req, res, { identities, staff, workshops, recordings })) return;
       if (await handleApi(req, res, { identities, driver, pingDatabase: db.ping, lessons, names, addressOf, limits, isStaff, log })) return;
       if (await handlePreview(req, res, { identities, service, driver, log })) return;
@@ -185,7 +186,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   attachLessonEvents(io, lessons, log);
   lessons.onProgress((userId) => feed.learnerChanged(userId));
   attachLearnerWorkshopEvents(io, { workshops, help, recordings, feed, log });
-  attachStaffEvents(io as unknown as SocketServer, { staff, workshops, sessions: service, registry, help, audit, feed, log });
+  staffSockets = attachStaffEvents(io as unknown as SocketServer, { staff, workshops, sessions: service, registry, help, audit, feed, log });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

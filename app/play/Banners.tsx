@@ -34,7 +34,7 @@ export function TimeLeft({ endsAt }: { endsAt: string }) {
 
 export function Banners({ view, client }: { view: ClientView; client: () => TerminalClient | null }) {
   const now = useNow(1000);
-  const { warning, notice, controlledBy } = view;
+  const { warning, notice, controlledBy, watchedBy } = view;
   const live = view.state !== "ended";
   // The container always renders: it is a row of the page grid even when empty.
   return (
@@ -44,6 +44,13 @@ export function Banners({ view, client }: { view: ClientView; client: () => Term
         <div className="banner control" role="status" data-testid="control-banner">
           <span>
             <strong>{controlledBy}</strong> (your instructor) is typing in your terminal. You can keep typing too; they hand it back when done.
+          </span>
+        </div>
+      )}
+      {live && !controlledBy && watchedBy.length > 0 && (
+        <div className="banner watched" role="status" data-testid="watched-banner">
+          <span>
+            <strong>{watchedBy.join(", ")}</strong> (your instructor) can see your terminal right now.
           </span>
         </div>
       )}

@@ -33,6 +33,8 @@ export interface ClientView {
   shellExited: boolean;
   /** An instructor typing into this terminal (the learner sees a banner), or null. */
   controlledBy: string | null;
+  /** Who is watching this terminal right now (instructors); empty when nobody is. */
+  watchedBy: string[];
   /** This shell's recording (downloadable), or null when terminals are not recorded. */
   recordingId: string | null;
 }
@@ -52,6 +54,7 @@ export const INITIAL_VIEW: ClientView = {
   warning: null,
   notice: null,
   controlledBy: null,
+  watchedBy: [],
   recordingId: null,
 };
 
@@ -198,6 +201,9 @@ export class TerminalClient {
       // Ack once xterm has parsed the bytes: the server pauses the shell when too much is unacked.
       this.term.write(bytes, () => this.socket?.emit("terminal:ack", id, bytes.byteLength));
     });
+    socket.on("terminal:watched", (id, { by }) => {
+      if (id === this.terminalId) this.set({ watchedBy: by });
+    });
     socket.on("terminal:control", (id, { by }) => {
       if (id === this.terminalId) this.set({ controlledBy: by });
     });
@@ -268,7 +274,7 @@ export class TerminalClient {
     storeTerminalId(terminalId);
     this.term.options.disableStdin = false;
     // A control banner, if any, is re-sent by the server right after attaching.
-    this.set({ state: "ready", sandbox, message: "", shellExited: false, warning: null, recordingId, controlledBy: null });
+    this.set({ state: "ready", sandbox, message: "", shellExited: false, warning: null, recordingId, controlledBy: null, watchedBy: [] });
     this.term.focus();
     for (const listener of this.readyListeners) listener();
   }

@@ -19,6 +19,11 @@ export class AttemptCounter {
     return (this.current(key, now)?.count ?? 0) >= max;
   }
 
+  /** Attempts counted for `key` in the current window. */
+  countOf(key: string, now = Date.now()): number {
+    return this.current(key, now)?.count ?? 0;
+  }
+
   /** Counts one attempt for `key`. */
   count(key: string, now = Date.now()): void {
     const entry = this.current(key, now);

@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import bcrypt from "bcryptjs";
+import pLimit from "p-limit";
 import { parse, serialize } from "cookie";
 import type { Db } from "../db";
 import { AttemptCounter } from "./attempts";
@@ -12,10 +13,14 @@ import { signValue, verifySignedValue } from "./cookie";
 export const STAFF_COOKIE = "cp_staff";
 const SESSION_MS = 12 * 3600_000;
 const BCRYPT_COST = 12;
-/** Failed logins per email, and per client address (a class may share one), before a pause. */
-const MAX_FAILURES_PER_EMAIL = 5;
-const MAX_FAILURES_PER_ADDRESS = 30;
+/** Login attempts per client address (a class may share one) before a pause. */
+const MAX_ATTEMPTS_PER_ADDRESS = 30;
+/** Failed logins for one email before each further try waits (never a lock-out). */
+const FREE_FAILURES_PER_EMAIL = 5;
+const MAX_SLOWDOWN_MS = 30_000;
 const FAILURE_WINDOW_MS = 15 * 60_000;
+/** bcrypt is CPU work: at most this many comparisons at once, so logins cannot stall the server. */
+const BCRYPT_PARALLEL = 2;
 
 export type StaffRole = "admin" | "instructor";
 
@@ -33,13 +38,29 @@ export function validEmail(email: string): boolean {
   return EMAIL.test(email);
 }
 
+/** How long a login for an email with `failures` recent failures waits before comparing. */
+export function loginSlowdownMs(failures: number): number {
+  if (failures <= FREE_FAILURES_PER_EMAIL) return 0;
+  return Math.min(MAX_SLOWDOWN_MS, 250 * 2 ** (failures - FREE_FAILURES_PER_EMAIL - 1));
+}
+
+export interface StaffSessionInfo {
+  staff: StaffIdentity;
+  sessionId: string;
+  expiresAt: Date;
+}
+
 export class StaffService {
-  private readonly failures = new AttemptCounter(FAILURE_WINDOW_MS);
+  private readonly addressAttempts = new AttemptCounter(FAILURE_WINDOW_MS);
+  private readonly emailFailures = new AttemptCounter(FAILURE_WINDOW_MS);
+  private readonly bcryptSlots = pLimit(BCRYPT_PARALLEL);
 
   constructor(
     private readonly prisma: Db,
     private readonly secret: string,
     private readonly cookieSecure: "auto" | boolean,
+    /** Waits (a clock tests can replace). */
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
   /** Creates an account; throws a clear error for a bad email, weak password or duplicate. */
@@ -49,7 +70,8 @@ export class StaffService {
     if (password.length < 10) throw new Error("the password must have at least 10 characters");
     if (await this.prisma.staff.findUnique({ where: { email: normalized } })) throw new Error(`an account for ${normalized} exists already`);
     const id = `s_${randomBytes(12).toString("base64url")}`;
-    await this.prisma.staff.create({ data: { id, email: normalized, role, passwordHash: await bcrypt.hash(password, BCRYPT_COST) } });
+    const passwordHash = await this.bcryptSlots(() => bcrypt.hash(password, BCRYPT_COST));
+    await this.prisma.staff.create({ data: { id, email: normalized, role, passwordHash } });
     return { staffId: id, email: normalized, role };
   }
 
@@ -60,19 +82,22 @@ export class StaffService {
     return this.create(email, password, "admin");
   }
 
-  async login(req: IncomingMessage, email: string, password: string): Promise<LoginResult> {
+  async login(req: IncomingMessage, email: string, password: string, address = req.socket.remoteAddress ?? "?"): Promise<LoginResult> {
     const normalized = email.trim().toLowerCase();
-    const keys = [`email:${normalized}`, `ip:${req.socket.remoteAddress ?? "?"}`];
-    const max = (key: string) => (key.startsWith("ip:") ? MAX_FAILURES_PER_ADDRESS : MAX_FAILURES_PER_EMAIL);
-    if (keys.some((k) => this.failures.exceeded(k, max(k)))) return { ok: false, reason: "rate_limited" };
+    // Counted before the password is compared: parallel guesses cannot all slip in at once.
+    if (this.addressAttempts.exceeded(address, MAX_ATTEMPTS_PER_ADDRESS)) return { ok: false, reason: "rate_limited" };
+    this.addressAttempts.count(address);
+    this.emailFailures.count(normalized);
+    // Wrong passwords for an email slow its further tries down instead of locking the real
+    // instructor out: the right password still works, later.
+    const wait = loginSlowdownMs(this.emailFailures.countOf(normalized));
+    if (wait > 0) await this.sleep(wait);
     const staff = await this.prisma.staff.findUnique({ where: { email: normalized } });
     // Compare against a dummy hash for unknown emails: the same time either way.
-    const ok = await bcrypt.compare(password, staff?.passwordHash ?? (await dummyHash()));
-    if (!staff || !ok) {
-      keys.forEach((k) => this.failures.count(k));
-      return { ok: false, reason: "invalid" };
-    }
-    keys.forEach((k) => this.failures.clear(k));
+    const hash = staff?.passwordHash ?? (await dummyHash());
+    const ok = await this.bcryptSlots(() => bcrypt.compare(password, hash));
+    if (!staff || !ok) return { ok: false, reason: "invalid" };
+    this.emailFailures.clear(normalized);
     const sessionId = randomBytes(24).toString("base64url");
     const expiresAt = new Date(Date.now() + SESSION_MS);
     await this.prisma.staffSession.create({ data: { id: sessionId, staffId: staff.id, expiresAt } });
@@ -89,18 +114,27 @@ export class StaffService {
 
   /** The signed-in staff member of a request, or null (unsigned, unknown or expired session). */
   async fromCookieHeader(header: string | undefined): Promise<StaffIdentity | null> {
+    return (await this.sessionFromCookieHeader(header))?.staff ?? null;
+  }
+
+  /** The request's staff session (who, which session, until when), or null. */
+  async sessionFromCookieHeader(header: string | undefined): Promise<StaffSessionInfo | null> {
     const sessionId = header ? verifySignedValue(parse(header)[STAFF_COOKIE], this.secret) : null;
     if (!sessionId) return null;
     const session = await this.prisma.staffSession.findUnique({ where: { id: sessionId }, include: { staff: true } });
     if (!session || session.expiresAt <= new Date()) return null;
-    return { staffId: session.staff.id, email: session.staff.email, role: session.staff.role as StaffRole };
+    return {
+      staff: { staffId: session.staff.id, email: session.staff.email, role: session.staff.role as StaffRole },
+      sessionId,
+      expiresAt: session.expiresAt,
+    };
   }
 
-  /** Ends the request's session; returns the Set-Cookie that clears the cookie. */
-  async logout(header: string | undefined): Promise<string> {
+  /** Ends the request's session; returns the Set-Cookie that clears the cookie and the session's id. */
+  async logout(header: string | undefined): Promise<{ setCookie: string; sessionId: string | null }> {
     const sessionId = header ? verifySignedValue(parse(header)[STAFF_COOKIE], this.secret) : null;
     if (sessionId) await this.prisma.staffSession.deleteMany({ where: { id: sessionId } });
-    return serialize(STAFF_COOKIE, "", { httpOnly: true, sameSite: "lax", path: "/", maxAge: 0 });
+    return { setCookie: serialize(STAFF_COOKIE, "", { httpOnly: true, sameSite: "lax", path: "/", maxAge: 0 }), sessionId };
   }
 
   async list(): Promise<{ email: string; role: string; createdAt: Date }[]> {

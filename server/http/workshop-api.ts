@@ -28,6 +28,8 @@ export interface WorkshopApiDeps {
   feed: () => Pick<DashboardFeed, "learnerChanged">;
   addressOf: AddressOf;
   limits: ClientLimits;
+  /** The /staff sockets (built after the routes): a signed-out session's are disconnected. */
+  staffSockets: () => { endSession(sessionId: string): void };
   log: Logger;
 }
 
@@ -51,14 +53,17 @@ export async function handleWorkshopApi(req: IncomingMessage, res: ServerRespons
     if (path === "/api/staff/login" && req.method === "POST") {
       const body = Login.safeParse(await jsonBody(req));
       if (!body.success) return sendJson(res, 400, { ok: false, error: "send a JSON body with email and password" }), true;
-      const result = await deps.staff.login(req, body.data.email, body.data.password);
+      const result = await deps.staff.login(req, body.data.email, body.data.password, deps.addressOf(req));
       if (result.ok) sendJson(res, 200, { ok: true, staff: result.staff }, { "set-cookie": result.setCookie });
-      else if (result.reason === "rate_limited") sendJson(res, 429, { ok: false, error: "Too many failed attempts. Wait 15 minutes and try again." });
+      else if (result.reason === "rate_limited") sendJson(res, 429, { ok: false, error: "Too many sign-in attempts from your network. Wait 15 minutes and try again." });
       else sendJson(res, 401, { ok: false, error: "That email and password do not match an account." });
       return true;
     }
     if (path === "/api/staff/logout" && req.method === "POST") {
-      sendJson(res, 200, { ok: true }, { "set-cookie": await deps.staff.logout(req.headers.cookie) });
+      const { setCookie, sessionId } = await deps.staff.logout(req.headers.cookie);
+      // That person's open dashboards stop at once, not at their next request.
+      if (sessionId) deps.staffSockets().endSession(sessionId);
+      sendJson(res, 200, { ok: true }, { "set-cookie": setCookie });
       return true;
     }
     if (path.startsWith("/api/join/")) return await handleJoin(req, res, deps, path);

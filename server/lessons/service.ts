@@ -4,6 +4,7 @@ import type { Logger } from "../log";
 import type { SandboxDriver } from "../sandbox/driver";
 import { PlaygroundFailure } from "../sandbox/errors";
 import type { PlaygroundService } from "../sessions/playground-service";
+import { AttemptCounter } from "../auth/attempts";
 import { cleanAnswer, runCheck, runSetup, type CheckResult } from "./checks";
 import type { Lesson } from "./parse";
 import type { LessonState, ProgressService } from "./progress";
@@ -39,6 +40,9 @@ export interface LessonView extends Omit<LessonSummary, "done" | "steps"> {
 
 export class LessonError extends PlaygroundFailure {}
 
+const MAX_CHECKS_PER_MINUTE = 40;
+const MAX_ENTERS_PER_MINUTE = 20;
+
 function notFound(what: string): LessonError {
   return new LessonError("bad_request", `There is no ${what} with that name.`, "Go back to the list of lessons.");
 }
@@ -46,6 +50,10 @@ function notFound(what: string): LessonError {
 export class LessonService {
   /** Users with a check running: auto-checks are skipped rather than queued. */
   private readonly checking = new Set<string>();
+  /** Checks and step set-ups each start a process in the sandbox: bounded per learner. */
+  private readonly checkCount = new AttemptCounter(60_000);
+  private readonly enterCount = new AttemptCounter(60_000);
+  private readonly entering = new Set<string>();
   private readonly progressListeners: ((userId: string) => void)[] = [];
 
   constructor(
@@ -134,10 +142,12 @@ export class LessonService {
     }
     const active = await this.deps.sessions.active(userId);
     if (!active) throw new LessonError("no_sandbox", "Checks run in your sandbox, and it is not running.", "Press “Start a new sandbox”, then check again.");
-    if (this.checking.has(userId)) {
+    if (this.checking.has(userId) || this.checkCount.exceeded(userId, MAX_CHECKS_PER_MINUTE)) {
       if (auto) return { result: null, state: await this.deps.progress.lessonState(userId, lesson) };
-      throw new LessonError("bad_request", "A check is already running.", "Wait a moment and press Check again.");
+      if (this.checking.has(userId)) throw new LessonError("busy", "A check is already running.", "Wait a moment and press Check again.");
+      throw new LessonError("rate_limited", "That was a lot of checks in one minute.", "Wait a few seconds, then press Check again.");
     }
+    this.checkCount.count(userId);
     this.checking.add(userId);
     try {
       const result = await runCheck(this.deps.driver, active.sandbox, step, answer);
@@ -173,7 +183,16 @@ export class LessonService {
   async enter(userId: string, lessonId: string): Promise<LessonState> {
     const lesson = this.byId(lessonId);
     const state = await this.deps.progress.lessonState(userId, lesson);
-    if (state.current) await this.prepare(userId, lesson, state.current);
+    // A step's set-up runs once at a time per learner, and only so often: opening the lesson
+    // again meanwhile just shows the state.
+    if (!state.current || this.entering.has(userId) || this.enterCount.exceeded(userId, MAX_ENTERS_PER_MINUTE)) return state;
+    this.enterCount.count(userId);
+    this.entering.add(userId);
+    try {
+      await this.prepare(userId, lesson, state.current);
+    } finally {
+      this.entering.delete(userId);
+    }
     return state;
   }
 

@@ -179,6 +179,7 @@ export function attachGateway(
           socket.emit("terminal:exit", term.id, { message });
         },
         control: (by) => socket.emit("terminal:control", term.id, { by }),
+        watched: (by) => socket.emit("terminal:watched", term.id, { by }),
       });
     };
 

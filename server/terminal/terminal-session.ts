@@ -18,6 +18,10 @@ export interface TerminalViewer {
   exit(message: string): void;
   /** Someone else (an instructor) took or released control of this shell; null when released. */
   control?(by: string | null): void;
+  /** Who watches this shell right now (instructors' names; empty when nobody). */
+  watched?(by: string[]): void;
+  /** A watcher's name, shown to the learner. */
+  name?: string;
 }
 
 /** Sees everything that passes through the terminal (the recorder). Must not block. */
@@ -155,6 +159,7 @@ export class TerminalSession {
     this.flush(); // everything received so far reaches the mirror (and other viewers) first
     const attached: AttachedViewer = { viewer, window: new FlowWindow(this.flow), backlog: [] };
     this.viewers.set(viewer.id, attached);
+    this.updatePause();
     const screen = await this.mirror.snapshot();
     if (this.viewers.get(viewer.id) !== attached) return; // detached meanwhile
     const backlog = attached.backlog ?? [];
@@ -162,6 +167,17 @@ export class TerminalSession {
     this.send(attached, Buffer.from(screen, "utf8"));
     for (const chunk of backlog) this.send(attached, chunk);
     if (this.controller) viewer.control?.(this.controller.name);
+    if (this.watchers.size > 0) viewer.watched?.(this.watcherNames());
+  }
+
+  private watcherNames(): string[] {
+    return [...new Set([...this.watchers.values()].map((w) => w.viewer.name ?? "An instructor"))];
+  }
+
+  /** The learner always knows who is watching. */
+  private announceWatchers(): void {
+    const names = this.watcherNames();
+    for (const v of this.viewers.values()) v.viewer.watched?.(names);
   }
 
   /** The terminal's size (watchers draw at the learner's size). */
@@ -174,13 +190,16 @@ export class TerminalSession {
     if (this.closed) throw new Error("terminal has ended");
     const w: Watcher = { viewer, window: new FlowWindow(this.flow), backlog: null, dropping: false };
     this.watchers.set(viewer.id, w);
+    this.updatePause();
+    this.announceWatchers();
     await this.resync(w);
   }
 
   /** Removes a watcher; returns true when it was in control (control goes back to the learner). */
   unwatch(watcherId: string): boolean {
     const hadControl = this.releaseControl(watcherId);
-    this.watchers.delete(watcherId);
+    if (this.watchers.delete(watcherId)) this.announceWatchers();
+    this.updatePause();
     return hadControl;
   }
 
@@ -265,11 +284,23 @@ export class TerminalSession {
     if (v.window.sent(data.length)) this.proc.stream.pause();
   }
 
-  /** Output flows while no attached viewer is over its window. */
+  /**
+   * Output flows while someone looks (a browser tab or an instructor) and no attached viewer
+   * is over its window. With nobody looking, the shell's output waits in its TTY (the
+   * program blocks, as in any terminal) instead of being pumped into the screen mirror:
+   * a terminal left behind costs no work, and it resumes the moment a viewer comes back.
+   */
   private updatePause(): void {
+    if (this.closed) return;
+    const nobody = this.viewers.size === 0 && this.watchers.size === 0;
     const anyPaused = [...this.viewers.values()].some((v) => v.window.isPaused);
-    if (anyPaused) this.proc.stream.pause();
+    if (nobody || anyPaused) this.proc.stream.pause();
     else this.proc.stream.resume();
+  }
+
+  /** Whether the shell's output is held back (nobody looks, or a viewer is behind). */
+  get outputPaused(): boolean {
+    return this.proc.stream.isPaused();
   }
 
   private onEnd(): void {

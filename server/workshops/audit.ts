@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { StaffIdentity } from "../auth/staff";
 import type { Db } from "../db";
 
-export type AuditAction = "control:start" | "control:stop";
+export type AuditAction = "control:start" | "control:stop" | "watch:start" | "watch:stop";
 
 export interface AuditEntry {
   at: string;

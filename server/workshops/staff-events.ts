@@ -53,17 +53,28 @@ export function staffNamespace(io: Server) {
   return io.of("/staff");
 }
 
-export function attachStaffEvents(io: Server, deps: StaffEventDeps): void {
+/** The room of one staff session's sockets: signing out or expiring disconnects them. */
+function staffSessionRoom(sessionId: string): string {
+  return `staff-session:${sessionId}`;
+}
+
+export function attachStaffEvents(io: Server, deps: StaffEventDeps): { endSession(sessionId: string): void } {
   const nsp = staffNamespace(io);
   nsp.use(async (socket, next) => {
-    const me = await deps.staff.fromCookieHeader(socket.handshake.headers.cookie).catch(() => null);
-    if (!me) return next(Object.assign(new Error("unauthorized"), { data: { message: "Sign in as an instructor first." } }));
-    socket.data.staff = me;
+    const session = await deps.staff.sessionFromCookieHeader(socket.handshake.headers.cookie).catch(() => null);
+    if (!session) return next(Object.assign(new Error("unauthorized"), { data: { message: "Sign in as an instructor first." } }));
+    socket.data.staff = session.staff;
+    socket.data.staffSessionId = session.sessionId;
+    socket.data.staffSessionEnds = session.expiresAt.getTime();
     next();
   });
 
   nsp.on("connection", (socket: Socket) => {
     const me = socket.data.staff as StaffIdentity;
+    void socket.join(staffSessionRoom(socket.data.staffSessionId as string));
+    // The session's end ends its sockets too (a timer beyond 24 days would overflow; sessions last 12 h).
+    const expiry = setTimeout(() => socket.disconnect(true), Math.min(2 ** 31 - 1, Math.max(0, (socket.data.staffSessionEnds as number) - Date.now())));
+    expiry.unref();
     const watching = new Map<string, Watch>();
     const failure = (err: unknown, what: string): Fail => {
       if (err instanceof WorkshopError) return { ok: false, error: err.message };
@@ -86,25 +97,36 @@ export function attachStaffEvents(io: Server, deps: StaffEventDeps): void {
       if (!member) throw new WorkshopError(404, "no such learner in this workshop");
       return { workshop: w, member };
     };
+    /** As myLearner, and the workshop is still running: only then may a terminal be watched. */
+    const myLearnerNow = async (workshopId: string, userId: string) => {
+      const found = await myLearner(workshopId, userId);
+      if (found.workshop.endedAt || found.workshop.endsAt.getTime() <= Date.now()) {
+        throw new WorkshopError(410, "This workshop is over: its learners' terminals are their own again.");
+      }
+      return found;
+    };
     const stopWatch = (watchId: string, why: string) => {
       const w = watching.get(watchId);
       if (!w) return;
       watching.delete(watchId);
       if (w.term.unwatch(watchId)) auditControl(w, "control:stop", why);
+      auditControl(w, "watch:stop", why);
     };
-    const auditControl = (w: Watch, action: "control:start" | "control:stop", detail: string) => {
+    const auditControl = (w: Watch, action: "control:start" | "control:stop" | "watch:start" | "watch:stop", detail: string) => {
       deps.audit.record(me, action, { workshopId: w.workshopId, userId: w.userId }, detail).catch((err) => deps.log.error({ err }, "could not write the audit log"));
       deps.log.info({ staff: me.email, learner: w.userId, workshopId: w.workshopId, detail }, action);
       deps.feed.workshopChanged(w.workshopId); // the audit log on the dashboard
     };
 
     handle("watch:start", WatchReq, "watch this terminal", async ({ workshopId, userId }) => {
-      await myLearner(workshopId, userId);
+      await myLearnerNow(workshopId, userId);
       const active = await deps.sessions.active(userId);
       const term = active ? deps.registry.forSession(active.sessionId).filter((t) => !t.isClosed).at(-1) : undefined;
       if (!term) return { ok: false, error: "This learner has no terminal open right now." };
       const watchId = randomUUID();
-      watching.set(watchId, { term, workshopId, userId });
+      const watch = { term, workshopId, userId };
+      watching.set(watchId, watch);
+      auditControl(watch, "watch:start", "");
       const { cols, rows } = term.dimensions;
       // The reply goes out before the first frame, so the view exists when output arrives.
       setImmediate(() => {
@@ -112,6 +134,7 @@ export function attachStaffEvents(io: Server, deps: StaffEventDeps): void {
         term
           .watch({
             id: watchId,
+            name: me.email,
             output: (data) => socket.emit("watch:output", watchId, data),
             exit: (message) => {
               watching.delete(watchId);
@@ -137,7 +160,7 @@ export function attachStaffEvents(io: Server, deps: StaffEventDeps): void {
     handle("control:start", WatchId, "take control", async (watchId) => {
       const w = watching.get(watchId);
       if (!w) return { ok: false, error: "Open the learner's terminal first." };
-      await myLearner(w.workshopId, w.userId); // the workshop may have changed hands or ended
+      await myLearnerNow(w.workshopId, w.userId); // the workshop may have changed hands or ended
       if (!w.term.takeControl(watchId, me.email)) {
         return { ok: false, error: `${w.term.controlledBy ?? "Someone"} already has control of this terminal.` };
       }
@@ -189,7 +212,10 @@ export function attachStaffEvents(io: Server, deps: StaffEventDeps): void {
     });
 
     socket.on("disconnect", () => {
+      clearTimeout(expiry);
       for (const id of [...watching.keys()]) stopWatch(id, "instructor disconnected");
     });
   });
+
+  return { endSession: (sessionId) => void nsp.in(staffSessionRoom(sessionId)).disconnectSockets(true) };
 }

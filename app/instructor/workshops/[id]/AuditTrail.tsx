@@ -1,10 +1,15 @@
 "use client";
-// The audit log: who took control of which learner's terminal, and when.
+// The audit log: who watched or took control of which learner's terminal, and when.
 import { useEffect, useState } from "react";
 import type { AuditEntry } from "../../../../server/workshops/audit";
 import { api } from "../../../api-client";
 
-const ACTIONS: Record<string, string> = { "control:start": "took control of", "control:stop": "gave back control of" };
+const ACTIONS: Record<string, string> = {
+  "control:start": "took control of",
+  "control:stop": "gave back control of",
+  "watch:start": "started watching",
+  "watch:stop": "stopped watching",
+};
 
 export function AuditTrail({ workshopId, version }: { workshopId: string; version: number }) {
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
