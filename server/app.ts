@@ -19,7 +19,7 @@ import { RecordingStore } from "./recordings/store";
 import { openDatabase, type Database_ } from "./db";
 import { handleApi } from "./http/api";
 import { handleRecordingApi } from "./http/recording-api";
-import { handlePreview } from "./http/preview";
+import { handlePreview, isPreviewHost } from "./http/preview";
 import { clientAddressResolver } from "./http/client-address";
 import { ClientLimits } from "./http/client-limits";
 import { changesState, originChecker } from "./http/origin";
@@ -138,10 +138,26 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   const limits = new ClientLimits(config.limits);
   const isStaff = async (req: http.IncomingMessage) => (await staff.fromCookieHeader(req.headers.cookie)) !== null;
   let staffSockets: { endSession(sessionId: string): void } = { endSession: () => undefined };
+  const previewDeps = {
+    identities,
+    service,
+    driver,
+    maxPerLearner: config.limits.previewsPerLearner,
+    previewOrigin: config.previewOrigin,
+    previewKey: deriveKey(secret, "preview-token"),
+    log,
+  };
   const server = http.createServer((req, res) => {
     void (async () => {
+      // The preview origin serves previews and nothing else: no pages, no API, no sockets.
+      if (isPreviewHost(req, config.previewOrigin)) {
+        if (!(await handlePreview(req, res, previewDeps))) res.writeHead(404, { "content-type": "text/plain" }).end("Only previews are served here.");
+        return;
+      }
       // A page on another site may not change anything here (cross-site request forgery).
-      if (changesState(req.method) && !originOk(req)) {
+      // Previews are exempt: their pages run in an opaque origin (Origin: null) and only ever
+      // reach the learner's own sandbox, with a SameSite cookie no other site's request carries.
+      if (changesState(req.method) && !originOk(req) && !req.url?.startsWith("/preview/")) {
         res.writeHead(403, { "content-type": "application/json; charset=utf-8" });
         res.end(JSON.stringify({ ok: false, error: "This request came from another site. Open the playground at its own address and try again." }));
         return;
@@ -149,7 +165,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
       if (await handleWorkshopApi(req, res, { staff, workshops, identities, recordings, audit, feed: () => feed, addressOf, limits, staffSockets: () => staffSockets, log })) return;
       if (await handleRecordingApi(req, res, { identities, staff, workshops, recordings })) return;
       if (await handleApi(req, res, { identities, driver, pingDatabase: db.ping, lessons, names, addressOf, limits, isStaff, log })) return;
-      if (await handlePreview(req, res, { identities, service, driver, log })) return;
+      if (await handlePreview(req, res, previewDeps)) return;
       if (nextHandler) return nextHandler(req, res);
       res.writeHead(404).end();
     })().catch((err) => {
@@ -162,7 +178,10 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     maxHttpBufferSize: 1e6,
     serveClient: false,
     // The handshake of every namespace (learner and /staff): never from another site's page.
-    allowRequest: (req, cb) => cb(originOk(req) ? null : "origin not allowed", originOk(req)),
+    allowRequest: (req, cb) => {
+      const ok = originOk(req) && !isPreviewHost(req, config.previewOrigin);
+      cb(ok ? null : "origin not allowed", ok);
+    },
   });
   const registry = new TerminalRegistry(config.terminalGraceMs, log);
   const feed = new DashboardFeed(staffNamespace(io as unknown as SocketServer), { workshops, help, log });
