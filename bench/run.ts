@@ -6,6 +6,7 @@
 // BENCH_SMOKE=1 runs everything with tiny counts (CI does, so no benchmark rots).
 // BENCH_ONLY=terminal,density runs a subset.
 import { dashboardBench } from "./dashboard.bench";
+import { hostileBench } from "./hostile.bench";
 import { densityBench } from "./density.bench";
 import { lifecycleBench } from "./lifecycle.bench";
 import { profilesBench } from "./profiles.bench";
@@ -18,6 +19,7 @@ const ALL: Record<string, (opts: BenchOptions) => Promise<BenchResult>> = {
   density: densityBench,
   dashboard: dashboardBench,
   profiles: profilesBench,
+  hostile: hostileBench,
 };
 
 async function main(): Promise<void> {

@@ -43,6 +43,8 @@ import { TerminalRegistry } from "./terminal/registry";
 export interface RunningApp {
   url: string;
   port: number;
+  /** Live terminals (tests look at their state). */
+  registry: TerminalRegistry;
   pool: SandboxPool;
   slots: SandboxSlots;
   db: Database_;
@@ -232,6 +234,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   return {
     url,
     port,
+    registry,
     db,
     driver,
     service,

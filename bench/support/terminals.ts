@@ -115,8 +115,8 @@ export class OursTerminal extends BenchTerminal {
   }
 
   /** A learner of this server (cookie) with a sandbox and a shell; returns the sandbox's name too. */
-  static async open(url: string, cookie: string, size = { cols: 120, rows: 30 }): Promise<{ term: OursTerminal; sandbox: string }> {
-    const socket = await connect(url, cookie);
+  static async open(url: string, cookie: string, size = { cols: 120, rows: 30 }, headers: Record<string, string> = {}): Promise<{ term: OursTerminal; sandbox: string }> {
+    const socket = await connect(url, cookie, headers);
     const opened = await call<{ sandbox: { name: string } }>(socket, "sandbox:open");
     if (!opened.ok) throw new Error(`sandbox:open: ${opened.error.message}`);
     const res = await new Promise<Ack<{ terminalId: string }>>((resolve) => socket.emit("terminal:open", size, resolve));

@@ -31,6 +31,12 @@ export class AttemptCounter {
     else this.counts.set(key, { count: 1, since: now });
   }
 
+  /** Takes back one attempt (it turned out not to be a failure). */
+  uncount(key: string, now = Date.now()): void {
+    const entry = this.current(key, now);
+    if (entry && --entry.count <= 0) this.counts.delete(key);
+  }
+
   clear(key: string): void {
     this.counts.delete(key);
   }

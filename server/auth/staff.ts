@@ -97,6 +97,8 @@ export class StaffService {
     const hash = staff?.passwordHash ?? (await dummyHash());
     const ok = await this.bcryptSlots(() => bcrypt.compare(password, hash));
     if (!staff || !ok) return { ok: false, reason: "invalid" };
+    // A successful sign-in was not a guess: it counts against nobody.
+    this.addressAttempts.uncount(address);
     this.emailFailures.clear(normalized);
     const sessionId = randomBytes(24).toString("base64url");
     const expiresAt = new Date(Date.now() + SESSION_MS);

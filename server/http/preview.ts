@@ -56,6 +56,13 @@ export interface PreviewDeps {
 /** Preview requests in flight per learner. */
 const inFlight = new Map<string, number>();
 
+/** Preview requests in flight, all learners together (tests wait on it). */
+export function previewsInFlight(): number {
+  let n = 0;
+  for (const v of inFlight.values()) n += v;
+  return n;
+}
+
 function mac(key: string, value: string): string {
   return createHmac("sha256", key).update(value).digest("base64url");
 }

@@ -1,5 +1,6 @@
 // SandboxDriver on a Docker engine through dockerode (honours DOCKER_HOST).
 // Each sandbox runs its own dockerd (Docker-in-Docker); see sandbox-images/README.md.
+import { writeFile } from "node:fs/promises";
 import { PassThrough } from "node:stream";
 import Docker from "dockerode";
 import type { Config } from "../config";
@@ -20,7 +21,7 @@ import {
 } from "./driver";
 import { PlaygroundFailure, dockerUnavailable, toFailure } from "./errors";
 import { SandboxDisks } from "./disk";
-import { installFirewall, removeFirewall, type FirewallPlan } from "./firewall";
+import { BRIDGE_PREFIX, dnsResolvers, hostNetworks, installFirewall, removeFirewall, type FirewallPlan } from "./firewall";
 import { RegistryMirror } from "./mirror";
 import { SandboxImage } from "./image";
 import { formatCidr, formatIp, freeSubnet, gatewayOf, parseCidr } from "./subnets";
@@ -76,6 +77,23 @@ function explicitDindHostConfig(): Docker.HostConfig & { MaskedPaths: string[]; 
     MaskedPaths: [],
     ReadonlyPaths: [],
   };
+}
+
+/** The sandbox network's bridge device (at most 15 characters, the kernel's limit). */
+export function bridgeName(sandboxName: string): string {
+  const name = `${BRIDGE_PREFIX}${sandboxName}`;
+  if (name.length > 15) throw new Error(`sandbox name too long for a bridge: ${sandboxName}`);
+  return name;
+}
+
+/**
+ * Strict reverse-path filtering on a sandbox bridge: a packet whose source address would not
+ * be routed back through that bridge (another sandbox's address, say) is dropped.
+ */
+async function strictReversePath(bridge: string, log: Logger): Promise<void> {
+  await writeFile(`/proc/sys/net/ipv4/conf/${bridge}/rp_filter`, "1").catch((err) =>
+    log.warn({ bridge, err: (err as Error).message }, "could not turn on reverse-path filtering for a sandbox bridge"),
+  );
 }
 
 export class DockerDriver implements SandboxDriver {
@@ -175,7 +193,14 @@ export class DockerDriver implements SandboxDriver {
   }
 
   private firewallPlan(): FirewallPlan {
-    return { pool: this.opts.subnetPool, egress: this.opts.egress, allow: this.opts.egressAllow, hostPorts: this.opts.mirror ? [this.opts.mirror.port] : [] };
+    return {
+      pool: this.opts.subnetPool,
+      egress: this.opts.egress,
+      allow: this.opts.egressAllow,
+      hostPorts: this.opts.mirror ? [this.opts.mirror.port] : [],
+      hostNetworks: hostNetworks(),
+      resolvers: dnsResolvers(),
+    };
   }
 
   /**
@@ -236,8 +261,11 @@ export class DockerDriver implements SandboxDriver {
           Name: `cp-${name}-net`,
           Driver: "bridge",
           IPAM: { Driver: "default", Config: [{ Subnet: cidr, Gateway: gatewayOf(subnet) }] },
+          // The host firewall matches sandbox traffic by this bridge name (firewall.ts).
+          Options: { "com.docker.network.bridge.name": bridgeName(name) },
           Labels: labels,
         });
+        await strictReversePath(bridgeName(name), this.log);
         return;
       } catch (err) {
         // Another playground took the same subnet between list and create: try the next one.

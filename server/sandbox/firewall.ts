@@ -1,8 +1,15 @@
 // Host firewall rules that keep sandboxes to themselves: a sandbox reaches neither the host
-// (the playground, its database, the Docker API, any other service) nor another sandbox.
-// User-defined bridges alone do not stop traffic to the host's own addresses: that needs the
-// INPUT chain. Rules are (re)installed idempotently at start and survive server restarts.
+// (the playground, its database, the Docker API, any other service), nor another sandbox, nor
+// anything of the operator's (link-local addresses such as cloud metadata services, private
+// and CGNAT ranges, the host's own networks, multicast), and no IPv6 at all; the public
+// internet stays reachable unless egress says otherwise. User-defined bridges alone do not stop
+// traffic to the host's own addresses: that needs the INPUT chain. Rules match the sandbox
+// bridges by interface (every sandbox network's bridge is named cpb-<sandbox>), so a learner who
+// spoofs a source address gets nowhere; a source outside the pool is dropped outright. Rules
+// are (re)installed idempotently at start and survive server restarts.
 import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import { promisify } from "node:util";
 import type { EgressTarget } from "../config";
 import type { Logger } from "../log";
@@ -10,6 +17,27 @@ import type { Logger } from "../log";
 const run = promisify(execFile);
 const INPUT_CHAIN = "CP-SANDBOX-INPUT";
 const FORWARD_CHAIN = "CP-SANDBOX-FORWARD";
+/** Every sandbox bridge's name starts so; iptables matches "cpb+" as the prefix. */
+export const BRIDGE_PREFIX = "cpb-";
+const BRIDGES = `${BRIDGE_PREFIX.slice(0, -1)}+`;
+
+/**
+ * Never reachable from a sandbox when egress is "allow", unless allow-listed: nothing of the
+ * operator's lives on the public internet, everything else might.
+ */
+export const NON_PUBLIC_RANGES = [
+  "0.0.0.0/8", // "this network"
+  "10.0.0.0/8", // RFC 1918
+  "100.64.0.0/10", // carrier-grade NAT (RFC 6598)
+  "127.0.0.0/8", // loopback
+  "169.254.0.0/16", // link-local: cloud metadata services (169.254.169.254)
+  "172.16.0.0/12", // RFC 1918
+  "192.0.0.0/24", // IETF protocol assignments
+  "192.168.0.0/16", // RFC 1918
+  "198.18.0.0/15", // benchmarking
+  "224.0.0.0/4", // multicast
+  "240.0.0.0/4", // reserved, and the broadcast address
+];
 
 export type Egress = "allow" | "deny" | "allowlist";
 
@@ -21,6 +49,10 @@ export interface FirewallPlan {
   allow: EgressTarget[];
   /** TCP ports of this host that sandboxes may reach (the registry mirror). */
   hostPorts?: number[];
+  /** The host's own networks (IPv4 CIDRs), never reachable beyond the host either. */
+  hostNetworks?: string[];
+  /** The DNS servers Docker's resolver forwards to (port 53 stays open to them). */
+  resolvers?: string[];
 }
 
 interface Hook {
@@ -36,54 +68,81 @@ function matchTarget(t: EgressTarget): string[] {
 /** The iptables commands (arguments) that enforce the plan, in order. Pure, for tests. */
 export function firewallRules(plan: FirewallPlan): { chains: Record<string, string[][]>; hooks: Hook[] } {
   const established = ["-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED"];
+  const dns = (plan.resolvers ?? []).flatMap((r) => ["udp", "tcp"].map((proto) => ["-d", `${r}/32`, "-p", proto, "--dport", "53"]));
   return {
     // Rebuilt on every start from the plan.
     chains: {
       // To the host itself: answers to connections the host opened, the allow-list, nothing else.
       [INPUT_CHAIN]: [
+        ["-A", INPUT_CHAIN, "!", "-s", plan.pool, "-j", "DROP"],
         ["-A", INPUT_CHAIN, ...established, "-j", "ACCEPT"],
         ...plan.allow.map((t) => ["-A", INPUT_CHAIN, ...matchTarget(t), "-j", "ACCEPT"]),
         ...(plan.hostPorts ?? []).map((p) => ["-A", INPUT_CHAIN, "-p", "tcp", "--dport", String(p), "-j", "ACCEPT"]),
         ["-A", INPUT_CHAIN, "-j", "DROP"],
       ],
-      // Through the host: never to another sandbox; elsewhere as `egress` says. RETURN hands
-      // the packet back to Docker's own forwarding rules.
+      // Through the host: never to another sandbox, nothing of the operator's; elsewhere as
+      // `egress` says. RETURN hands the packet back to Docker's own forwarding rules.
       [FORWARD_CHAIN]: [
+        ["-A", FORWARD_CHAIN, "!", "-s", plan.pool, "-j", "DROP"],
         ["-A", FORWARD_CHAIN, ...established, "-j", "RETURN"],
         ...plan.allow.map((t) => ["-A", FORWARD_CHAIN, ...matchTarget(t), "-j", "RETURN"]),
+        ...dns.map((m) => ["-A", FORWARD_CHAIN, ...m, "-j", "RETURN"]),
         ["-A", FORWARD_CHAIN, "-d", plan.pool, "-j", "DROP"],
-        ...(plan.egress === "allow" ? [] : [["-A", FORWARD_CHAIN, "-j", "DROP"]]),
+        ...(plan.egress === "allow"
+          ? [...NON_PUBLIC_RANGES, ...(plan.hostNetworks ?? [])].map((cidr) => ["-A", FORWARD_CHAIN, "-d", cidr, "-j", "DROP"])
+          : [["-A", FORWARD_CHAIN, "-j", "DROP"]]),
       ],
     },
     hooks: [
-      { table: "filter", chain: "INPUT", rule: ["-s", plan.pool, "-j", INPUT_CHAIN] },
-      { table: "filter", chain: "DOCKER-USER", rule: ["-s", plan.pool, "-j", FORWARD_CHAIN] },
+      { table: "filter", chain: "INPUT", rule: ["-i", BRIDGES, "-j", INPUT_CHAIN] },
+      { table: "filter", chain: "DOCKER-USER", rule: ["-i", BRIDGES, "-j", FORWARD_CHAIN] },
     ],
   };
 }
 
-/** Rules written directly into DOCKER-USER by earlier versions; removed on install. */
+/** IPv6 from a sandbox bridge: none at all (sandbox networks are IPv4; the host's IPv6 services stay out of reach). */
+export function firewallRules6(): Hook[] {
+  return [
+    { table: "filter", chain: "INPUT", rule: ["-i", BRIDGES, "-j", "DROP"] },
+    { table: "filter", chain: "FORWARD", rule: ["-i", BRIDGES, "-j", "DROP"] },
+  ];
+}
+
+/** Rules written by earlier versions (source-matched hooks); removed on install. */
 function legacyHooks(pool: string): Hook[] {
   return [
     { table: "filter", chain: "DOCKER-USER", rule: ["-s", pool, "-d", pool, "-j", "DROP"] },
     { table: "filter", chain: "DOCKER-USER", rule: ["-s", pool, "-m", "conntrack", "!", "--ctstate", "ESTABLISHED,RELATED", "-j", "DROP"] },
+    { table: "filter", chain: "INPUT", rule: ["-s", pool, "-j", INPUT_CHAIN] },
+    { table: "filter", chain: "DOCKER-USER", rule: ["-s", pool, "-j", FORWARD_CHAIN] },
   ];
 }
 
-async function iptables(args: string[]): Promise<void> {
-  await run("iptables", ["-w", ...args], { timeout: 15_000 });
+async function iptables(args: string[], binary = "iptables"): Promise<void> {
+  await run(binary, ["-w", ...args], { timeout: 15_000 });
 }
 
-async function succeeds(args: string[]): Promise<boolean> {
-  return iptables(args).then(
+async function succeeds(args: string[], binary = "iptables"): Promise<boolean> {
+  return iptables(args, binary).then(
     () => true,
     () => false,
   );
 }
 
 /** Deletes every copy of a rule (a crash between check and insert can leave two). */
-async function deleteAll(hook: Hook): Promise<void> {
-  for (let i = 0; i < 10 && (await succeeds(["-t", hook.table, "-D", hook.chain, ...hook.rule])); i++);
+async function deleteAll(hook: Hook, binary = "iptables"): Promise<void> {
+  for (let i = 0; i < 10 && (await succeeds(["-t", hook.table, "-D", hook.chain, ...hook.rule], binary)); i++);
+}
+
+/** Installs the IPv6 drop (a host without IPv6 has nothing to protect: logged, not fatal). */
+async function installIpv6(log: Logger): Promise<void> {
+  for (const hook of firewallRules6()) {
+    const args = ["-t", hook.table, ...hook.rule];
+    if (await succeeds(["-t", hook.table, "-C", hook.chain, ...hook.rule], "ip6tables")) continue;
+    if (!(await succeeds(["-t", hook.table, "-I", hook.chain, "1", ...hook.rule], "ip6tables"))) {
+      log.warn({ rule: args.join(" ") }, "could not install the IPv6 sandbox rule (no IPv6 on this host?)");
+    }
+  }
 }
 
 /** Installs the rules (idempotent). Throws with a clear message when it cannot. */
@@ -102,6 +161,7 @@ export async function installFirewall(plan: FirewallPlan, log: Logger): Promise<
       }
     }
     for (const legacy of legacyHooks(plan.pool)) await deleteAll(legacy);
+    await installIpv6(log);
   } catch (err) {
     const detail = (err as { stderr?: string; message?: string }).stderr || (err as Error).message;
     throw new Error(`could not install the sandbox firewall rules (iptables, needs root or CAP_NET_ADMIN on the host network): ${detail.trim()}`);
@@ -113,6 +173,7 @@ export async function installFirewall(plan: FirewallPlan, log: Logger): Promise<
 export async function removeFirewall(plan: FirewallPlan, log: Logger): Promise<void> {
   const { chains, hooks } = firewallRules(plan);
   for (const hook of hooks) await deleteAll(hook);
+  for (const hook of firewallRules6()) await deleteAll(hook, "ip6tables");
   for (const chain of Object.keys(chains)) {
     if (await succeeds(["-n", "-L", chain])) {
       await iptables(["-F", chain]);
@@ -127,4 +188,43 @@ export async function firewallInstalled(plan: FirewallPlan): Promise<boolean> {
   const { hooks } = firewallRules(plan);
   for (const hook of hooks) if (!(await succeeds(["-t", hook.table, "-C", hook.chain, ...hook.rule]))) return false;
   return true;
+}
+
+/**
+ * The host's own IPv4 networks (not loopback, not Docker's or the sandboxes' bridges): a
+ * sandbox never reaches its host's neighbours, even on a public network.
+ */
+export function hostNetworks(): string[] {
+  return Object.entries(os.networkInterfaces())
+    .filter(([name]) => !/^(lo|docker\d*|br-|veth|cpb-)/.test(name))
+    .flatMap(([, addrs]) => addrs ?? [])
+    .filter((a): a is os.NetworkInterfaceInfoIPv4 => a.family === "IPv4" && !a.internal && !!a.cidr)
+    .map((a) => networkOf(a.cidr!));
+}
+
+function networkOf(cidr: string): string {
+  const [ip, bits] = cidr.split("/");
+  const n = ip.split(".").reduce((acc, o) => (acc << 8) + Number(o), 0) >>> 0;
+  const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
+  const base = (n & mask) >>> 0;
+  return `${[24, 16, 8, 0].map((s) => (base >>> s) & 255).join(".")}/${bits}`;
+}
+
+/**
+ * The DNS servers Docker's embedded resolver forwards sandbox queries to: the host's
+ * resolv.conf, or systemd-resolved's upstream list when that names only loopback (as Docker
+ * does itself).
+ */
+export function dnsResolvers(files = ["/etc/resolv.conf", "/run/systemd/resolve/resolv.conf"]): string[] {
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    const servers = [...text.matchAll(/^\s*nameserver\s+(\d{1,3}(?:\.\d{1,3}){3})\s*$/gm)].map((m) => m[1]).filter((ip) => !ip.startsWith("127."));
+    if (servers.length) return servers;
+  }
+  return [];
 }

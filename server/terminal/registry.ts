@@ -52,6 +52,11 @@ export class TerminalRegistry {
     return n;
   }
 
+  /** A learner's live terminals. */
+  forUser(userId: string): TerminalSession[] {
+    return [...this.terminals.values()].filter((t) => t.owner.userId === userId && !t.isClosed);
+  }
+
   forSession(sessionId: string): TerminalSession[] {
     return [...this.terminals.values()].filter((t) => t.owner.sessionId === sessionId);
   }

@@ -178,5 +178,5 @@ test("End session asks first, removes the sandbox, and says so", async () => {
   await page.getByRole("button", { name: "Start a new sandbox" }).click();
   await waitForStatus(page, /^Ready/);
   assert.notEqual(await sandboxName(), name);
-  assert.match(await terminalText(page), /ubuntu@sbx-/);
+  await waitForTerminal(page, /ubuntu@sbx-/);
 });

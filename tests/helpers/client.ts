@@ -19,11 +19,11 @@ export async function guestCookie(baseUrl: string): Promise<string> {
 const early = new WeakMap<TestSocket, Map<string, Buffer[] | "claimed">>();
 
 /** Connects; resolves with the socket, or rejects with the server's connect error data. */
-export function connect(baseUrl: string, cookie?: string): Promise<TestSocket> {
+export function connect(baseUrl: string, cookie?: string, headers: Record<string, string> = {}): Promise<TestSocket> {
   const socket: TestSocket = io(baseUrl, {
     transports: ["websocket"],
     reconnection: false,
-    extraHeaders: cookie ? { cookie } : {},
+    extraHeaders: { ...(cookie ? { cookie } : {}), ...headers },
     forceNew: true,
   });
   const buffered = new Map<string, Buffer[] | "claimed">();
