@@ -67,6 +67,9 @@ test("an instructor creates a workshop, a learner joins with its code, and the d
   const full = teacher.getByRole("dialog", { name: "Noor's terminal" });
   await until("the full view", async () => /hello-from-noor-42/.test(await full.innerText()), 30_000);
   await teacher.screenshot({ path: path.join(SCREENSHOTS, "workshop-watch.png") });
+  // The learner knows they are being watched, and by whom.
+  await learner.getByTestId("watched-banner").filter({ hasText: "teacher@example.org" }).waitFor({ timeout: 10_000 });
+  await learner.screenshot({ path: path.join(SCREENSHOTS, "workshop-watched-banner.png") });
 
   // Take control: the instructor's typing runs in the learner's shell, under a banner.
   const learnerBar = learner.getByTestId("workshop-bar");
