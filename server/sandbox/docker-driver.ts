@@ -21,7 +21,7 @@ import {
 } from "./driver";
 import { PlaygroundFailure, dockerUnavailable, toFailure } from "./errors";
 import { SandboxDisks } from "./disk";
-import { BRIDGE_PREFIX, dnsResolvers, hostNetworks, installFirewall, removeFirewall, type FirewallPlan } from "./firewall";
+import { bridgePrefix, dnsResolvers, hostNetworks, installFirewall, instanceTag, removeFirewall, type FirewallPlan } from "./firewall";
 import { RegistryMirror } from "./mirror";
 import { SandboxImage } from "./image";
 import { formatCidr, formatIp, freeSubnet, gatewayOf, parseCidr } from "./subnets";
@@ -79,9 +79,9 @@ function explicitDindHostConfig(): Docker.HostConfig & { MaskedPaths: string[]; 
   };
 }
 
-/** The sandbox network's bridge device (at most 15 characters, the kernel's limit). */
-export function bridgeName(sandboxName: string): string {
-  const name = `${BRIDGE_PREFIX}${sandboxName}`;
+/** The sandbox network's bridge device: cpb<tag>-<suffix>, at most 15 characters (the kernel's limit). */
+export function bridgeName(tag: string, sandboxName: string): string {
+  const name = `${bridgePrefix(tag)}${sandboxName.replace(/^sbx-/, "")}`;
   if (name.length > 15) throw new Error(`sandbox name too long for a bridge: ${sandboxName}`);
   return name;
 }
@@ -192,8 +192,15 @@ export class DockerDriver implements SandboxDriver {
     return this.isolation;
   }
 
-  private firewallPlan(): FirewallPlan {
+  /** This installation's short tag: its firewall chains and its bridges' names. */
+  get tag(): string {
+    return instanceTag(this.opts.instanceId);
+  }
+
+  firewallPlan(): FirewallPlan {
     return {
+      tag: this.tag,
+      instance: this.opts.instanceId,
       pool: this.opts.subnetPool,
       egress: this.opts.egress,
       allow: this.opts.egressAllow,
@@ -220,12 +227,13 @@ export class DockerDriver implements SandboxDriver {
   }
 
   /**
-   * On shutdown: removes the firewall rules when no sandbox of any playground is left on
-   * this engine (they are reinstalled at the next start). Returns whether it removed them.
+   * On shutdown: removes this installation's firewall rules when none of its sandboxes is
+   * left (they are reinstalled at the next start). Other installations' rules are their own.
+   * Returns whether it removed them.
    */
   async releaseIsolation(): Promise<boolean> {
     if (this.opts.isolation === "off" || !this.isolation) return false;
-    const left = await this.docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`] } });
+    const left = await this.docker.listContainers({ all: true, filters: { label: this.ownLabels() } });
     if (left.length > 0) return false;
     await removeFirewall(this.firewallPlan(), this.log);
     this.isolation = null;
@@ -262,10 +270,10 @@ export class DockerDriver implements SandboxDriver {
           Driver: "bridge",
           IPAM: { Driver: "default", Config: [{ Subnet: cidr, Gateway: gatewayOf(subnet) }] },
           // The host firewall matches sandbox traffic by this bridge name (firewall.ts).
-          Options: { "com.docker.network.bridge.name": bridgeName(name) },
+          Options: { "com.docker.network.bridge.name": bridgeName(this.tag, name) },
           Labels: labels,
         });
-        await strictReversePath(bridgeName(name), this.log);
+        await strictReversePath(bridgeName(this.tag, name), this.log);
         return;
       } catch (err) {
         // Another playground took the same subnet between list and create: try the next one.

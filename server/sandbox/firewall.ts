@@ -8,6 +8,7 @@
 // spoofs a source address gets nowhere; a source outside the pool is dropped outright. Rules
 // are (re)installed idempotently at start and survive server restarts.
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import { promisify } from "node:util";
@@ -15,11 +16,25 @@ import type { EgressTarget } from "../config";
 import type { Logger } from "../log";
 
 const run = promisify(execFile);
-const INPUT_CHAIN = "CP-SANDBOX-INPUT";
-const FORWARD_CHAIN = "CP-SANDBOX-FORWARD";
-/** Every sandbox bridge's name starts so; iptables matches "cpb+" as the prefix. */
-export const BRIDGE_PREFIX = "cpb-";
-const BRIDGES = `${BRIDGE_PREFIX.slice(0, -1)}+`;
+/**
+ * Every installation (INSTANCE_ID) has chains and hooks of its own, named by a short tag, so
+ * two playgrounds on one engine never change or remove each other's rules (each may have its
+ * own egress settings), and each sandbox bridge is named cpb<tag>-<sandbox> (at most 15
+ * characters, the kernel's limit) so that iptables matches an installation's bridges by prefix.
+ */
+export function instanceTag(instanceId: string): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+  const digest = createHash("sha256").update(instanceId).digest();
+  return [0, 1, 2].map((i) => alphabet[digest[i] % 32]).join("");
+}
+
+export function bridgePrefix(tag: string): string {
+  return `cpb${tag}-`;
+}
+
+function chainNames(tag: string): { input: string; forward: string } {
+  return { input: `CP-${tag}-INPUT`, forward: `CP-${tag}-FORWARD` };
+}
 
 /**
  * Never reachable from a sandbox when egress is "allow", unless allow-listed: nothing of the
@@ -42,6 +57,10 @@ export const NON_PUBLIC_RANGES = [
 export type Egress = "allow" | "deny" | "allowlist";
 
 export interface FirewallPlan {
+  /** The installation's tag (instanceTag): names its chains and matches its bridges. */
+  tag: string;
+  /** The installation (INSTANCE_ID), named in a comment on its hooks for operators. */
+  instance?: string;
   /** Every sandbox network lies in this pool. */
   pool: string;
   egress: Egress;
@@ -68,6 +87,8 @@ function matchTarget(t: EgressTarget): string[] {
 /** The iptables commands (arguments) that enforce the plan, in order. Pure, for tests. */
 export function firewallRules(plan: FirewallPlan): { chains: Record<string, string[][]>; hooks: Hook[] } {
   const established = ["-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED"];
+  const { input: INPUT_CHAIN, forward: FORWARD_CHAIN } = chainNames(plan.tag);
+  const BRIDGES = `${bridgePrefix(plan.tag).slice(0, -1)}+`;
   const dns = (plan.resolvers ?? []).flatMap((r) => ["udp", "tcp"].map((proto) => ["-d", `${r}/32`, "-p", proto, "--dport", "53"]));
   return {
     // Rebuilt on every start from the plan.
@@ -94,27 +115,34 @@ export function firewallRules(plan: FirewallPlan): { chains: Record<string, stri
       ],
     },
     hooks: [
-      { table: "filter", chain: "INPUT", rule: ["-i", BRIDGES, "-j", INPUT_CHAIN] },
-      { table: "filter", chain: "DOCKER-USER", rule: ["-i", BRIDGES, "-j", FORWARD_CHAIN] },
+      { table: "filter", chain: "INPUT", rule: ["-i", BRIDGES, ...comment(plan), "-j", INPUT_CHAIN] },
+      { table: "filter", chain: "DOCKER-USER", rule: ["-i", BRIDGES, ...comment(plan), "-j", FORWARD_CHAIN] },
     ],
   };
 }
 
+/** Names the installation on its hooks, so `iptables -S` tells an operator whose rule it is. */
+function comment(plan: Pick<FirewallPlan, "instance">): string[] {
+  return plan.instance ? ["-m", "comment", "--comment", `container-playground ${plan.instance}`] : [];
+}
+
 /** IPv6 from a sandbox bridge: none at all (sandbox networks are IPv4; the host's IPv6 services stay out of reach). */
-export function firewallRules6(): Hook[] {
+export function firewallRules6(tag: string): Hook[] {
+  const BRIDGES = `${bridgePrefix(tag).slice(0, -1)}+`;
   return [
     { table: "filter", chain: "INPUT", rule: ["-i", BRIDGES, "-j", "DROP"] },
     { table: "filter", chain: "FORWARD", rule: ["-i", BRIDGES, "-j", "DROP"] },
   ];
 }
 
-/** Rules written by earlier versions (source-matched hooks); removed on install. */
+/**
+ * Rules written directly into DOCKER-USER by the first versions; removed on install. (The
+ * next versions' shared CP-SANDBOX-* chains are left to the installations that made them.)
+ */
 function legacyHooks(pool: string): Hook[] {
   return [
     { table: "filter", chain: "DOCKER-USER", rule: ["-s", pool, "-d", pool, "-j", "DROP"] },
     { table: "filter", chain: "DOCKER-USER", rule: ["-s", pool, "-m", "conntrack", "!", "--ctstate", "ESTABLISHED,RELATED", "-j", "DROP"] },
-    { table: "filter", chain: "INPUT", rule: ["-s", pool, "-j", INPUT_CHAIN] },
-    { table: "filter", chain: "DOCKER-USER", rule: ["-s", pool, "-j", FORWARD_CHAIN] },
   ];
 }
 
@@ -135,8 +163,8 @@ async function deleteAll(hook: Hook, binary = "iptables"): Promise<void> {
 }
 
 /** Installs the IPv6 drop (a host without IPv6 has nothing to protect: logged, not fatal). */
-async function installIpv6(log: Logger): Promise<void> {
-  for (const hook of firewallRules6()) {
+async function installIpv6(tag: string, log: Logger): Promise<void> {
+  for (const hook of firewallRules6(tag)) {
     const args = ["-t", hook.table, ...hook.rule];
     if (await succeeds(["-t", hook.table, "-C", hook.chain, ...hook.rule], "ip6tables")) continue;
     if (!(await succeeds(["-t", hook.table, "-I", hook.chain, "1", ...hook.rule], "ip6tables"))) {
@@ -161,26 +189,26 @@ export async function installFirewall(plan: FirewallPlan, log: Logger): Promise<
       }
     }
     for (const legacy of legacyHooks(plan.pool)) await deleteAll(legacy);
-    await installIpv6(log);
+    await installIpv6(plan.tag, log);
   } catch (err) {
     const detail = (err as { stderr?: string; message?: string }).stderr || (err as Error).message;
     throw new Error(`could not install the sandbox firewall rules (iptables, needs root or CAP_NET_ADMIN on the host network): ${detail.trim()}`);
   }
-  log.info({ pool: plan.pool, egress: plan.egress, allow: plan.allow }, "sandbox firewall rules installed");
+  log.info({ tag: plan.tag, pool: plan.pool, egress: plan.egress, allow: plan.allow }, "sandbox firewall rules installed");
 }
 
 /** Removes the hooks and chains (when no sandbox is left to protect). Idempotent. */
 export async function removeFirewall(plan: FirewallPlan, log: Logger): Promise<void> {
   const { chains, hooks } = firewallRules(plan);
   for (const hook of hooks) await deleteAll(hook);
-  for (const hook of firewallRules6()) await deleteAll(hook, "ip6tables");
+  for (const hook of firewallRules6(plan.tag)) await deleteAll(hook, "ip6tables");
   for (const chain of Object.keys(chains)) {
     if (await succeeds(["-n", "-L", chain])) {
       await iptables(["-F", chain]);
       await iptables(["-X", chain]);
     }
   }
-  log.info({ pool: plan.pool }, "sandbox firewall rules removed (no sandboxes left)");
+  log.info({ tag: plan.tag, pool: plan.pool }, "this installation's sandbox firewall rules removed (none of its sandboxes is left)");
 }
 
 /** Whether the hooks are in place (for tests and health). */

@@ -26,3 +26,29 @@ test("no sandbox disk from the test suite is still attached to a loop device", (
     .filter((l) => l.includes(path.join(os.tmpdir(), "cp-test-")) && l.includes("/disks/"));
   assert.deepEqual(attached, []);
 });
+
+test("the firewall rules of the test suite's installations are removed (each test installation has its own chains)", () => {
+  const iptables = (bin: string, args: string[]) => execFileSync(bin, ["-w", ...args], { encoding: "utf8" });
+  for (const bin of ["iptables", "ip6tables"]) {
+    let rules: string;
+    try {
+      rules = iptables(bin, ["-S"]);
+    } catch {
+      continue; // no IPv6 tables on this host
+    }
+    // Hooks are named by a comment: "container-playground <instance>".
+    for (const line of rules.split("\n").filter((l) => /^-A .*--comment "container-playground cp-test-/.test(l))) {
+      const args = line.replace(/^-A /, "-D ").match(/"[^"]*"|\S+/g)!.map((a) => a.replace(/^"|"$/g, ""));
+      iptables(bin, args);
+    }
+    const left = iptables(bin, ["-S"]).split("\n");
+    assert.deepEqual(left.filter((l) => l.includes("container-playground cp-test-")), [], `${bin} hooks of test installations`);
+    for (const chain of left.map((l) => /^-N (CP-[a-z2-7]{3}-(?:INPUT|FORWARD))$/.exec(l)?.[1]).filter(Boolean) as string[]) {
+      // A chain nothing jumps to any more belongs to a removed test installation.
+      if (!left.some((l) => l.startsWith("-A ") && l.endsWith(`-j ${chain}`))) {
+        iptables(bin, ["-F", chain]);
+        iptables(bin, ["-X", chain]);
+      }
+    }
+  }
+});

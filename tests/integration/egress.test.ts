@@ -80,7 +80,7 @@ for (const profile of ["hardened", "trusted"] as const) {
 
     test("no IPv6 reaches the host", async () => {
       // The host's link-local address on this sandbox's bridge, as seen from the sandbox's side.
-      const bridge = os.networkInterfaces()[bridgeName(sandbox.name)] ?? [];
+      const bridge = os.networkInterfaces()[bridgeName(driver.tag, sandbox.name)] ?? [];
       const linkLocal = bridge.find((a) => a.family === "IPv6" && a.address.startsWith("fe80"))?.address;
       const targets = [linkLocal ? `[${linkLocal}%eth0]` : null, "[fd00::2]"].filter(Boolean);
       for (const target of targets) {

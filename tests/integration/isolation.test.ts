@@ -140,7 +140,7 @@ test("the neighbour's server works inside its own sandbox", async () => {
 });
 
 test("the firewall rules go away when no sandbox is left, and come back with the next one", async () => {
-  const plan = { pool: config.sandbox.subnetPool, egress: config.sandbox.egress, allow: config.sandbox.egressAllow };
+  const plan = driver.firewallPlan();
   assert.equal(await firewallInstalled(plan), true);
   assert.equal(await driver.releaseIsolation(), false, "kept while sandboxes run");
   for (const s of [a, b]) await service.end(s.userId, "admin");
