@@ -49,12 +49,11 @@ test("the first admin comes from the environment; sign-in checks the password, e
   assert.equal((await get("/api/staff/me", again)).status, 401);
 });
 
-test("repeated wrong passwords are rate-limited", async () => {
-  const email = "nobody@example.org";
+test("repeated wrong passwords slow an email down but never lock its owner out", async () => {
   const codes: number[] = [];
-  for (let i = 0; i < 6; i++) codes.push((await post("/api/staff/login", { email, password: `guess-${i}` })).status);
-  assert.deepEqual(codes.slice(0, 5), [401, 401, 401, 401, 401]);
-  assert.equal(codes[5], 429);
+  for (let i = 0; i < 6; i++) codes.push((await post("/api/staff/login", { email: ADMIN.email, password: `guess-${i}` })).status);
+  assert.deepEqual(codes, [401, 401, 401, 401, 401, 401]);
+  assert.equal((await post("/api/staff/login", { email: ADMIN.email, password: ADMIN.password })).status, 200);
 });
 
 test("only an admin creates instructors; an instructor sees only their own workshops", async () => {
