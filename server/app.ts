@@ -199,7 +199,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     // workshop; everyone else by the per-address limit.
     reserveSandbox: async (userId, address) => {
       if ((await service.active(userId)) || (await workshops.currentFor(userId))) return () => undefined;
-      return limits.reserveSandbox(address, await service.activeFromAddress(address));
+      return limits.reserveSandbox(address, userId, (except) => service.activeFromAddress(address, except));
     },
     terminalsPerLearner: config.limits.terminalsPerLearner,
     log,

@@ -11,8 +11,8 @@ const HOUR = 3600_000;
 export class ClientLimits {
   private readonly guests = new AttemptCounter(HOUR);
   private readonly joins = new AttemptCounter(HOUR);
-  /** Sandbox opens in flight per address (not yet in the database as active). */
-  private readonly opening = new Map<string, number>();
+  /** Learners whose sandbox open is in flight, per address (their rows may not exist yet). */
+  private readonly opening = new Map<string, Set<string>>();
 
   constructor(private readonly limits: Config["limits"]) {}
 
@@ -48,28 +48,39 @@ export class ClientLimits {
   }
 
   /**
-   * Reserves one sandbox start for an address that already has `active` sandboxes. Returns
-   * the release function (call it when the open is over, whatever happened), or throws the
-   * refusal. Reservations count until released, so a burst of parallel opens cannot pass.
+   * Reserves one sandbox start for a learner at an address. `countActive(except)` counts the
+   * address's sandboxes in the database, leaving out the learners whose opens are in flight
+   * (they are counted here instead, so each sandbox counts exactly once even while its row is
+   * being written). Returns the release function (call it when the open is over, whatever
+   * happened), or throws the refusal. The reservation is taken before counting, so a burst of
+   * parallel opens cannot slip past the limit.
    */
-  reserveSandbox(address: string, active: number): () => void {
-    const pending = this.opening.get(address) ?? 0;
-    if (active + pending >= this.limits.sandboxesPerAddress) {
-      throw new PlaygroundFailure(
-        "rate_limited",
-        `Your network already has ${active + pending} sandboxes running, the most this playground gives one address.`,
-        "End a sandbox you no longer use (in another tab or browser), or ask your instructor for a workshop code.",
-        `${this.limits.sandboxesPerAddress} sandboxes per address (LIMIT_SANDBOXES_PER_ADDRESS)`,
-      );
-    }
-    this.opening.set(address, pending + 1);
+  async reserveSandbox(address: string, userId: string, countActive: (except: string[]) => Promise<number>): Promise<() => void> {
+    const pending = this.opening.get(address) ?? new Set<string>();
+    this.opening.set(address, pending);
+    const already = pending.has(userId);
+    pending.add(userId);
     let released = false;
-    return () => {
-      if (released) return;
+    const release = () => {
+      if (released || already) return;
       released = true;
-      const left = (this.opening.get(address) ?? 1) - 1;
-      if (left > 0) this.opening.set(address, left);
-      else this.opening.delete(address);
+      pending.delete(userId);
+      if (pending.size === 0 && this.opening.get(address) === pending) this.opening.delete(address);
     };
+    try {
+      const held = (await countActive([...pending])) + pending.size;
+      if (held > this.limits.sandboxesPerAddress) {
+        throw new PlaygroundFailure(
+          "rate_limited",
+          `Your network already has ${held - 1} sandboxes running, the most this playground gives one address.`,
+          "End a sandbox you no longer use (in another tab or browser), or ask your instructor for a workshop code.",
+          `${this.limits.sandboxesPerAddress} sandboxes per address (LIMIT_SANDBOXES_PER_ADDRESS)`,
+        );
+      }
+      return release;
+    } catch (err) {
+      release();
+      throw err;
+    }
   }
 }

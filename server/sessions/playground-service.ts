@@ -156,8 +156,8 @@ export class PlaygroundService {
   }
 
   /** How many sandboxes clients at this address hold or are getting right now. */
-  activeFromAddress(clientAddress: string): Promise<number> {
-    return this.prisma.playgroundSession.count({ where: { clientAddress, state: { in: ACTIVE_STATES } } });
+  activeFromAddress(clientAddress: string, except: string[] = []): Promise<number> {
+    return this.prisma.playgroundSession.count({ where: { clientAddress, state: { in: ACTIVE_STATES }, userId: { notIn: except } } });
   }
 
   /** Sessions that should have a sandbox right now. */
