@@ -4,7 +4,7 @@
 // Run: npm run bench:profiles  (BENCH_SMOKE=1 for one run each; writes bench/results/profiles.json)
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { sandboxName } from "../server/sessions/names";
+import { sandboxName } from "../server/sandbox/names";
 import { testConfig, testDriver } from "../tests/helpers/env";
 
 import { runStandalone, type BenchOptions, type BenchResult } from "./support/report";

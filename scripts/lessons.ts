@@ -9,7 +9,7 @@ import { formatProblem, loadCourse } from "../server/lessons/parse";
 import { proveLesson } from "../server/lessons/prove";
 import { DockerDriver } from "../server/sandbox/docker-driver";
 import { expectedImageRef, expectedMirrorTag, SandboxImage } from "../server/sandbox/image";
-import { sandboxName } from "../server/sessions/names";
+import { sandboxName } from "../server/sandbox/names";
 
 const root = path.resolve(process.env.LESSONS_DIR ?? "lessons");
 

@@ -116,8 +116,3 @@ function isHttps(req: IncomingMessage): boolean {
   const proto = req.headers["x-forwarded-proto"];
   return (req.socket as { encrypted?: boolean }).encrypted === true || proto === "https";
 }
-
-/** A learner may only act on sessions they own. */
-export function mayUseSession(identity: Identity, session: { userId: string }): boolean {
-  return identity.userId === session.userId;
-}

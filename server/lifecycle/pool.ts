@@ -3,7 +3,7 @@
 // queue) and backs off after a failure instead of retrying in a loop.
 import type { Logger } from "../log";
 import type { Sandbox, SandboxDriver } from "../sandbox/driver";
-import { sandboxName } from "../sessions/names";
+import { sandboxName } from "../sandbox/names";
 import type { SandboxSlots } from "./capacity";
 
 const FAILURE_BACKOFF_MS = 30_000;

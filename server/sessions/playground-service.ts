@@ -10,7 +10,7 @@ import type { ProgressFn, Sandbox, SandboxDriver } from "../sandbox/driver";
 import { PlaygroundFailure, toFailure } from "../sandbox/errors";
 import { QueueCancelled, SandboxSlots } from "../lifecycle/capacity";
 import type { SandboxPool } from "../lifecycle/pool";
-import { sandboxName } from "./names";
+import { sandboxName } from "../sandbox/names";
 
 export interface ActiveSandbox {
   sessionId: string;

@@ -10,7 +10,7 @@ import os from "node:os";
 import { after, before, describe, test } from "node:test";
 import type { Sandbox } from "../../server/sandbox/driver";
 import { bridgeName, type DockerDriver } from "../../server/sandbox/docker-driver";
-import { sandboxName } from "../../server/sessions/names";
+import { sandboxName } from "../../server/sandbox/names";
 import { testConfig, testDriver } from "../helpers/env";
 import { startTestHost, type TestHost } from "../helpers/test-hosts";
 

@@ -6,7 +6,7 @@ import os from "node:os";
 import { after, before, test } from "node:test";
 import type { Sandbox } from "../../server/sandbox/driver";
 import type { DockerDriver } from "../../server/sandbox/docker-driver";
-import { sandboxName } from "../../server/sessions/names";
+import { sandboxName } from "../../server/sandbox/names";
 import { leftovers, testConfig, testDriver } from "../helpers/env";
 import { formatEscapeTable, runEscapeSuite } from "../helpers/escape-suite";
 import { killDockerdAndExpectItBack } from "../helpers/dockerd";

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { after, test } from "node:test";
 import type { Sandbox } from "../../server/sandbox/driver";
 import type { DockerDriver } from "../../server/sandbox/docker-driver";
-import { sandboxName } from "../../server/sessions/names";
+import { sandboxName } from "../../server/sandbox/names";
 import { testConfig, testDriver } from "../helpers/env";
 
 const made: { driver: DockerDriver; sandbox: Sandbox }[] = [];

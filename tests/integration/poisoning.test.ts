@@ -182,7 +182,7 @@ describe("the privileged side never sees the learner's files", () => {
   for (const profile of ["hardened", "trusted"] as const) {
     test(`${profile}: files the learner's root makes in the privileged side's PATH, library path and /etc`, async () => {
       const { testDriver } = await import("../helpers/env");
-      const { sandboxName: newName } = await import("../../server/sessions/names");
+      const { sandboxName: newName } = await import("../../server/sandbox/names");
       const driver = await testDriver(testConfig({ SANDBOX_PROFILE: profile, MIRROR: "off" }));
       const sandbox = await driver.create({ sessionId: crypto.randomUUID(), ownerId: "g_visible", name: newName(), image: "", expiresAt: new Date(Date.now() + 3600_000) });
       try {

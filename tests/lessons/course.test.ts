@@ -6,7 +6,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { formatProblem, loadCourse } from "../../server/lessons/parse";
 import { proveLesson } from "../../server/lessons/prove";
-import { sandboxName } from "../../server/sessions/names";
+import { sandboxName } from "../../server/sandbox/names";
 import { leftovers, testConfig, testDriver } from "../helpers/env";
 
 const course = loadCourse(path.join(__dirname, "..", "..", "lessons"));

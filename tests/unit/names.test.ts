@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { sandboxName } from "../../server/sessions/names";
+import { sandboxName } from "../../server/sandbox/names";
 
 test("sandbox names are valid hostnames and container names", () => {
   const seen = new Set<string>();
