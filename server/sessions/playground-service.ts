@@ -201,9 +201,11 @@ export class PlaygroundService {
   }
 
   /** When this session was last active, counting activity not yet written. */
-  lastActive(row: { id: string; lastActiveAt: Date }): Date {
+  /** The last activity of a session; the wait for its sandbox to start never counts as idle. */
+  lastActive(row: { id: string; lastActiveAt: Date; readyAt?: Date | null }): Date {
     const recent = this.activity.get(row.id);
-    return recent && recent > row.lastActiveAt ? recent : row.lastActiveAt;
+    const candidates = [row.lastActiveAt, recent, row.readyAt].filter((d): d is Date => d instanceof Date);
+    return new Date(Math.max(...candidates.map((d) => d.getTime())));
   }
 
   /** Writes recorded activity to the database (survives a restart). */
