@@ -153,3 +153,91 @@ export const END_MESSAGES: Record<EndReason, string> = {
   admin: "An operator stopped your sandbox.",
   error: "Your sandbox stopped unexpectedly.",
 };
+
+// ---------------------------------------------------------------------------------------------
+// The instructor's side: the /staff namespace and the shapes its pages show. Replies are
+// { ok: true, ...result } or { ok: false, error } where error is a sentence for the instructor.
+
+export type StaffReply<T extends object = object> = ({ ok: true } & T) | { ok: false; error: string };
+
+/** One learner's row on the dashboard. */
+export interface LearnerRow {
+  userId: string;
+  displayName: string;
+  joinedAt: string;
+  currentLesson: { id: string; title: string; stepIndex: number; steps: number } | null;
+  doneSteps: number;
+  totalSteps: number;
+  lastProgressAt: string | null;
+  failedChecks: number;
+  stuck: boolean;
+  sandboxRunning: boolean;
+}
+
+export interface HandInfo {
+  id: string;
+  userId: string;
+  displayName: string;
+  message: string;
+  raisedAt: string;
+}
+
+/** What the dashboard shows of a workshop, pushed live over /staff. */
+export interface DashboardUpdate {
+  workshopId: string;
+  learners: LearnerRow[];
+  hands: HandInfo[];
+}
+
+export interface ProgressMatrix {
+  title: string;
+  steps: { lessonId: string; lessonTitle: string; stepId: string; stepTitle: string; index: number }[];
+  learners: { userId: string; displayName: string; joinedAt: string; cells: { passedAt: string | null; attempts: number }[] }[];
+}
+
+export interface AuditEntry {
+  at: string;
+  staffEmail: string;
+  userId: string | null;
+  displayName: string | null;
+  action: string;
+  detail: string;
+}
+
+export interface RecordingInfo {
+  id: string;
+  startedAt: string;
+  endedAt: string | null;
+  bytes: number;
+  truncated: boolean;
+  workshopId: string | null;
+}
+
+export interface WatchStarted {
+  watchId: string;
+  cols: number;
+  rows: number;
+  /** Who types into the terminal besides its learner (null: nobody). */
+  controlledBy: string | null;
+}
+
+export interface StaffClientToServerEvents {
+  /** Starts a live, read-only view of a learner's terminal (their latest one). */
+  "watch:start": (req: { workshopId: string; userId: string }, cb: (res: StaffReply<WatchStarted>) => void) => void;
+  "watch:ack": (watchId: string, bytes: number) => void;
+  "watch:stop": (watchId: string) => void;
+  /** Types into the watched terminal (the learner sees a banner); audited. */
+  "control:start": (watchId: string, cb: (res: StaffReply) => void) => void;
+  "control:input": (watchId: string, data: string) => void;
+  "control:stop": (watchId: string, cb: (res: StaffReply) => void) => void;
+  "dashboard:subscribe": (workshopId: string, cb: (res: StaffReply<DashboardUpdate>) => void) => void;
+  "dashboard:unsubscribe": (workshopId: string) => void;
+  "hand:answer": (req: { workshopId: string; handId: string }, cb: (res: StaffReply) => void) => void;
+  "message:send": (req: { workshopId: string; toUserId: string | null; body: string }, cb: (res: StaffReply<{ recipients: number }>) => void) => void;
+}
+
+export interface StaffServerToClientEvents {
+  "watch:output": (watchId: string, data: ArrayBuffer | Uint8Array) => void;
+  "watch:exit": (watchId: string, message: string) => void;
+  "dashboard:update": (update: DashboardUpdate) => void;
+}

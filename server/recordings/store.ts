@@ -15,14 +15,8 @@ import type { Logger } from "../log";
 import type { TerminalSession } from "../terminal/terminal-session";
 import { CastWriter } from "./cast-writer";
 
-export interface RecordingInfo {
-  id: string;
-  startedAt: string;
-  endedAt: string | null;
-  bytes: number;
-  truncated: boolean;
-  workshopId: string | null;
-}
+import type { RecordingInfo } from "../../lib/protocol";
+export type { RecordingInfo };
 
 const ID = /^[A-Za-z0-9_-]{22}$/;
 /** A recording smaller than this is not worth starting: the learner's quota is used up. */

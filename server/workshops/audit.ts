@@ -5,14 +5,8 @@ import type { Db } from "../db";
 
 export type AuditAction = "control:start" | "control:stop" | "watch:start" | "watch:stop";
 
-export interface AuditEntry {
-  at: string;
-  staffEmail: string;
-  userId: string | null;
-  displayName: string | null;
-  action: string;
-  detail: string;
-}
+import type { AuditEntry } from "../../lib/protocol";
+export type { AuditEntry };
 
 export class AuditLog {
   constructor(private readonly prisma: Db) {}

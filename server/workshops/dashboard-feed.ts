@@ -10,11 +10,8 @@ import type { LearnerRow, WorkshopService } from "./service";
 const COALESCE_MS = 300;
 const REFRESH_MS = 15_000;
 
-export interface DashboardUpdate {
-  workshopId: string;
-  learners: LearnerRow[];
-  hands: HandInfo[];
-}
+import type { DashboardUpdate } from "../../lib/protocol";
+export type { DashboardUpdate };
 
 export function dashboardRoom(workshopId: string): string {
   return `workshop:${workshopId}`;

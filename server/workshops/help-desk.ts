@@ -8,13 +8,8 @@ import type { Db } from "../db";
 export const HandMessage = z.string().trim().max(280, "a hand-raise message is at most 280 characters");
 export const MessageBody = z.string().trim().min(1, "type a message").max(1000, "a message is at most 1000 characters");
 
-export interface HandInfo {
-  id: string;
-  userId: string;
-  displayName: string;
-  message: string;
-  raisedAt: string;
-}
+import type { HandInfo } from "../../lib/protocol";
+export type { HandInfo };
 
 export type MessageInfo = WorkshopMessageInfo;
 

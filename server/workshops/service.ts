@@ -45,24 +45,8 @@ export function normalizeJoinCode(raw: string): string {
   return letters.length === 6 ? `${letters.slice(0, 3)}-${letters.slice(3)}` : letters;
 }
 
-export interface LearnerRow {
-  userId: string;
-  displayName: string;
-  joinedAt: string;
-  currentLesson: { id: string; title: string; stepIndex: number; steps: number } | null;
-  doneSteps: number;
-  totalSteps: number;
-  lastProgressAt: string | null;
-  failedChecks: number;
-  stuck: boolean;
-  sandboxRunning: boolean;
-}
-
-export interface ProgressMatrix {
-  title: string;
-  steps: { lessonId: string; lessonTitle: string; stepId: string; stepTitle: string; index: number }[];
-  learners: { userId: string; displayName: string; joinedAt: string; cells: { passedAt: string | null; attempts: number }[] }[];
-}
+import type { LearnerRow, ProgressMatrix } from "../../lib/protocol";
+export type { LearnerRow, ProgressMatrix };
 
 export interface PrewarmStatus {
   /** Pre-warmed sandboxes this workshop still has reserved (each arriving learner uses one). */
