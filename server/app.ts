@@ -37,7 +37,10 @@ import { DockerDriver } from "./sandbox/docker-driver";
 import { expectedImageRef, expectedMirrorTag, SandboxImage } from "./sandbox/image";
 import { innerPoolConflict } from "./sandbox/subnets";
 import { PlaygroundService } from "./sessions/playground-service";
-import { attachGateway, type PlayServer } from "./terminal/gateway";
+import { attachTerminalEvents } from "./terminal/terminal-events";
+import { attachSandboxEvents } from "./sessions/sandbox-events";
+import { authenticateLearners, authenticateStaff } from "./realtime/auth";
+import type { PlayServer } from "./realtime/types";
 import { TerminalRegistry } from "./terminal/registry";
 
 export interface RunningApp {
@@ -186,14 +189,12 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     },
   });
   const registry = new TerminalRegistry(config.terminalGraceMs, log);
-  const feed = new DashboardFeed(staffNamespace(io as unknown as SocketServer), { workshops, help, log });
-  const gateway = attachGateway(io, {
-    identities,
+  const staffNsp = staffNamespace(io);
+  const feed = new DashboardFeed(staffNsp, { workshops, help, log });
+  authenticateLearners(io, identities, log);
+  staffSockets = authenticateStaff(staffNsp, staff);
+  const sandboxes = attachSandboxEvents(io, {
     service,
-    driver,
-    registry,
-    record: async (term) => recordings.begin(term, (await workshops.currentFor(term.owner.userId))?.workshop.id ?? null),
-    sandboxChanged: (userId) => feed.learnerChanged(userId),
     addressOf,
     // Reopening one's own sandbox is always fine; workshop learners are bounded by their
     // workshop; everyone else by the per-address limit.
@@ -201,13 +202,22 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
       if ((await service.active(userId)) || (await workshops.currentFor(userId))) return () => undefined;
       return limits.reserveSandbox(address, userId, (except) => service.activeFromAddress(address, except));
     },
+    sandboxChanged: (userId) => feed.learnerChanged(userId),
+    sandboxEnded: (sessionId) => registry.closeSession(sessionId),
+    log,
+  });
+  attachTerminalEvents(io, {
+    service,
+    driver,
+    registry,
+    record: async (term) => recordings.begin(term, (await workshops.currentFor(term.owner.userId))?.workshop.id ?? null),
     terminalsPerLearner: config.limits.terminalsPerLearner,
     log,
   });
   attachLessonEvents(io, lessons, log);
   lessons.onProgress((userId) => feed.learnerChanged(userId));
   attachLearnerWorkshopEvents(io, { workshops, help, recordings, feed, log });
-  staffSockets = attachStaffEvents(io as unknown as SocketServer, { staff, workshops, sessions: service, registry, help, audit, feed, log });
+  attachStaffEvents(io, staffNsp, { staff, workshops, sessions: service, registry, help, audit, feed, log });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -222,7 +232,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
   const clock = setInterval(() => {
-    checkSessionClocks({ service, limits: config.session, log, warn: (userId, w) => gateway.warn(userId, w) }).catch((err) =>
+    checkSessionClocks({ service, limits: config.session, log, warn: (userId, w) => sandboxes.warn(userId, w) }).catch((err) =>
       log.error({ err }, "session clock check failed"),
     );
   }, config.session.tickMs);

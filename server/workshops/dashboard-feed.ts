@@ -2,7 +2,8 @@
 // it, when something changes: progress, a sandbox starting or ending, a join, a hand. Changes
 // within a short window are coalesced into one push; a slow periodic push keeps time-based
 // flags (stuck after N minutes) current.
-import type { Namespace } from "socket.io";
+import { dashboardRoom } from "../realtime/rooms";
+import type { StaffNamespace } from "../realtime/types";
 import type { Logger } from "../log";
 import type { HandInfo, HelpDesk } from "./help-desk";
 import type { LearnerRow, WorkshopService } from "./service";
@@ -13,16 +14,13 @@ const REFRESH_MS = 15_000;
 import type { DashboardUpdate } from "../../lib/protocol";
 export type { DashboardUpdate };
 
-export function dashboardRoom(workshopId: string): string {
-  return `workshop:${workshopId}`;
-}
 
 export class DashboardFeed {
   private readonly due = new Map<string, NodeJS.Timeout>();
   private readonly refresh: NodeJS.Timeout;
 
   constructor(
-    private readonly nsp: Namespace,
+    private readonly nsp: StaffNamespace,
     private readonly deps: { workshops: WorkshopService; help: HelpDesk; log: Logger },
   ) {
     this.refresh = setInterval(() => {

@@ -2,20 +2,21 @@
 // in (and whether it is recorded), raising and lowering a hand. Messages and answers arrive
 // as events in the learner's room (sent by staff-events).
 import { z } from "zod";
-import type { Ack, LearnerWorkshopInfo, PlaygroundError, RaisedHand } from "../../lib/protocol";
+import type { LearnerWorkshopInfo } from "../../lib/protocol";
 import type { Logger } from "../log";
 import type { RecordingStore } from "../recordings/store";
-import type { PlayServer } from "../terminal/gateway";
+import { learnerErrors, onRequest } from "../realtime/requests";
+import type { PlayServer } from "../realtime/types";
+import { PlaygroundFailure } from "../sandbox/errors";
 import type { DashboardFeed } from "./dashboard-feed";
 import { HandMessage, type HelpDesk } from "./help-desk";
 import type { WorkshopService } from "./service";
 
-const RaiseReq = z.object({ message: HandMessage.default("") });
-const NOT_IN_WORKSHOP: PlaygroundError = {
-  code: "bad_request",
-  message: "You are not in a workshop right now.",
-  action: "Join with the code your instructor shows.",
-};
+const RaiseReq = z.object({ message: HandMessage.default("") }).default({});
+
+function notInWorkshop(): PlaygroundFailure {
+  return new PlaygroundFailure("bad_request", "You are not in a workshop right now.", "Join with the code your instructor shows.");
+}
 
 export function attachLearnerWorkshopEvents(
   io: PlayServer,
@@ -23,25 +24,20 @@ export function attachLearnerWorkshopEvents(
 ): void {
   io.on("connection", (socket) => {
     const userId = socket.data.userId;
-    /** Answers the acknowledgement with the handler's result, or a plain failure. */
-    const respond = <T>(cb: unknown, handler: () => Promise<Ack<T>>) => {
-      if (typeof cb !== "function") return;
-      handler().then(
-        (res) => cb(res),
-        (err) => {
-          deps.log.error({ err, userId }, "workshop event failed");
-          cb({ ok: false, error: { code: "internal", message: "That did not work.", action: "Try again in a moment." } });
-        },
-      );
+    const errors = learnerErrors(deps.log.child({ userId }), "workshop");
+    const currentWorkshop = async () => {
+      const current = await deps.workshops.currentFor(userId);
+      if (!current) throw notInWorkshop();
+      return current.workshop;
     };
 
-    socket.on("workshop:state", (cb) =>
-      respond(cb, async (): Promise<Ack<{ workshop: LearnerWorkshopInfo | null }>> => {
+    onRequest(socket, "workshop:state", {
+      errors,
+      run: async (): Promise<{ workshop: LearnerWorkshopInfo | null }> => {
         const current = await deps.workshops.currentFor(userId);
-        if (!current) return { ok: true, workshop: null };
+        if (!current) return { workshop: null };
         const w = current.workshop;
         return {
-          ok: true,
           workshop: {
             id: w.id,
             title: w.title,
@@ -51,32 +47,34 @@ export function attachLearnerWorkshopEvents(
             messages: await deps.help.messagesFor(w.id, userId),
           },
         };
-      }),
-    );
+      },
+    });
 
-    socket.on("hand:raise", (req, cb) =>
-      respond(cb, async (): Promise<Ack<{ hand: RaisedHand }>> => {
+    onRequest(socket, "hand:raise", {
+      schema: z.unknown(),
+      errors,
+      run: async (req) => {
+        // Validated here, so the learner reads what is wrong with their message.
         const parsed = RaiseReq.safeParse(req ?? {});
         if (!parsed.success) {
-          return { ok: false, error: { code: "bad_request", message: parsed.error.issues[0]?.message ?? "bad request", action: "Shorten the message and try again." } };
+          throw new PlaygroundFailure("bad_request", parsed.error.issues[0]?.message ?? "bad request", "Shorten the message and try again.");
         }
-        const current = await deps.workshops.currentFor(userId);
-        if (!current) return { ok: false, error: NOT_IN_WORKSHOP };
-        await deps.help.raise(current.workshop.id, userId, parsed.data.message);
-        deps.feed.workshopChanged(current.workshop.id);
-        const hand = await deps.help.myHand(current.workshop.id, userId);
-        return { ok: true, hand: hand! };
-      }),
-    );
+        const { message } = parsed.data;
+        const w = await currentWorkshop();
+        await deps.help.raise(w.id, userId, message);
+        deps.feed.workshopChanged(w.id);
+        return { hand: (await deps.help.myHand(w.id, userId))! };
+      },
+    });
 
-    socket.on("hand:lower", (cb) =>
-      respond(cb, async (): Promise<Ack<object>> => {
-        const current = await deps.workshops.currentFor(userId);
-        if (!current) return { ok: false, error: NOT_IN_WORKSHOP };
-        await deps.help.lower(current.workshop.id, userId);
-        deps.feed.workshopChanged(current.workshop.id);
-        return { ok: true };
-      }),
-    );
+    onRequest(socket, "hand:lower", {
+      errors,
+      run: async () => {
+        const w = await currentWorkshop();
+        await deps.help.lower(w.id, userId);
+        deps.feed.workshopChanged(w.id);
+        return {};
+      },
+    });
   });
 }

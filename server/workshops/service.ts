@@ -9,6 +9,7 @@ import type { PlaygroundService } from "../sessions/playground-service";
 import type { StaffIdentity } from "../auth/staff";
 import type { SandboxSlots } from "../lifecycle/capacity";
 import type { SandboxPool } from "../lifecycle/pool";
+import { PlaygroundFailure } from "../sandbox/errors";
 
 /** Join codes avoid look-alike characters (0/O, 1/I/L). */
 const CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -25,12 +26,14 @@ export const WorkshopInput = z
   })
   .refine((w) => w.endsAt > w.startsAt, { message: "the workshop must end after it starts", path: ["endsAt"] });
 
-export class WorkshopError extends Error {
+/** A workshop request that cannot be done: a learner- or instructor-facing failure with its HTTP status. */
+export class WorkshopError extends PlaygroundFailure {
   constructor(
     readonly status: number,
     message: string,
+    action = "",
   ) {
-    super(message);
+    super(status === 429 ? "rate_limited" : status >= 500 ? "internal" : status === 409 ? "limit_reached" : "bad_request", message, action);
   }
 }
 

@@ -1,20 +1,24 @@
-// The instructor's socket.io namespace /staff. Every connection is a signed-in staff member,
-// and every event re-checks that the workshop is theirs and the learner is in it.
-// - watch:*    live, read-only views of learners' terminals (never slow the learner)
+// The instructor's socket.io namespace /staff (typed in lib/protocol.ts). Every connection is a
+// signed-in staff member (realtime/auth.ts), and every event re-checks that the workshop is
+// theirs and the learner is in it.
+// - watch:*    live, read-only views of learners' terminals (never slow the learner); only
+//              while the workshop runs; audited; the learner sees who is watching
 // - control:*  typing into a watched terminal; the learner sees a banner; audited
 // - dashboard:subscribe  live learner rows and raised hands
 // - hand:answer, message:send  answering hands, messages to one learner or everyone
 import { randomUUID } from "node:crypto";
-import type { Server, Socket } from "socket.io";
 import { z } from "zod";
-import type { StaffIdentity, StaffService } from "../auth/staff";
+import type { WatchStarted } from "../../lib/protocol";
+import type { StaffService } from "../auth/staff";
 import type { Logger } from "../log";
+import { onRequest, staffErrors } from "../realtime/requests";
+import { dashboardRoom, userRoom } from "../realtime/rooms";
+import type { PlayServer, StaffNamespace, StaffSocket } from "../realtime/types";
 import type { PlaygroundService } from "../sessions/playground-service";
-import { userRoom } from "../terminal/gateway";
 import type { TerminalRegistry } from "../terminal/registry";
 import type { TerminalSession } from "../terminal/terminal-session";
-import type { AuditLog } from "./audit";
-import { dashboardRoom, type DashboardFeed } from "./dashboard-feed";
+import type { AuditAction, AuditLog } from "./audit";
+import type { DashboardFeed } from "./dashboard-feed";
 import { MessageBody, type HelpDesk } from "./help-desk";
 import { WorkshopError, type WorkshopService } from "./service";
 
@@ -26,10 +30,6 @@ const Bytes = z.number().int().min(0).max(1 << 30);
 const Input = z.string().max(64 * 1024);
 const AnswerReq = z.object({ workshopId: WorkshopId, handId: z.string().min(8).max(40) });
 const MessageReq = z.object({ workshopId: WorkshopId, toUserId: LearnerId.nullable().default(null), body: MessageBody });
-
-type Fail = { ok: false; error: string };
-/** Every reply is { ok: true, ...result } or { ok: false, error } (a sentence for the instructor). */
-type Result = { ok: boolean } & Record<string, unknown>;
 
 export interface StaffEventDeps {
   staff: StaffService;
@@ -48,48 +48,18 @@ interface Watch {
   userId: string;
 }
 
-/** The namespace the dashboard feed pushes to (created here so the feed can be built first). */
-export function staffNamespace(io: Server) {
-  return io.of("/staff");
+/** The /staff namespace (created once, so the dashboard feed can be built before the events). */
+export function staffNamespace(io: PlayServer): StaffNamespace {
+  return io.of("/staff") as unknown as StaffNamespace;
 }
 
-/** The room of one staff session's sockets: signing out or expiring disconnects them. */
-function staffSessionRoom(sessionId: string): string {
-  return `staff-session:${sessionId}`;
-}
-
-export function attachStaffEvents(io: Server, deps: StaffEventDeps): { endSession(sessionId: string): void } {
-  const nsp = staffNamespace(io);
-  nsp.use(async (socket, next) => {
-    const session = await deps.staff.sessionFromCookieHeader(socket.handshake.headers.cookie).catch(() => null);
-    if (!session) return next(Object.assign(new Error("unauthorized"), { data: { message: "Sign in as an instructor first." } }));
-    socket.data.staff = session.staff;
-    socket.data.staffSessionId = session.sessionId;
-    socket.data.staffSessionEnds = session.expiresAt.getTime();
-    next();
-  });
-
-  nsp.on("connection", (socket: Socket) => {
-    const me = socket.data.staff as StaffIdentity;
-    void socket.join(staffSessionRoom(socket.data.staffSessionId as string));
-    // The session's end ends its sockets too (a timer beyond 24 days would overflow; sessions last 12 h).
-    const expiry = setTimeout(() => socket.disconnect(true), Math.min(2 ** 31 - 1, Math.max(0, (socket.data.staffSessionEnds as number) - Date.now())));
-    expiry.unref();
+export function attachStaffEvents(io: PlayServer, nsp: StaffNamespace, deps: StaffEventDeps): void {
+  nsp.on("connection", (socket: StaffSocket) => {
+    const me = socket.data.staff;
     const watching = new Map<string, Watch>();
-    const failure = (err: unknown, what: string): Fail => {
-      if (err instanceof WorkshopError) return { ok: false, error: err.message };
-      deps.log.error({ err, staff: me.email }, `staff event failed: ${what}`);
-      return { ok: false, error: `could not ${what}; see the server log` };
-    };
-    /** Runs an event handler with a validated payload; answers bad requests and failures. */
-    const handle = <S extends z.ZodTypeAny>(event: string, schema: S, what: string, fn: (req: z.infer<S>) => Promise<Result>) => {
-      socket.on(event, (req: unknown, cb: (res: Result) => void) => {
-        if (typeof cb !== "function") return;
-        const parsed = schema.safeParse(req);
-        if (!parsed.success) return cb({ ok: false, error: "bad request" });
-        fn(parsed.data).then(cb, (err) => cb(failure(err, what)));
-      });
-    };
+    const request = <S extends z.ZodTypeAny, R extends object>(event: string, schema: S | undefined, what: string, run: (input: z.infer<S>) => Promise<R>) =>
+      onRequest(socket, event, { schema, errors: staffErrors(deps.log.child({ staff: me.email }), what), run });
+
     /** The learner's membership of one of my workshops, or a refusal. */
     const myLearner = async (workshopId: string, userId: string) => {
       const w = await deps.workshops.get(me, workshopId);
@@ -105,28 +75,28 @@ export function attachStaffEvents(io: Server, deps: StaffEventDeps): { endSessio
       }
       return found;
     };
-    const stopWatch = (watchId: string, why: string) => {
-      const w = watching.get(watchId);
-      if (!w) return;
-      watching.delete(watchId);
-      if (w.term.unwatch(watchId)) auditControl(w, "control:stop", why);
-      auditControl(w, "watch:stop", why);
-    };
-    const auditControl = (w: Watch, action: "control:start" | "control:stop" | "watch:start" | "watch:stop", detail: string) => {
+    const audit = (w: Watch, action: AuditAction, detail: string) => {
       deps.audit.record(me, action, { workshopId: w.workshopId, userId: w.userId }, detail).catch((err) => deps.log.error({ err }, "could not write the audit log"));
       deps.log.info({ staff: me.email, learner: w.userId, workshopId: w.workshopId, detail }, action);
       deps.feed.workshopChanged(w.workshopId); // the audit log on the dashboard
     };
+    const stopWatch = (watchId: string, why: string) => {
+      const w = watching.get(watchId);
+      if (!w) return;
+      watching.delete(watchId);
+      if (w.term.unwatch(watchId)) audit(w, "control:stop", why);
+      audit(w, "watch:stop", why);
+    };
 
-    handle("watch:start", WatchReq, "watch this terminal", async ({ workshopId, userId }) => {
+    request("watch:start", WatchReq, "watch this terminal", async ({ workshopId, userId }): Promise<WatchStarted> => {
       await myLearnerNow(workshopId, userId);
       const active = await deps.sessions.active(userId);
       const term = active ? deps.registry.forSession(active.sessionId).filter((t) => !t.isClosed).at(-1) : undefined;
-      if (!term) return { ok: false, error: "This learner has no terminal open right now." };
+      if (!term) throw new WorkshopError(404, "This learner has no terminal open right now.");
       const watchId = randomUUID();
       const watch = { term, workshopId, userId };
       watching.set(watchId, watch);
-      auditControl(watch, "watch:start", "");
+      audit(watch, "watch:start", "");
       const { cols, rows } = term.dimensions;
       // The reply goes out before the first frame, so the view exists when output arrives.
       setImmediate(() => {
@@ -143,7 +113,7 @@ export function attachStaffEvents(io: Server, deps: StaffEventDeps): { endSessio
           })
           .catch(() => socket.emit("watch:exit", watchId, "The shell has ended."));
       });
-      return { ok: true, watchId, cols, rows, controlledBy: term.controlledBy };
+      return { watchId, cols, rows, controlledBy: term.controlledBy };
     });
 
     socket.on("watch:ack", (watchId: unknown, bytes: unknown) => {
@@ -157,15 +127,13 @@ export function attachStaffEvents(io: Server, deps: StaffEventDeps): { endSessio
       if (id.success) stopWatch(id.data, "closed the view");
     });
 
-    handle("control:start", WatchId, "take control", async (watchId) => {
+    request("control:start", WatchId, "take control", async (watchId) => {
       const w = watching.get(watchId);
-      if (!w) return { ok: false, error: "Open the learner's terminal first." };
+      if (!w) throw new WorkshopError(409, "Open the learner's terminal first.");
       await myLearnerNow(w.workshopId, w.userId); // the workshop may have changed hands or ended
-      if (!w.term.takeControl(watchId, me.email)) {
-        return { ok: false, error: `${w.term.controlledBy ?? "Someone"} already has control of this terminal.` };
-      }
-      auditControl(w, "control:start", "");
-      return { ok: true };
+      if (!w.term.takeControl(watchId, me.email)) throw new WorkshopError(409, `${w.term.controlledBy ?? "Someone"} already has control of this terminal.`);
+      audit(w, "control:start", "");
+      return {};
     });
 
     socket.on("control:input", (watchId: unknown, data: unknown) => {
@@ -174,16 +142,16 @@ export function attachStaffEvents(io: Server, deps: StaffEventDeps): { endSessio
       if (id.success && text.success) watching.get(id.data)?.term.controlWrite(id.data, text.data);
     });
 
-    handle("control:stop", WatchId, "give control back", async (watchId) => {
+    request("control:stop", WatchId, "give control back", async (watchId) => {
       const w = watching.get(watchId);
-      if (w?.term.releaseControl(watchId)) auditControl(w, "control:stop", "gave control back");
-      return { ok: true };
+      if (w?.term.releaseControl(watchId)) audit(w, "control:stop", "gave control back");
+      return {};
     });
 
-    handle("dashboard:subscribe", WorkshopId, "load the dashboard", async (workshopId) => {
+    request("dashboard:subscribe", WorkshopId, "load the dashboard", async (workshopId) => {
       const w = await deps.workshops.get(me, workshopId);
       await socket.join(dashboardRoom(w.id));
-      return { ok: true, ...(await deps.feed.snapshot(w)) };
+      return deps.feed.snapshot(w);
     });
 
     socket.on("dashboard:unsubscribe", (workshopId: unknown) => {
@@ -191,31 +159,28 @@ export function attachStaffEvents(io: Server, deps: StaffEventDeps): { endSessio
       if (id.success) void socket.leave(dashboardRoom(id.data));
     });
 
-    handle("hand:answer", AnswerReq, "answer the hand", async ({ workshopId, handId }) => {
+    request("hand:answer", AnswerReq, "answer the hand", async ({ workshopId, handId }) => {
       const w = await deps.workshops.get(me, workshopId);
       const userId = await deps.help.answer(w.id, handId, me.email);
-      if (!userId) return { ok: false, error: "That hand was already answered or lowered." };
+      if (!userId) throw new WorkshopError(409, "That hand was already answered or lowered.");
       io.to(userRoom(userId)).emit("hand:answered", { by: me.email });
       deps.feed.workshopChanged(w.id);
-      return { ok: true };
+      return {};
     });
 
-    handle("message:send", MessageReq, "send the message", async ({ workshopId, toUserId, body }) => {
+    request("message:send", MessageReq, "send the message", async ({ workshopId, toUserId, body }) => {
       const w = await deps.workshops.get(me, workshopId);
-      if (w.endedAt) return { ok: false, error: "This workshop has ended; its learners no longer see messages." };
-      if (toUserId && !(await deps.workshops.member(w.id, toUserId))) return { ok: false, error: "no such learner in this workshop" };
+      if (w.endedAt) throw new WorkshopError(409, "This workshop has ended; its learners no longer see messages.");
+      if (toUserId && !(await deps.workshops.member(w.id, toUserId))) throw new WorkshopError(409, "no such learner in this workshop");
       const message = await deps.help.send(w.id, me.email, body, toUserId);
       const to = toUserId ? [toUserId] : await deps.workshops.memberIds(w.id);
       if (to.length) io.to(to.map(userRoom)).emit("workshop:message", message);
       deps.log.info({ staff: me.email, workshopId: w.id, direct: !!toUserId, recipients: to.length }, "workshop message sent");
-      return { ok: true, recipients: to.length };
+      return { recipients: to.length };
     });
 
     socket.on("disconnect", () => {
-      clearTimeout(expiry);
       for (const id of [...watching.keys()]) stopWatch(id, "instructor disconnected");
     });
   });
-
-  return { endSession: (sessionId) => void nsp.in(staffSessionRoom(sessionId)).disconnectSockets(true) };
 }

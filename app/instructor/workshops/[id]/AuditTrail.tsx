@@ -1,7 +1,7 @@
 "use client";
 // The audit log: who watched or took control of which learner's terminal, and when.
 import { useEffect, useState } from "react";
-import type { AuditEntry } from "../../../../server/workshops/audit";
+import type { AuditEntry } from "../../../../lib/protocol";
 import { api } from "../../../api-client";
 
 const ACTIONS: Record<string, string> = {

@@ -4,9 +4,9 @@
 // flag and a live miniature of their terminal. Rows update live over the /staff socket.
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { HandInfo } from "../../../../server/workshops/help-desk";
-import type { DashboardUpdate } from "../../../../server/workshops/dashboard-feed";
-import type { LearnerRow } from "../../../../server/workshops/service";
+import type { HandInfo } from "../../../../lib/protocol";
+import type { DashboardUpdate } from "../../../../lib/protocol";
+import type { LearnerRow } from "../../../../lib/protocol";
 import { ConfirmDialog } from "../../../components/ConfirmDialog";
 import { api } from "../../../api-client";
 import { staffRequest, staffSocket } from "../../staff-socket";
@@ -84,7 +84,7 @@ export function Dashboard({ id }: { id: string }) {
       bumpVersion();
     };
     const subscribe = () =>
-      void staffRequest<DashboardUpdate>("dashboard:subscribe", id).then((res) => {
+      void staffRequest("dashboard:subscribe", id).then((res) => {
         if (res.ok) {
           apply(res);
           setLive("live");

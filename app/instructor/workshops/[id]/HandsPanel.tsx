@@ -1,12 +1,12 @@
 "use client";
 // Raised hands, oldest first, until an instructor answers them.
-import type { HandInfo } from "../../../../server/workshops/help-desk";
+import type { HandInfo } from "../../../../lib/protocol";
 import { staffRequest } from "../../staff-socket";
 
 export function HandsPanel({ workshopId, hands, onOpen, onProblem }: { workshopId: string; hands: HandInfo[]; onOpen: (userId: string) => void; onProblem: (message: string) => void }) {
   if (hands.length === 0) return null;
   const answer = async (handId: string) => {
-    const res = await staffRequest<object>("hand:answer", { workshopId, handId });
+    const res = await staffRequest("hand:answer", { workshopId, handId });
     if (!res.ok) onProblem(res.error);
   };
   return (

@@ -2,8 +2,8 @@
 // One learner, full size: their live terminal (read-only, or typing with "Take control"), a
 // direct message, and replays of their recorded terminals.
 import { useEffect, useState } from "react";
-import type { RecordingInfo } from "../../../../server/recordings/store";
-import type { LearnerRow } from "../../../../server/workshops/service";
+import type { RecordingInfo } from "../../../../lib/protocol";
+import type { LearnerRow } from "../../../../lib/protocol";
 import { CastPlayer } from "../../../components/CastPlayer";
 import { api } from "../../../api-client";
 import { LiveTerminal } from "./LiveTerminal";

@@ -32,7 +32,7 @@ export function LiveTerminal({ workshopId, userId, fontSize, label, controllable
     setControl("off");
     let term: import("@xterm/xterm").Terminal | null = null;
     const socket = staffSocket();
-    const onOutput = (id: string, data: ArrayBuffer) => {
+    const onOutput = (id: string, data: ArrayBuffer | Uint8Array) => {
       if (id !== watchId || !term) return;
       const bytes = new Uint8Array(data);
       term.write(bytes, () => socket.emit("watch:ack", id, bytes.byteLength));
@@ -53,12 +53,13 @@ export function LiveTerminal({ workshopId, userId, fontSize, label, controllable
     };
     let Terminal: typeof import("@xterm/xterm").Terminal | null = null;
     const start = () =>
-      socket.emit("watch:start", { workshopId, userId }, (res: { ok: boolean; watchId?: string; cols?: number; rows?: number; error?: string }) => {
+      socket.emit("watch:start", { workshopId, userId }, (res) => {
         if (disposed) {
-          if (res.watchId) socket.emit("watch:stop", res.watchId);
+          if (res.ok) socket.emit("watch:stop", res.watchId);
           return;
         }
-        if (!res.ok || !res.watchId || !Terminal || !host.current) return retryLater(res.error ?? "Cannot watch this terminal.");
+        if (!res.ok) return retryLater(res.error);
+        if (!Terminal || !host.current) return retryLater("Cannot watch this terminal.");
         term?.dispose(); // a fresh view for a fresh watch
         term = new Terminal({ cols: res.cols, rows: res.rows, fontSize, disableStdin: true, cursorBlink: false, scrollback: 2000, theme: { background: "#14161b" } });
         term.open(host.current);
@@ -102,7 +103,7 @@ export function LiveTerminal({ workshopId, userId, fontSize, label, controllable
     term.options.disableStdin = false;
     term.options.cursorBlink = true;
     term.focus();
-    const sub = term.onData((data) => staffSocket().emit("control:input", watchRef.current, data));
+    const sub = term.onData((data) => watchRef.current && staffSocket().emit("control:input", watchRef.current, data));
     return () => {
       sub.dispose();
       term.options.disableStdin = true;
@@ -118,9 +119,9 @@ export function LiveTerminal({ workshopId, userId, fontSize, label, controllable
       return;
     }
     setControl("asking");
-    socket.emit("control:start", watchId, (res: { ok: boolean; error?: string }) => {
+    socket.emit("control:start", watchId, (res) => {
       setControl(res.ok ? "on" : "off");
-      setControlProblem(res.ok ? null : (res.error ?? "Could not take control."));
+      setControlProblem(res.ok ? null : res.error);
     });
   };
 

@@ -9,7 +9,7 @@ export function MessageForm({ workshopId, to, label }: { workshopId: string; to:
   const [sending, setSending] = useState(false);
   const send = async () => {
     setSending(true);
-    const res = await staffRequest<{ recipients: number }>("message:send", { workshopId, toUserId: to?.userId ?? null, body });
+    const res = await staffRequest("message:send", { workshopId, toUserId: to?.userId ?? null, body });
     setSending(false);
     if (!res.ok) return setStatus(res.error);
     setBody("");

@@ -1,7 +1,7 @@
 "use client";
 // Learners by steps: passed, tried (with failed checks) or not reached; with a CSV download.
 import { useEffect, useState } from "react";
-import type { ProgressMatrix as Matrix } from "../../../../server/workshops/service";
+import type { ProgressMatrix as Matrix } from "../../../../lib/protocol";
 import { api } from "../../../api-client";
 
 export function ProgressMatrix({ workshopId, version }: { workshopId: string; version: number }) {

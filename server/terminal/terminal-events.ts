@@ -1,0 +1,167 @@
+// A learner's terminals over their socket: open (a new shell in their sandbox), attach again
+// (after a reload or a dropped connection: the screen comes back, then live output), input,
+// resize (coalesced while a window is dragged) and acknowledgements (flow control). A terminal
+// id from the client only ever finds that learner's own terminals.
+import { z } from "zod";
+import { AttemptCounter } from "../auth/attempts";
+import type { Logger } from "../log";
+import { learnerErrors, onRequest } from "../realtime/requests";
+import type { PlayServer } from "../realtime/types";
+import type { SandboxDriver } from "../sandbox/driver";
+import { PlaygroundFailure, toFailure } from "../sandbox/errors";
+import type { PlaygroundService } from "../sessions/playground-service";
+import type { TerminalRegistry } from "./registry";
+import { TerminalSession } from "./terminal-session";
+
+// A terminal's size bounds the server's screen mirror (cells × scrollback): 500 × 200 is a
+// wall-sized screen; more would only cost memory.
+const Size = z.object({ cols: z.number().int().min(2).max(500), rows: z.number().int().min(2).max(200) });
+const TerminalId = z.string().uuid();
+const Input = z.string().max(64 * 1024);
+const AckBytes = z.number().int().min(0).max(1 << 30);
+/** A window's resizes while it is dragged are applied once it pauses this long. */
+const RESIZE_SETTLE_MS = 50;
+/** Re-attaches per socket in ATTACH_WINDOW_MS (a reload needs one per tab). */
+const MAX_ATTACHES = 20;
+const ATTACH_WINDOW_MS = 10_000;
+const SHELL = { cmd: ["bash", "-l"], user: "ubuntu", workingDir: "/home/ubuntu", env: ["TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8"] };
+
+export interface TerminalEventDeps {
+  service: PlaygroundService;
+  driver: SandboxDriver;
+  registry: TerminalRegistry;
+  /** Starts recording a new terminal (knowing the learner's workshop, if any). */
+  record: (term: TerminalSession) => Promise<void>;
+  /** Most terminals one learner may have open, over all tabs. */
+  terminalsPerLearner: number;
+  log: Logger;
+}
+
+const noSandbox = () => new PlaygroundFailure("no_sandbox", "You have no running sandbox.", "Press “Start a new sandbox”.");
+
+export function attachTerminalEvents(io: PlayServer, deps: TerminalEventDeps): void {
+  const { service, driver, registry, log } = deps;
+
+  io.on("connection", (socket) => {
+    const userId = socket.data.userId;
+    const slog = log.child({ socketId: socket.id, userId });
+    const errors = learnerErrors(slog, "terminal");
+    /** Terminals this socket is attached to. */
+    const mine = new Map<string, TerminalSession>();
+
+    const attachTo = async (term: TerminalSession) => {
+      mine.set(term.id, term);
+      registry.attached(term.id);
+      await term.attach({
+        id: socket.id,
+        output: (data) => socket.emit("terminal:output", term.id, data),
+        exit: (message) => {
+          mine.delete(term.id);
+          socket.emit("terminal:exit", term.id, { message });
+        },
+        control: (by) => socket.emit("terminal:control", term.id, { by }),
+        watched: (by) => socket.emit("terminal:watched", term.id, { by }),
+      });
+    };
+    /** Attaches right after the reply has gone out, so the page knows the id before output arrives. */
+    const attachAfterReply = (term: TerminalSession, what: string) =>
+      setImmediate(() =>
+        attachTo(term).then(
+          () => slog.info({ terminalId: term.id }, what),
+          (err) => {
+            slog.warn({ err: (err as Error).message }, "terminal attach failed");
+            socket.emit("terminal:exit", term.id, { message: "The shell could not be attached." });
+          },
+        ),
+      );
+
+    onRequest(socket, "terminal:open", {
+      schema: Size,
+      errors,
+      run: async (size) => {
+        if (registry.countFor(userId) >= deps.terminalsPerLearner) {
+          throw new PlaygroundFailure("limit_reached", `You have ${deps.terminalsPerLearner} terminals open, the most one learner may have.`, "Close a terminal tab you no longer use, then try again.");
+        }
+        const active = await service.active(userId);
+        if (!active) throw noSandbox();
+        let term: TerminalSession;
+        try {
+          const proc = await driver.openTty(active.sandbox, SHELL, size);
+          term = new TerminalSession({ sessionId: active.sessionId, userId }, proc, size);
+        } catch (err) {
+          throw new PlaygroundFailure("terminal_failed", "The terminal could not be opened.", "Press Retry; if that fails, reset the sandbox.", toFailure(err).detail);
+        }
+        term.onActivity(() => service.touch(active.sessionId));
+        registry.add(term);
+        // A recording that cannot start (database or disk trouble) must not cost the learner a shell.
+        await deps.record(term).catch((err) => slog.error({ err }, "could not start recording this terminal"));
+        slog.info({ terminalId: term.id, sandbox: active.sandbox.name, recording: term.recordingId }, "terminal opened");
+        attachAfterReply(term, "terminal attached");
+        return { terminalId: term.id, recordingId: term.recordingId };
+      },
+    });
+
+    const attaches = new AttemptCounter(ATTACH_WINDOW_MS);
+    onRequest(socket, "terminal:attach", {
+      schema: z.tuple([TerminalId, Size]),
+      errors,
+      run: async ([id, size]) => {
+        attaches.count("attach");
+        if (attaches.exceeded("attach", MAX_ATTACHES + 1)) {
+          throw new PlaygroundFailure("rate_limited", "The page re-attached too often.", "Wait a few seconds, then reload the page.");
+        }
+        const active = await service.active(userId);
+        const term = active && registry.find(id, { userId, sessionId: active.sessionId });
+        if (!term) throw new PlaygroundFailure("terminal_gone", "That shell has ended.", "A new shell will be opened.");
+        term.resize(size.cols, size.rows);
+        attachAfterReply(term, "terminal re-attached");
+        return { terminalId: term.id, recordingId: term.recordingId };
+      },
+    });
+
+    const lookup = (id: unknown) => {
+      const parsed = TerminalId.safeParse(id);
+      const term = parsed.success ? mine.get(parsed.data) : undefined;
+      return term && term.isAttached(socket.id) ? term : undefined;
+    };
+
+    socket.on("terminal:input", (id, data) => {
+      const term = lookup(id);
+      const parsed = Input.safeParse(data);
+      if (term && parsed.success) term.write(parsed.data);
+    });
+
+    // Dragging a window sends a resize per frame: apply the last one once it settles.
+    const resizes = new Map<string, NodeJS.Timeout>();
+    socket.on("terminal:resize", (id, size) => {
+      const term = lookup(id);
+      const parsed = Size.safeParse(size);
+      if (!term || !parsed.success) return;
+      clearTimeout(resizes.get(term.id));
+      resizes.set(
+        term.id,
+        setTimeout(() => {
+          resizes.delete(term.id);
+          if (!term.isClosed) term.resize(parsed.data.cols, parsed.data.rows);
+        }, RESIZE_SETTLE_MS),
+      );
+    });
+
+    socket.on("terminal:ack", (id, bytes) => {
+      const term = lookup(id);
+      const parsed = AckBytes.safeParse(bytes);
+      if (term && parsed.success) term.ack(socket.id, parsed.data);
+    });
+
+    socket.on("disconnect", (reason) => {
+      for (const timer of resizes.values()) clearTimeout(timer);
+      // Shells keep running for the grace period, so a reload or a blip loses nothing.
+      for (const term of mine.values()) {
+        term.detach(socket.id);
+        registry.detached(term);
+      }
+      mine.clear();
+      slog.debug({ reason }, "socket disconnected");
+    });
+  });
+}
