@@ -2,13 +2,11 @@
 // npm run lessons:test [folder]   prove lessons in fresh sandboxes (needs Docker and the image)
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import Docker from "dockerode";
 import { loadConfig } from "../server/config";
 import { createLogger } from "../server/log";
 import { formatProblem, loadCourse } from "../server/lessons/parse";
 import { proveLesson } from "../server/lessons/prove";
-import { DockerDriver } from "../server/sandbox/docker-driver";
-import { expectedImageRef, expectedMirrorTag, SandboxImage } from "../server/sandbox/image";
+import { createDriver } from "../server/sandbox/factory";
 import { sandboxName } from "../server/sandbox/names";
 
 const root = path.resolve(process.env.LESSONS_DIR ?? "lessons");
@@ -32,13 +30,10 @@ async function prove(only: string[]): Promise<number> {
   const lessons = course.lessons;
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" });
   const log = createLogger(config.logLevel);
-  const docker = new Docker();
-  const image = new SandboxImage(docker, config.sandbox.image ?? (await expectedImageRef()), log);
-  const mirrorTag = config.sandbox.mirror ? await expectedMirrorTag() : undefined;
-  const driver = new DockerDriver(docker, { ...config.sandbox, image, instanceId: "cp-lessons-cli", mirrorTag }, log);
+  const driver = await createDriver(config, { instanceId: "cp-lessons-cli", log });
   let failed = 0;
   for (const lesson of lessons.filter((l) => only.length === 0 || only.includes(l.id) || only.includes(l.slug))) {
-    const sandbox = await driver.create({ sessionId: randomUUID(), ownerId: "lessons-cli", name: sandboxName(), image: image.ref, expiresAt: new Date(Date.now() + 3600_000) });
+    const sandbox = await driver.create({ sessionId: randomUUID(), ownerId: "lessons-cli", name: sandboxName(), image: driver.image, expiresAt: new Date(Date.now() + 3600_000) });
     try {
       const proofs = await proveLesson(driver, sandbox, lesson);
       for (const p of proofs) {

@@ -1,10 +1,10 @@
 // Wires everything into one HTTP server: API routes, Next.js pages and socket.io on one port.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import Docker from "dockerode";
 import { Server as SocketServer } from "socket.io";
-import os from "node:os";
-import { ConfigError, type Config } from "./config";
+import type { Config } from "./config";
+import type { SandboxDriver } from "./sandbox/driver";
+import { createDriver } from "./sandbox/factory";
 import { deriveKey, loadOrCreateSecret } from "./auth/secret";
 import { IdentityService, NamedGuests } from "./auth/identity";
 import { StaffService } from "./auth/staff";
@@ -33,9 +33,6 @@ import { SandboxPool } from "./lifecycle/pool";
 import { reconcile } from "./lifecycle/reconciler";
 import { checkSessionClocks } from "./lifecycle/timers";
 import type { Logger } from "./log";
-import { DockerDriver } from "./sandbox/docker-driver";
-import { expectedImageRef, expectedMirrorTag, SandboxImage } from "./sandbox/image";
-import { innerPoolConflict } from "./sandbox/subnets";
 import { PlaygroundService } from "./sessions/playground-service";
 import { attachTerminalEvents } from "./terminal/terminal-events";
 import { attachSandboxEvents } from "./sessions/sandbox-events";
@@ -51,14 +48,14 @@ export interface RunningApp {
   pool: SandboxPool;
   slots: SandboxSlots;
   db: Database_;
-  driver: DockerDriver;
+  driver: SandboxDriver;
   service: PlaygroundService;
   close(): Promise<void>;
 }
 
 const SWEEP_INTERVAL_MS = 60_000;
 
-export async function startApp(config: Config, log: Logger, opts: { withNext?: boolean } = {}): Promise<RunningApp> {
+export async function startApp(config: Config, log: Logger, opts: { withNext?: boolean; driver?: SandboxDriver } = {}): Promise<RunningApp> {
   const withNext = opts.withNext ?? true;
   const db = await openDatabase(config.database);
   if (db.applied.length) log.info({ migrations: db.applied, provider: db.provider }, "database migrated");
@@ -71,31 +68,25 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   const staff = new StaffService(db.prisma, deriveKey(secret, "staff-cookie"), config.cookieSecure);
   const firstAdmin = await staff.ensureFirstAdmin(config.admin?.email, config.admin?.password);
   if (firstAdmin) log.info({ email: firstAdmin.email }, "created the first admin account (ADMIN_EMAIL)");
-  const conflict = innerPoolConflict(config.sandbox.innerPool, config.sandbox.subnetPool, hostNetworks());
-  if (conflict) throw new ConfigError(conflict);
-  const imageRef = config.sandbox.image ?? (await expectedImageRef());
-  // With no options, docker-modem reads DOCKER_HOST / DOCKER_TLS_VERIFY / DOCKER_CERT_PATH.
-  const docker = new Docker();
-  const image = new SandboxImage(docker, imageRef, log);
   const instanceId = config.instanceId ?? (await db.installationId());
-  const mirrorTag = config.sandbox.mirror ? await expectedMirrorTag() : undefined;
-  const driver = new DockerDriver(docker, { ...config.sandbox, image, instanceId, mirrorTag }, log);
-  await reportEngine(driver, image, config, log);
+  const driver = opts.driver ?? (await createDriver(config, { instanceId, log }));
+  await driver.prepare();
 
-  const capacity = config.sandbox.max || (await driver.engineMemoryBytes().then((m) => defaultCapacity(m, config.sandbox.memoryBytes), () => 1));
+  const hint = config.scheduling.max ? null : await driver.capacityHint().catch(() => null);
+  const capacity = config.scheduling.max || (hint ? defaultCapacity(hint.memoryBytes, config.sandbox.memoryBytes) : 1);
   const slots = new SandboxSlots(capacity);
-  const pool = new SandboxPool(driver, slots, { size: config.sandbox.poolSize, concurrency: config.sandbox.poolConcurrency, image: imageRef }, log);
+  const pool = new SandboxPool(driver, slots, { size: config.scheduling.poolSize, concurrency: config.scheduling.poolConcurrency, image: driver.image }, log);
   const service = new PlaygroundService({
     prisma: db.prisma,
     driver,
-    imageRef,
+    imageRef: driver.image,
     limits: config.session,
     log,
     slots,
     pool,
-    startConcurrency: config.sandbox.startConcurrency,
+    startConcurrency: config.scheduling.startConcurrency,
   });
-  log.info({ capacity, pool: config.sandbox.poolSize }, "sandbox capacity");
+  log.info({ engine: driver.engine, capacity, pool: config.scheduling.poolSize }, "sandbox capacity");
 
   // The course: a malformed lesson is left out with its problems logged; the rest is served.
   const course = loadCourse(config.lessonsDir);
@@ -260,39 +251,8 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
       io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nextClose?.();
-      await driver.releaseIsolation().catch((err) => log.error({ err }, "could not remove the sandbox firewall rules"));
+      await driver.dispose();
       await db.close();
     },
   };
-}
-
-/** This host's IPv4 networks (the engine runs here), loopback left out. */
-function hostNetworks(): string[] {
-  return Object.values(os.networkInterfaces())
-    .flat()
-    .filter((i): i is os.NetworkInterfaceInfoIPv4 => !!i && i.family === "IPv4" && !i.internal && !!i.cidr)
-    .map((i) => i.cidr!);
-}
-
-/** Logs the engine and image state at start, and starts an image build when allowed. */
-async function reportEngine(driver: DockerDriver, image: SandboxImage, config: Config, log: Logger): Promise<void> {
-  const { engine, image: img } = await driver.health();
-  if (!engine.ok) {
-    log.error({ detail: engine.detail }, "Docker engine unreachable: sandboxes cannot start until it is (check DOCKER_HOST)");
-    return;
-  }
-  log.info({ engine: engine.detail }, "Docker engine reachable");
-  const runtimes = await driver.runtimes().catch(() => ({ available: [] as string[], stronger: [] as string[] }));
-  if (config.sandbox.runtime && !runtimes.available.includes(config.sandbox.runtime)) {
-    log.error({ runtime: config.sandbox.runtime, available: runtimes.available }, "SANDBOX_RUNTIME is not offered by the engine: sandboxes will fail to start");
-  } else if (!config.sandbox.runtime && runtimes.stronger.length > 0) {
-    log.info({ runtimes: runtimes.stronger }, "the engine offers a stronger sandbox runtime; set SANDBOX_RUNTIME to use it");
-  }
-  if (img.ok) {
-    driver.usePrivileged().catch((err) => log.warn({ err: (err as Error).message }, "could not probe --privileged"));
-  } else if (config.sandbox.autoBuild) {
-    image.startBuild();
-  } else {
-    log.error({ image: image.ref }, "sandbox image missing and SANDBOX_AUTO_BUILD=false: run npm run sandbox-image");
-  }
 }

@@ -19,6 +19,9 @@ const ConfigSchema = z.object({
   ADMIN_EMAIL: z.string().email("ADMIN_EMAIL: an email address").optional(),
   ADMIN_PASSWORD: z.string().min(10, "ADMIN_PASSWORD: at least 10 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Which engine runs sandboxes (server/sandbox/factory.ts): docker, or fake (in memory,
+  // no real shells: for developing the pages and for the fast test tier).
+  SANDBOX_ENGINE: z.enum(["docker", "fake"]).default("docker"),
   SANDBOX_IMAGE: z.string().min(1).optional(),
   SANDBOX_AUTO_BUILD: bool.default("true"),
   SANDBOX_PRIVILEGED: z.enum(["auto", "always", "never"]).default("auto"),
@@ -135,18 +138,17 @@ export interface Config {
   logLevel: string;
   /** First admin (only used while no staff account exists). */
   admin?: { email: string; password: string };
+  /** What a sandbox is and may do, whatever runs it. */
   sandbox: {
+    /** The engine that runs sandboxes. */
+    engine: "docker" | "fake";
     image?: string;
     autoBuild: boolean;
-    privileged: "auto" | "always" | "never";
     memoryBytes: number;
     nanoCpus: number;
     pidsLimit: number;
     tmpMb: number;
     runMb: number;
-    /** Each sandbox gets its own bridge network, a /subnetPrefix from this pool. */
-    subnetPool: string;
-    subnetPrefix: number;
     /** "enforce": host firewall rules keep sandboxes from the host and each other. */
     isolation: "enforce" | "off";
     /** Outbound traffic from sandboxes to the rest of the world. */
@@ -155,21 +157,32 @@ export interface Config {
     egressAllow: EgressTarget[];
     /** "hardened" (default): learners in a user namespace; "trusted": Docker-in-Docker with root on the host. */
     profile: "trusted" | "hardened";
-    /** OCI runtime for sandboxes (undefined = the engine's default, runc). */
-    runtime?: string;
-    /** Each sandbox's own disk, in MB (0 = no limit), and where the disk files live. */
+    /** Each sandbox's own disk, in MB (0 = no limit). */
     diskMb: number;
-    diskDir: string;
     /** The inner Docker's address pool; its first /24 is the inner default bridge. */
     innerPool: string;
     /** The host's registry mirror (null = off): stand-ins offline, or a pull-through cache. */
     mirror: { port: number; upstream?: string } | null;
     readyTimeoutMs: number;
+  };
+  /** How many sandboxes, when: the warm pool and capacity. */
+  scheduling: {
     poolSize: number;
     poolConcurrency: number;
     startConcurrency: number;
-    /** Most sandboxes at once (pool included); 0 = derived from the engine's memory. */
+    /** Most sandboxes at once (pool included); 0 = derived from the engine's capacity hint. */
     max: number;
+  };
+  /** Settings only the Docker engine has. */
+  docker: {
+    privileged: "auto" | "always" | "never";
+    /** OCI runtime for sandboxes (undefined = the engine's default, runc). */
+    runtime?: string;
+    /** Each sandbox gets its own bridge network, a /subnetPrefix from this pool. */
+    subnetPool: string;
+    subnetPrefix: number;
+    /** Where the sandboxes' disk files live (on the engine's host). */
+    diskDir: string;
   };
   /** Fixed installation id for sandbox labels; by default one is made and kept in the database. */
   instanceId?: string;
@@ -246,30 +259,35 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
     sandbox: {
+      engine: e.SANDBOX_ENGINE,
       image: e.SANDBOX_IMAGE,
       autoBuild: e.SANDBOX_AUTO_BUILD,
-      privileged: e.SANDBOX_PRIVILEGED,
       memoryBytes: e.SANDBOX_MEMORY_MB * 1024 * 1024,
       nanoCpus: Math.round(e.SANDBOX_CPUS * 1e9),
       pidsLimit: e.SANDBOX_PIDS_LIMIT,
       tmpMb: e.SANDBOX_TMP_MB,
       runMb: e.SANDBOX_RUN_MB,
-      subnetPool: e.SANDBOX_SUBNET_POOL,
-      subnetPrefix: e.SANDBOX_SUBNET_PREFIX,
       isolation: e.SANDBOX_ISOLATION,
       egress: e.SANDBOX_EGRESS,
       egressAllow: parseEgressAllow(e.SANDBOX_EGRESS_ALLOW, e.SANDBOX_EGRESS),
       profile: e.SANDBOX_PROFILE,
-      runtime: e.SANDBOX_RUNTIME,
       diskMb: e.SANDBOX_DISK_MB,
-      diskDir: path.resolve(e.SANDBOX_DISK_DIR ?? path.join(dataDir, "disks")),
       innerPool: e.SANDBOX_INNER_POOL,
       mirror: e.MIRROR === "on" ? { port: e.MIRROR_PORT, upstream: e.MIRROR_UPSTREAM } : null,
       readyTimeoutMs: e.SANDBOX_READY_TIMEOUT_S * 1000,
+    },
+    scheduling: {
       poolSize: e.SANDBOX_POOL_SIZE,
       poolConcurrency: e.SANDBOX_POOL_CONCURRENCY,
       startConcurrency: e.SANDBOX_START_CONCURRENCY,
       max: e.SANDBOX_MAX,
+    },
+    docker: {
+      privileged: e.SANDBOX_PRIVILEGED,
+      runtime: e.SANDBOX_RUNTIME,
+      subnetPool: e.SANDBOX_SUBNET_POOL,
+      subnetPrefix: e.SANDBOX_SUBNET_PREFIX,
+      diskDir: path.resolve(e.SANDBOX_DISK_DIR ?? path.join(dataDir, "disks")),
     },
     instanceId: e.INSTANCE_ID,
     session: {

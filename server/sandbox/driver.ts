@@ -1,25 +1,9 @@
-// The SandboxDriver interface: containers, limits and readiness, nothing about users.
-// Docker implements it first; Kubernetes or microVM drivers can implement it later.
+// The SandboxDriver interface: what any engine that runs sandboxes provides (containers,
+// limits, readiness, TTYs, events), and nothing about users. Engines: Docker (docker/), an
+// in-memory fake (fake/, for pages and fast tests); factory.ts picks one from configuration.
+// To add an engine: implement this interface in sandbox/<engine>/, add it to factory.ts, and
+// run the driver contract suite (tests/contract) against it.
 import type { Duplex } from "node:stream";
-
-export const LABEL_PREFIX = "io.containerplayground";
-export const LABELS = {
-  managed: `${LABEL_PREFIX}.managed`,
-  instance: `${LABEL_PREFIX}.instance`,
-  sessionId: `${LABEL_PREFIX}.session-id`,
-  owner: `${LABEL_PREFIX}.owner`,
-  created: `${LABEL_PREFIX}.created`,
-  expires: `${LABEL_PREFIX}.expires`,
-  name: `${LABEL_PREFIX}.name`,
-  /** "session" (made for a learner) or "pool" (made ahead; its session is found by container id). */
-  role: `${LABEL_PREFIX}.role`,
-  /** The security profile the sandbox was made with ("trusted" or "hardened"). */
-  profile: `${LABEL_PREFIX}.profile`,
-  /** The image reference it was made from. */
-  image: `${LABEL_PREFIX}.image`,
-  /** How execs enter it (sandbox-enter's protocol version); absent on old sandboxes. */
-  entry: `${LABEL_PREFIX}.entry`,
-} as const;
 
 export interface SandboxSpec {
   sessionId: string;
@@ -32,8 +16,15 @@ export interface SandboxSpec {
 }
 
 export interface Sandbox {
+  /** The engine's own id for it (a container id, an instance name, ...). */
   id: string;
   name: string;
+  /**
+   * Anything else the engine must remember about this sandbox (which cluster member holds
+   * it, say), opaque to everyone else: kept with the session in the database and handed back
+   * with the sandbox (JupyterHub's spawner state works the same way).
+   */
+  state?: string;
 }
 
 export interface SandboxListing extends Sandbox {
@@ -85,6 +76,20 @@ export type SandboxEvent =
   | { kind: "oom"; sandboxId: string };
 
 export interface SandboxDriver {
+  /** Which engine this is ("docker", "fake", ...), for logs and health. */
+  readonly engine: string;
+  /** What sandboxes are made from (recorded with each session). */
+  readonly image: string;
+  /**
+   * Engine start-up, before the first sandbox: checks and reports the engine, starts what
+   * sandboxes need (an image build, say). An engine that is down is reported, not thrown;
+   * a configuration this engine cannot run is thrown as a ConfigError.
+   */
+  prepare(): Promise<void>;
+  /** What the engine can hold, when it can tell (SANDBOX_MAX=0 derives the capacity from it). */
+  capacityHint(): Promise<{ memoryBytes: number } | null>;
+  /** Engine shut-down: releases what prepare or create set up on the host, if nothing needs it. */
+  dispose(): Promise<void>;
   /** Creates, starts and waits until the sandbox's own Docker answers. Leaves nothing behind on failure. */
   create(spec: SandboxSpec, progress?: ProgressFn): Promise<Sandbox>;
   /** Opens a shell-like process with a TTY. */
@@ -107,7 +112,7 @@ export interface SandboxDriver {
    * Streams sandbox events until the returned function is called. Reconnects by itself;
    * `onReconnect` runs after a reconnect, since events may have been missed meanwhile.
    */
-  watch(onEvent: (event: SandboxEvent) => void, onReconnect: () => void): () => void;
+  watch(onEvent: (event: SandboxEvent) => void, onReconnect: () => void, onConnected?: () => void): () => void;
 }
 
 export interface HealthPart {

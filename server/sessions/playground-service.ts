@@ -24,8 +24,9 @@ export type EndedListener = (userId: string, sessionId: string, reason: EndReaso
 
 const ACTIVE_STATES = ["creating", "ready"];
 
-function toActive(row: { id: string; userId: string; sandboxName: string; expiresAt: Date }, sandboxId: string): ActiveSandbox {
-  return { sessionId: row.id, userId: row.userId, sandbox: { id: sandboxId, name: row.sandboxName }, expiresAt: row.expiresAt };
+function toActive(row: { id: string; userId: string; sandboxName: string; expiresAt: Date; driverState?: string | null }, sandboxId: string): ActiveSandbox {
+  const sandbox = { id: sandboxId, name: row.sandboxName, ...(row.driverState ? { state: row.driverState } : {}) };
+  return { sessionId: row.id, userId: row.userId, sandbox, expiresAt: row.expiresAt };
 }
 
 export class PlaygroundService {
@@ -243,7 +244,7 @@ export class PlaygroundService {
     const warm = this.pool?.take();
     if (warm) {
       await this.prisma.playgroundSession.create({
-        data: { id: sessionId, userId, sandboxId: warm.id, sandboxName: warm.name, imageRef: this.imageRef, state: "ready", readyAt: createdAt, ...times },
+        data: { id: sessionId, userId, sandboxId: warm.id, sandboxName: warm.name, driverState: warm.state ?? null, imageRef: this.imageRef, state: "ready", readyAt: createdAt, ...times },
       });
       this.log.info({ sessionId, userId, sandbox: warm.name }, "session ready (from the warm pool)");
       return { sessionId, userId, sandbox: warm, expiresAt };
@@ -277,7 +278,7 @@ export class PlaygroundService {
       );
       await this.prisma.playgroundSession.update({
         where: { id: sessionId },
-        data: { sandboxId: sandbox.id, state: "ready", readyAt: new Date() },
+        data: { sandboxId: sandbox.id, driverState: sandbox.state ?? null, state: "ready", readyAt: new Date() },
       });
       log.info("session ready");
       return { sessionId, userId, sandbox, expiresAt };

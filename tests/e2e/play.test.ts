@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { startApp, type RunningApp } from "../../server/app";
 import { launchBrowser, SCREENSHOTS, terminalText, waitForStatus, waitForTerminal } from "../helpers/browser";
-import { stopApp, leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { dockerOf, leftovers, log, requireDocker, requireSandboxImage, stopApp, testConfig } from "../helpers/env";
 
 let app: RunningApp;
 let browser: Browser;
@@ -156,7 +156,7 @@ test("Reset sandbox asks first, then gives a fresh sandbox", async () => {
   await dialog.getByRole("button", { name: "Reset sandbox" }).click();
   await page.locator(".sandbox-name").filter({ hasNotText: before }).waitFor({ timeout: 120_000 });
   await waitForStatus(page, /^Ready/);
-  assert.deepEqual(await leftovers(app.driver.docker, before), [], "the old sandbox is removed");
+  assert.deepEqual(await leftovers(dockerOf(app.driver).docker, before), [], "the old sandbox is removed");
   await waitForTerminal(page, new RegExp(`ubuntu@${await sandboxName()}:~\\$`));
   await run("ls ~/old-sandbox-file 2>&1 | tail -1");
   await waitForTerminal(page, /No such file or directory/);
@@ -173,7 +173,7 @@ test("End session asks first, removes the sandbox, and says so", async () => {
   await dialog.getByRole("button", { name: "End session" }).click();
   await page.getByRole("heading", { name: "Session ended" }).waitFor();
   await waitForStatus(page, /^Ended/);
-  assert.deepEqual(await leftovers(app.driver.docker, name), []);
+  assert.deepEqual(await leftovers(dockerOf(app.driver).docker, name), []);
   await page.screenshot({ path: path.join(SCREENSHOTS, "play-ended.png") });
   await page.getByRole("button", { name: "Start a new sandbox" }).click();
   await waitForStatus(page, /^Ready/);

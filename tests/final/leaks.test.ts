@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { LABELS } from "../../server/sandbox/driver";
+import { LABELS } from "../../server/sandbox/docker/labels";
 import { requireDocker } from "../helpers/env";
 
 const fromTests = (labels: Record<string, string> | undefined) => (labels?.[LABELS.instance] ?? "").startsWith("cp-test-");

@@ -1,7 +1,7 @@
 // Kills a sandbox's inner dockerd the way the OOM killer would (SIGKILL) and waits for the
 // sandbox's init to bring it back.
 import assert from "node:assert/strict";
-import type { DockerDriver } from "../../server/sandbox/docker-driver";
+import type { DockerDriver } from "../../server/sandbox/docker/driver";
 import type { Sandbox } from "../../server/sandbox/driver";
 import { until } from "./env";
 

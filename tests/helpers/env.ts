@@ -8,8 +8,10 @@ import Docker from "dockerode";
 import { startApp, type RunningApp } from "../../server/app";
 import { loadConfig, type Config } from "../../server/config";
 import { createLogger } from "../../server/log";
-import { DockerDriver } from "../../server/sandbox/docker-driver";
-import { expectedImageRef, expectedMirrorTag, SandboxImage } from "../../server/sandbox/image";
+import { DockerDriver } from "../../server/sandbox/docker/driver";
+import type { SandboxDriver } from "../../server/sandbox/driver";
+import { createDockerDriver } from "../../server/sandbox/factory";
+import { expectedImageRef, SandboxImage } from "../../server/sandbox/docker/image";
 
 export const log = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
 
@@ -66,11 +68,16 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
+/** A Docker driver (through the factory) on the built sandbox image, for tests that make sandboxes directly. */
 export async function testDriver(config: Config = testConfig()): Promise<DockerDriver> {
-  const docker = await requireDocker();
-  const image = await requireSandboxImage(docker);
-  const mirrorTag = config.sandbox.mirror ? await expectedMirrorTag() : undefined;
-  return new DockerDriver(docker, { ...config.sandbox, image, instanceId: config.instanceId ?? "cp-test-driver", mirrorTag }, log);
+  const image = await requireSandboxImage(await requireDocker());
+  return createDockerDriver({ ...config, sandbox: { ...config.sandbox, image: image.ref } }, { instanceId: config.instanceId ?? "cp-test-driver", log });
+}
+
+/** The Docker driver behind a server (tests that look at containers directly). */
+export function dockerOf(driver: SandboxDriver): DockerDriver {
+  if (!(driver instanceof DockerDriver)) throw new Error(`this test needs the Docker engine, not ${driver.engine}`);
+  return driver;
 }
 
 /**

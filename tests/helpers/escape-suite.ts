@@ -1,7 +1,7 @@
 // Ways root in a sandbox could become root on the host, each tried harmlessly (values are
 // written back unchanged, nothing is loaded or mounted for real). Run as the learner's root:
 // every line of output is "<vector> open|blocked <detail>".
-import type { DockerDriver } from "../../server/sandbox/docker-driver";
+import type { DockerDriver } from "../../server/sandbox/docker/driver";
 import type { Sandbox } from "../../server/sandbox/driver";
 import { documentedVectors } from "./documented";
 

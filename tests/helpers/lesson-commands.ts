@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Sandbox } from "../../server/sandbox/driver";
-import type { DockerDriver } from "../../server/sandbox/docker-driver";
+import type { DockerDriver } from "../../server/sandbox/docker/driver";
 
 /** Registers the lesson-critical tests against the sandbox that `get()` returns (after `before`). */
 export function lessonCommandTests(get: () => { driver: DockerDriver; sandbox: Sandbox }): void {

@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import type Docker from "dockerode";
-import type { DockerDriver } from "../../server/sandbox/docker-driver";
+import type { DockerDriver } from "../../server/sandbox/docker/driver";
 import type { Sandbox } from "../../server/sandbox/driver";
 
 export const POISON_VECTORS = [

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { SandboxWarning } from "../../lib/protocol";
 import type { RunningApp } from "../../server/app";
 import { call, connect, guestCookie, openTerminal, type TestSocket } from "../helpers/client";
-import { leftovers, startTestApp, stopApp, until } from "../helpers/env";
+import { dockerOf, leftovers, startTestApp, stopApp, until } from "../helpers/env";
 
 const apps: RunningApp[] = [];
 const sockets: TestSocket[] = [];
@@ -60,7 +60,7 @@ describe("hard time limit", () => {
     await until("the end", () => l.ended.length > 0);
     assert.equal(l.ended[0].reason, "expired");
     assert.match(l.ended[0].message, /time limit of 15 seconds/);
-    assert.deepEqual(await leftovers(app.driver.docker, l.sandbox.name), []);
+    assert.deepEqual(await leftovers(dockerOf(app.driver).docker, l.sandbox.name), []);
     const row = await app.db.prisma.playgroundSession.findFirstOrThrow({ where: { sandboxName: l.sandbox.name } });
     assert.equal(row.endReason, "expired");
   });
@@ -82,7 +82,7 @@ describe("idle timeout", () => {
       await until("the idle end", () => quiet.ended.length > 0);
       assert.equal(quiet.ended[0].reason, "idle");
       assert.match(quiet.ended[0].message, /stopped after 9 seconds without activity/);
-      assert.deepEqual(await leftovers(app.driver.docker, quiet.sandbox.name), []);
+      assert.deepEqual(await leftovers(dockerOf(app.driver).docker, quiet.sandbox.name), []);
       await sleep(3000);
       assert.deepEqual(visible.ended, [], "a visible page counts as activity");
       assert.deepEqual(busy.ended, [], "terminal output (a long build) counts as activity");

@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import { startApp, type RunningApp } from "../../server/app";
 import { OOM_NOTICE } from "../../server/lifecycle/events";
 import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
-import { stopApp, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { dockerOf, log, requireDocker, requireSandboxImage, stopApp, testConfig } from "../helpers/env";
 
 let app: RunningApp;
 let socket: TestSocket;
@@ -51,7 +51,7 @@ test("running out of memory inside a sandbox is reported; the sandbox keeps runn
 test("a sandbox that dies ends its session, and the learner is told why", async () => {
   const row = await app.db.prisma.playgroundSession.findFirstOrThrow({ where: { state: "ready" } });
   const ended = next<{ reason: string; message: string }>("sandbox:ended");
-  await app.driver.docker.getContainer(row.sandboxId!).kill();
+  await dockerOf(app.driver).docker.getContainer(row.sandboxId!).kill();
   const info = await ended;
   assert.equal(info.reason, "error");
   assert.match(info.message, /stopped unexpectedly/);

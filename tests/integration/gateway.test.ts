@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startApp, type RunningApp } from "../../server/app";
 import { call, connect, guestCookie, OutputCollector, openTerminal, renderScreen, newLearner, type TestSocket } from "../helpers/client";
-import { leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { dockerOf, leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
 
 let app: RunningApp;
 const sockets: TestSocket[] = [];
@@ -185,14 +185,14 @@ describe("a learner's terminal", () => {
     const reset = await call<{ sandbox: { name: string } }>(a, "sandbox:reset");
     assert.ok(reset.ok, JSON.stringify(reset));
     assert.notEqual(reset.sandbox.name, sandboxName);
-    assert.deepEqual(await leftovers(app.driver.docker, sandboxName), []);
+    assert.deepEqual(await leftovers(dockerOf(app.driver).docker, sandboxName), []);
     const oldRow = await app.db.prisma.playgroundSession.findFirst({ where: { sandboxName } });
     assert.equal(oldRow?.state, "ended");
     assert.equal(oldRow?.endReason, "reset");
 
     const end = await call<object>(a, "sandbox:end");
     assert.ok(end.ok);
-    assert.deepEqual(await leftovers(app.driver.docker, reset.sandbox.name), []);
+    assert.deepEqual(await leftovers(dockerOf(app.driver).docker, reset.sandbox.name), []);
     const row = await app.db.prisma.playgroundSession.findFirst({ where: { sandboxName: reset.sandbox.name } });
     assert.equal(row?.endReason, "user");
     await sleep(100);

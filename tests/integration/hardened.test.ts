@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { after, before, test } from "node:test";
 import type { Sandbox } from "../../server/sandbox/driver";
-import type { DockerDriver } from "../../server/sandbox/docker-driver";
+import type { DockerDriver } from "../../server/sandbox/docker/driver";
 import { sandboxName } from "../../server/sandbox/names";
 import { leftovers, testConfig, testDriver } from "../helpers/env";
 import { formatEscapeTable, runEscapeSuite } from "../helpers/escape-suite";
@@ -30,7 +30,7 @@ before(async () => {
 after(async () => {
   if (!sandbox) return;
   await driver.remove(sandbox);
-  assert.deepEqual(await leftovers(driver.docker, sandbox.name, config.sandbox.diskDir), []);
+  assert.deepEqual(await leftovers(driver.docker, sandbox.name, config.docker.diskDir), []);
 });
 
 function hostAddresses(): string[] {

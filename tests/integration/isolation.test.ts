@@ -10,8 +10,8 @@ import { after, before, test } from "node:test";
 import { openDatabase, type Database_ } from "../../server/db";
 import type { ActiveSandbox } from "../../server/sessions/playground-service";
 import { PlaygroundService } from "../../server/sessions/playground-service";
-import type { DockerDriver } from "../../server/sandbox/docker-driver";
-import { firewallInstalled } from "../../server/sandbox/firewall";
+import type { DockerDriver } from "../../server/sandbox/docker/driver";
+import { firewallInstalled } from "../../server/sandbox/docker/firewall";
 import type { Config } from "../../server/config";
 import { leftovers, log, testConfig, testDriver } from "../helpers/env";
 
@@ -64,8 +64,8 @@ before(async () => {
   driver = await testDriver(config);
   hardenedDriver = await testDriver({ ...config, sandbox: { ...config.sandbox, profile: "hardened" } });
   db = await openDatabase(config.database);
-  service = new PlaygroundService({ prisma: db.prisma, driver, imageRef: driver.imageRef, limits: config.session, log });
-  hardenedService = new PlaygroundService({ prisma: db.prisma, driver: hardenedDriver, imageRef: driver.imageRef, limits: config.session, log });
+  service = new PlaygroundService({ prisma: db.prisma, driver, imageRef: driver.image, limits: config.session, log });
+  hardenedService = new PlaygroundService({ prisma: db.prisma, driver: hardenedDriver, imageRef: driver.image, limits: config.session, log });
   const [ua, ub, uc] = [await user(), await user(), await user()];
   users.push([service, ua], [service, ub], [hardenedService, uc]);
   [a, b, c] = await Promise.all([service.open(ua), service.open(ub), hardenedService.open(uc)]);
@@ -76,7 +76,7 @@ after(async () => {
   allowed?.close();
   // Every learner this file made, even when a start failed halfway (nothing may leak).
   for (const [svc, id] of users) await svc.end(id, "admin");
-  for (const s of [a, b, c]) if (s) assert.deepEqual(await leftovers(driver.docker, s.sandbox.name, config.sandbox.diskDir), [], "container, volume, network and disk removed");
+  for (const s of [a, b, c]) if (s) assert.deepEqual(await leftovers(driver.docker, s.sandbox.name, config.docker.diskDir), [], "container, volume, network and disk removed");
   await db?.close();
 });
 

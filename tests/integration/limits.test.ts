@@ -7,7 +7,7 @@ import http from "node:http";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openDatabase, type Database_ } from "../../server/db";
-import type { DockerDriver } from "../../server/sandbox/docker-driver";
+import type { DockerDriver } from "../../server/sandbox/docker/driver";
 import { PlaygroundService, type ActiveSandbox } from "../../server/sessions/playground-service";
 import { killDockerdAndExpectItBack } from "../helpers/dockerd";
 import { leftovers, log, testConfig, testDriver } from "../helpers/env";
@@ -25,7 +25,7 @@ let probeUrl: string;
 before(async () => {
   driver = await testDriver(config);
   db = await openDatabase(config.database);
-  service = new PlaygroundService({ prisma: db.prisma, driver, imageRef: driver.imageRef, limits: config.session, log });
+  service = new PlaygroundService({ prisma: db.prisma, driver, imageRef: driver.image, limits: config.session, log });
   const users = [`g_${randomUUID().slice(0, 12)}`, `g_${randomUUID().slice(0, 12)}`];
   for (const id of users) await db.prisma.user.create({ data: { id } });
   [bomber, neighbour] = await Promise.all(users.map((u) => service.open(u)));
@@ -37,7 +37,7 @@ before(async () => {
 after(async () => {
   probe?.close();
   for (const s of [bomber, neighbour]) if (s) await service.end(s.userId, "admin");
-  for (const s of [bomber, neighbour]) if (s) assert.deepEqual(await leftovers(driver.docker, s.sandbox.name, config.sandbox.diskDir), [], "disk file and loop device removed too");
+  for (const s of [bomber, neighbour]) if (s) assert.deepEqual(await leftovers(driver.docker, s.sandbox.name, config.docker.diskDir), [], "disk file and loop device removed too");
   await db?.close();
 });
 

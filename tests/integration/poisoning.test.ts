@@ -15,7 +15,7 @@ import { startApp, type RunningApp } from "../../server/app";
 import type { Sandbox } from "../../server/sandbox/driver";
 import { call, connect, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
 import { documentedVectors } from "../helpers/documented";
-import { endAllSessions, log, requireDocker, requireSandboxImage, tempDataDir, testConfig, until } from "../helpers/env";
+import { dockerOf, endAllSessions, log, requireDocker, requireSandboxImage, tempDataDir, testConfig, until } from "../helpers/env";
 import {
   collectRecords,
   compileRecorder,
@@ -93,8 +93,8 @@ for (const profile of ["hardened", "trusted"] as const) {
       userId = (await app.db.prisma.workshopMember.findFirstOrThrow({ where: { displayName: "Mallory" } })).userId;
       sandbox = (await app.service.active(userId))!.sandbox;
 
-      const containerLog = await followPoisonLog(app.driver.docker, sandbox);
-      const planted = await plantPoison(app.driver, sandbox, recorder);
+      const containerLog = await followPoisonLog(dockerOf(app.driver).docker, sandbox);
+      const planted = await plantPoison(dockerOf(app.driver), sandbox, recorder);
       log.debug({ planted: Object.fromEntries(planted) }, "planted");
 
       // 1. A terminal, typed into like a learner (a TTY), with sudo.
@@ -136,7 +136,7 @@ for (const profile of ["hardened", "trusted"] as const) {
       );
 
       // 5. Evidence left in files, then the sandbox's end (the container log outlives it).
-      records = await collectRecords(app.driver, sandbox);
+      records = await collectRecords(dockerOf(app.driver), sandbox);
       const ended = await call(learner, "sandbox:end");
       assert.ok(ended.ok);
       await until("the sandbox is gone", async () => !(await app.driver.isRunning(sandbox)), 60_000);

@@ -4,7 +4,7 @@ import { after, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RunningApp } from "../../server/app";
 import { call, connect, guestCookie, type TestSocket } from "../helpers/client";
-import { leftovers, startTestApp, stopApp, until } from "../helpers/env";
+import { dockerOf, leftovers, startTestApp, stopApp, until } from "../helpers/env";
 
 /** Pool sandboxes boot in the background; give them the same 90 s as before. */
 const POOL_WAIT_MS = 90_000;
@@ -54,7 +54,7 @@ describe("warm pool", () => {
     // Ending a pooled session removes its container like any other.
     const socket = sockets.at(-1)!;
     assert.ok((await call(socket, "sandbox:end")).ok);
-    assert.deepEqual(await leftovers(app.driver.docker, opened[1]), []);
+    assert.deepEqual(await leftovers(dockerOf(app.driver).docker, opened[1]), []);
   });
 });
 

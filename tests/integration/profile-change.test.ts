@@ -8,10 +8,10 @@ import pino from "pino";
 import { after, before, test } from "node:test";
 import { startApp, type RunningApp } from "../../server/app";
 import type { Config } from "../../server/config";
-import { LABELS } from "../../server/sandbox/driver";
+import { LABELS } from "../../server/sandbox/docker/labels";
 import { OUTDATED_MESSAGE } from "../../server/lifecycle/reconciler";
 import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
-import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
+import { dockerOf, endAllSessions, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
 
 let base: Config;
 let imageRef: string;
@@ -46,7 +46,8 @@ const capturing = pino({ level: "warn" }, { write: (line: string) => void warnin
 async function start(settings: { profile: "trusted" | "hardened"; image: string; pool: number }): Promise<RunningApp> {
   const config: Config = {
     ...base,
-    sandbox: { ...base.sandbox, profile: settings.profile, image: settings.image, poolSize: settings.pool },
+    sandbox: { ...base.sandbox, profile: settings.profile, image: settings.image },
+    scheduling: { ...base.scheduling, poolSize: settings.pool },
   };
   warnings.length = 0;
   running = await startApp(config, capturing, { withNext: false });
@@ -102,7 +103,7 @@ test("restarting with another profile, then another image: mismatched pool sandb
   const hardenedPool = await poolSandboxes(second);
   assert.deepEqual(hardenedPool.map((s) => s.profile), ["hardened"], "only a sandbox of the current profile waits in the pool");
   assert.ok(!hardenedPool.some((s) => s.id === trustedPool[0].id), "the trusted pool sandbox was not kept");
-  const gone = await second.driver.docker.getContainer(trustedPool[0].id).inspect().then(() => false, () => true);
+  const gone = await dockerOf(second.driver).docker.getContainer(trustedPool[0].id).inspect().then(() => false, () => true);
   assert.ok(gone, "the trusted pool sandbox was removed");
   // The learner's trusted sandbox keeps working, with its own (trusted) way in.
   const again = await typeInShell(second, cookie, "cat ~/work.txt; cat /proc/self/uid_map; hostname");

@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import { startApp, type RunningApp } from "../../server/app";
 import { openDatabase } from "../../server/db";
 import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
-import { stopApp, leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { dockerOf, leftovers, log, requireDocker, requireSandboxImage, stopApp, testConfig } from "../helpers/env";
 
 let config: ReturnType<typeof testConfig>;
 let app: RunningApp | null = null;
@@ -41,7 +41,7 @@ test("restart: live sandboxes are re-adopted, orphans removed, vanished ones end
   for (const s of [kept, vanished, orphaned]) s.socket.close();
   await first.close(); // sandboxes keep running without a server
 
-  const docker = first.driver.docker;
+  const docker = dockerOf(first.driver).docker;
   await docker.getContainer(`cp-${vanished.name}`).remove({ force: true }); // gone by hand (volume left behind)
   const db = await openDatabase(config.database);
   await db.prisma.playgroundSession.deleteMany({ where: { sandboxName: orphaned.name } }); // its row is lost

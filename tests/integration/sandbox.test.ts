@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { after, before, test } from "node:test";
 import type { Sandbox } from "../../server/sandbox/driver";
-import type { DockerDriver } from "../../server/sandbox/docker-driver";
+import type { DockerDriver } from "../../server/sandbox/docker/driver";
 import { sandboxName } from "../../server/sandbox/names";
 import { leftovers, testConfig, testDriver } from "../helpers/env";
 import { documentedEscapes, formatEscapeTable, runEscapeSuite } from "../helpers/escape-suite";
@@ -31,7 +31,7 @@ before(async () => {
 after(async () => {
   if (!sandbox) return;
   await driver.remove(sandbox);
-  assert.deepEqual(await leftovers(driver.docker, sandbox.name, mainConfig.sandbox.diskDir), [], "removing a sandbox leaves no container, volume, network or disk");
+  assert.deepEqual(await leftovers(driver.docker, sandbox.name, mainConfig.docker.diskDir), [], "removing a sandbox leaves no container, volume, network or disk");
 });
 
 test("sandbox carries its labels for reconciliation", async () => {
@@ -73,5 +73,5 @@ test("the engine's runtimes are detected; a runtime it does not offer fails clea
     other.create({ sessionId: randomUUID(), ownerId: "g_integration", name, image: "", expiresAt: new Date(Date.now() + 3600_000) }),
     (err: { code?: string; detail?: string }) => err.code === "sandbox_start_failed" && /runtime/i.test(err.detail ?? ""),
   );
-  assert.deepEqual(await leftovers(other.docker, name, config.sandbox.diskDir), []);
+  assert.deepEqual(await leftovers(other.docker, name, config.docker.diskDir), []);
 });

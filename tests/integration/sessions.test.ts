@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { openDatabase, type Database_ } from "../../server/db";
-import type { DockerDriver } from "../../server/sandbox/docker-driver";
+import type { DockerDriver } from "../../server/sandbox/docker/driver";
 import { reconcile } from "../../server/lifecycle/reconciler";
 import { PlaygroundService } from "../../server/sessions/playground-service";
 import { leftovers, log, testConfig, testDriver } from "../helpers/env";
@@ -25,7 +25,7 @@ after(async () => {
 });
 
 function service(maxMs = 3600_000): PlaygroundService {
-  const s = new PlaygroundService({ prisma: db.prisma, driver, imageRef: driver.imageRef, limits: { ...config.session, maxMs }, log });
+  const s = new PlaygroundService({ prisma: db.prisma, driver, imageRef: driver.image, limits: { ...config.session, maxMs }, log });
   services.push(s);
   return s;
 }

@@ -33,7 +33,7 @@ for (const profile of ["trusted", "hardened"] as const) {
         }
       } finally {
         await driver.remove(sandbox);
-        assert.deepEqual(await leftovers(driver.docker, sandbox.name, config.sandbox.diskDir), []);
+        assert.deepEqual(await leftovers(driver.docker, sandbox.name, config.docker.diskDir), []);
       }
     });
   }

@@ -10,7 +10,7 @@ test("defaults give a runnable local setup", () => {
   assert.equal(c.database.url, `file:${path.resolve("data", "playground.db")}`);
   assert.equal(c.sandbox.memoryBytes, 1024 * 1024 * 1024);
   assert.equal(c.sandbox.nanoCpus, 1e9);
-  assert.equal(c.sandbox.privileged, "auto");
+  assert.equal(c.docker.privileged, "auto");
   assert.equal(c.session.maxMs, 240 * 60_000);
   assert.equal(c.session.idleMs, 30 * 60_000);
   assert.equal(c.session.warnMs, 5 * 60_000);
@@ -33,7 +33,7 @@ test("values are parsed and converted", () => {
   assert.equal(c.dev, false);
   assert.equal(c.sandbox.nanoCpus, 1.5e9);
   assert.equal(c.sandbox.memoryBytes, 512 * 1024 * 1024);
-  assert.equal(c.sandbox.privileged, "never");
+  assert.equal(c.docker.privileged, "never");
   assert.equal(c.sandbox.autoBuild, false);
   assert.deepEqual(c.database, { provider: "postgresql", url: "postgresql://u:p@db:5432/playground" });
 });

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { bridgePrefix, dnsResolvers, firewallRules, firewallRules6, instanceTag, NON_PUBLIC_RANGES } from "../../server/sandbox/firewall";
+import { bridgePrefix, dnsResolvers, firewallRules, firewallRules6, instanceTag, NON_PUBLIC_RANGES } from "../../server/sandbox/docker/firewall";
 
 const pool = "10.213.0.0/16";
 const text = (rules: string[][]) => rules.map((r) => r.join(" "));

@@ -4,7 +4,7 @@ import { execFile, spawn } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import type Docker from "dockerode";
-import type { Logger } from "../log";
+import type { Logger } from "../../log";
 
 const execFileAsync = promisify(execFile);
 const BUILD_SCRIPT = path.join(process.cwd(), "sandbox-images", "build.sh");

@@ -12,8 +12,8 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import { promisify } from "node:util";
-import type { EgressTarget } from "../config";
-import type { Logger } from "../log";
+import type { EgressTarget } from "../../config";
+import type { Logger } from "../../log";
 
 const run = promisify(execFile);
 /**

@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import type { Logger } from "../log";
+import type { Logger } from "../../log";
 
 const run = promisify(execFile);
 const SUFFIX = ".ext4";

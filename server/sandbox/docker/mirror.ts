@@ -4,7 +4,7 @@
 // busybox and hello-world, and is read-only once seeded, so no learner can replace an image
 // for everyone. With MIRROR_UPSTREAM it is a pull-through cache of Docker Hub instead.
 import type Docker from "dockerode";
-import type { Logger } from "../log";
+import type { Logger } from "../../log";
 
 export const MIRROR_CONTAINER = "cp-registry-mirror";
 const MIRROR_LABEL = "io.containerplayground.mirror";

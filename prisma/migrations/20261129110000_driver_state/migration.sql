@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "PlaygroundSession" ADD COLUMN "driverState" TEXT;
