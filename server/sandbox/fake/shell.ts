@@ -13,6 +13,7 @@ export class FakeShell extends Duplex {
   private line = "";
   private flooding: string | null = null;
   private waiting = false;
+  private floodScheduled = false;
   private exited = false;
   cols: number;
   rows: number;
@@ -49,14 +50,19 @@ export class FakeShell extends Duplex {
     }
   }
 
-  /** `yes`: prints until Ctrl-C, only as fast as the reader takes it. */
+  /**
+   * `yes`: prints until Ctrl-C, only as fast as the reader takes it, one chunk per turn of the
+   * event loop (a flowing stream hands each chunk on at once, so a loop would never yield).
+   */
   private flood(): void {
-    while (this.flooding !== null) {
-      if (!this.push(`${this.flooding}\r\n`.repeat(64))) {
-        this.waiting = true;
-        return;
-      }
-    }
+    if (this.flooding === null || this.floodScheduled) return;
+    this.floodScheduled = true;
+    setImmediate(() => {
+      this.floodScheduled = false;
+      if (this.flooding === null) return;
+      if (this.push(`${this.flooding}\r\n`.repeat(64))) this.flood();
+      else this.waiting = true;
+    });
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
