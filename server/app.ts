@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { Server as SocketServer } from "socket.io";
 import type { Config } from "./config";
 import type { SandboxDriver } from "./sandbox/driver";
+import { systemClock, type Clock } from "./lifecycle/clock";
 import { createDriver } from "./sandbox/factory";
 import { deriveKey, loadOrCreateSecret } from "./auth/secret";
 import { IdentityService, NamedGuests } from "./auth/identity";
@@ -45,6 +46,11 @@ export interface RunningApp {
   port: number;
   /** Live terminals (tests look at their state). */
   registry: TerminalRegistry;
+  /**
+   * One pass of the session clocks (limits, idle, warnings) as if it were `now`: the server
+   * runs it every LIFECYCLE_TICK_SECONDS; tests call it with the time they choose.
+   */
+  tickClocks(now?: Date): ReturnType<typeof checkSessionClocks>;
   pool: SandboxPool;
   slots: SandboxSlots;
   db: Database_;
@@ -55,7 +61,8 @@ export interface RunningApp {
 
 const SWEEP_INTERVAL_MS = 60_000;
 
-export async function startApp(config: Config, log: Logger, opts: { withNext?: boolean; driver?: SandboxDriver } = {}): Promise<RunningApp> {
+export async function startApp(config: Config, log: Logger, opts: { withNext?: boolean; driver?: SandboxDriver; clock?: Clock } = {}): Promise<RunningApp> {
+  const clock = opts.clock ?? systemClock;
   const withNext = opts.withNext ?? true;
   const db = await openDatabase(config.database);
   if (db.applied.length) log.info({ migrations: db.applied, provider: db.provider }, "database migrated");
@@ -85,6 +92,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     slots,
     pool,
     startConcurrency: config.scheduling.startConcurrency,
+    clock,
   });
   log.info({ engine: driver.engine, capacity, pool: config.scheduling.poolSize }, "sandbox capacity");
 
@@ -111,7 +119,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
 
   // Repair what changed while no server watched (restart, crash), then keep it repaired.
   const runReconcile = async (why: string) => {
-    const report = await reconcile({ driver, service, pool, log }, { adoptPool: why === "start" });
+    const report = await reconcile({ driver, service, pool, log }, { adoptPool: why === "start" }, clock.now());
     const changed = Object.entries(report).filter(([k, v]) => k !== "adopted" && v.length > 0);
     if (why === "start" || changed.length > 0) log.info({ why, ...report }, "reconciled sandboxes with the database");
   };
@@ -222,12 +230,11 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     runReconcile("sweep").catch((err) => log.error({ err }, "periodic reconcile failed"));
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
-  const clock = setInterval(() => {
-    checkSessionClocks({ service, limits: config.session, log, warn: (userId, w) => sandboxes.warn(userId, w) }).catch((err) =>
-      log.error({ err }, "session clock check failed"),
-    );
+  const tickClocks = (now = clock.now()) => checkSessionClocks({ service, limits: config.session, log, warn: (userId, w) => sandboxes.warn(userId, w) }, now);
+  const clockTicks = setInterval(() => {
+    tickClocks().catch((err) => log.error({ err }, "session clock check failed"));
   }, config.session.tickMs);
-  clock.unref();
+  clockTicks.unref();
   const stopWatching = watchSandboxEvents({ driver, service, pool, log }, () => {
     runReconcile("events reconnected").catch((err) => log.error({ err }, "reconcile after events reconnect failed"));
   });
@@ -236,6 +243,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     url,
     port,
     registry,
+    tickClocks,
     db,
     driver,
     service,
@@ -244,7 +252,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     async close() {
       pool.stop();
       clearInterval(sweep);
-      clearInterval(clock);
+      clearInterval(clockTicks);
       stopWatching();
       feed.stop();
       registry.closeAll();

@@ -9,6 +9,7 @@ import type { Logger } from "../log";
 import type { ProgressFn, Sandbox, SandboxDriver } from "../sandbox/driver";
 import { PlaygroundFailure, toFailure } from "../sandbox/errors";
 import { QueueCancelled, SandboxSlots } from "../lifecycle/capacity";
+import { systemClock, type Clock } from "../lifecycle/clock";
 import type { SandboxPool } from "../lifecycle/pool";
 import { sandboxName } from "../sandbox/names";
 
@@ -46,6 +47,7 @@ export class PlaygroundService {
   private readonly slots: SandboxSlots;
   private readonly pool: SandboxPool | null;
   private readonly starting: LimitFunction;
+  private readonly clock: Clock;
 
   constructor(deps: {
     prisma: Db;
@@ -58,7 +60,10 @@ export class PlaygroundService {
     pool?: SandboxPool | null;
     /** How many learner sandboxes may boot at once (more only makes all of them slower). */
     startConcurrency?: number;
+    /** Session time (tests set it). */
+    clock?: Clock;
   }) {
+    this.clock = deps.clock ?? systemClock;
     this.starting = pLimit(deps.startConcurrency ?? 4);
     this.prisma = deps.prisma;
     this.driver = deps.driver;
@@ -197,12 +202,14 @@ export class PlaygroundService {
   }
 
   /** Records activity (terminal I/O, a visible page); written to the database in batches. */
-  touch(sessionId: string, at = new Date()): void {
+  touch(sessionId: string, at = this.clock.now()): void {
     this.activity.set(sessionId, at);
   }
 
-  /** When this session was last active, counting activity not yet written. */
-  /** The last activity of a session; the wait for its sandbox to start never counts as idle. */
+  /**
+   * When this session was last active, counting activity not yet written; the wait for its
+   * sandbox to start never counts as idle.
+   */
   lastActive(row: { id: string; lastActiveAt: Date; readyAt?: Date | null }): Date {
     const recent = this.activity.get(row.id);
     const candidates = [row.lastActiveAt, recent, row.readyAt].filter((d): d is Date => d instanceof Date);
@@ -237,7 +244,7 @@ export class PlaygroundService {
 
   private async create(userId: string, progress?: ProgressFn, signal?: AbortSignal, clientAddress?: string): Promise<ActiveSandbox> {
     const sessionId = randomUUID();
-    const createdAt = new Date();
+    const createdAt = this.clock.now();
     const expiresAt = new Date(createdAt.getTime() + this.limits.maxMs);
     const times = { createdAt, expiresAt, lastActiveAt: createdAt, clientAddress: clientAddress ?? null };
 
@@ -278,7 +285,7 @@ export class PlaygroundService {
       );
       await this.prisma.playgroundSession.update({
         where: { id: sessionId },
-        data: { sandboxId: sandbox.id, driverState: sandbox.state ?? null, state: "ready", readyAt: new Date() },
+        data: { sandboxId: sandbox.id, driverState: sandbox.state ?? null, state: "ready", readyAt: this.clock.now() },
       });
       log.info("session ready");
       return { sessionId, userId, sandbox, expiresAt };
@@ -287,7 +294,7 @@ export class PlaygroundService {
       const failure = toFailure(err);
       await this.prisma.playgroundSession.update({
         where: { id: sessionId },
-        data: { state: "ended", endedAt: new Date(), endReason: "error", errorDetail: failure.detail ?? failure.message },
+        data: { state: "ended", endedAt: this.clock.now(), endReason: "error", errorDetail: failure.detail ?? failure.message },
       });
       log.error({ code: failure.code, detail: failure.detail }, "session failed to start");
       throw failure;
@@ -321,7 +328,7 @@ export class PlaygroundService {
     await this.driver.remove(sandbox);
     await this.prisma.playgroundSession.update({
       where: { id: sessionId },
-      data: { state: "ended", endedAt: new Date(), endReason: reason, errorDetail: detail ?? null },
+      data: { state: "ended", endedAt: this.clock.now(), endReason: reason, errorDetail: detail ?? null },
     });
     this.slots.release();
     this.log.info({ sessionId, userId, sandbox: sandbox.name, reason, detail }, "session ended");

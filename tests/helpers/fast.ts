@@ -3,6 +3,7 @@
 // tested in milliseconds. The real-engine tests stay as they are; this tier is added to them.
 import type { RunningApp } from "../../server/app";
 import { startApp } from "../../server/app";
+import type { Clock } from "../../server/lifecycle/clock";
 import { FakeDriver } from "../../server/sandbox/fake/driver";
 import { log, testConfig } from "./env";
 
@@ -10,9 +11,9 @@ export interface FastApp extends RunningApp {
   fake: FakeDriver;
 }
 
-export async function startFastApp(settings: Record<string, string> = {}, fake?: FakeDriver): Promise<FastApp> {
+export async function startFastApp(settings: Record<string, string> = {}, fake?: FakeDriver, clock?: Clock): Promise<FastApp> {
   const config = testConfig({ SANDBOX_ENGINE: "fake", SANDBOX_IMAGE: "fake/sandbox:1", MIRROR: "off", ...settings });
   const driver = fake ?? new FakeDriver({ instanceId: config.instanceId!, profile: config.sandbox.profile, image: "fake/sandbox:1" });
-  const app = await startApp(config, log, { withNext: false, driver });
+  const app = await startApp(config, log, { withNext: false, driver, clock });
   return Object.assign(app, { fake: driver });
 }
