@@ -12,7 +12,7 @@ npx tsc --noEmit -p .
 npx tsx scripts/lessons.ts lint
 # Node's runner orders files by path, so tests/final (the check that the others left
 # nothing behind) runs on its own, after everything else, whatever the others' outcome.
-files=$(for dir in unit integration lessons e2e bench; do find "tests/$dir" -name '*.test.ts' | sort; done)
+files=$(for dir in unit fast integration lessons e2e bench; do find "tests/$dir" -name '*.test.ts' | sort; done)
 echo "==> Running $(echo "$files" | wc -l) test files, then the leak check"
 # One file at a time: sandboxes and the browser are heavy on a 2-core machine.
 status=0

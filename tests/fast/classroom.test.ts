@@ -1,0 +1,124 @@
+// Lessons and workshops on the fake driver: checks run in the asker's sandbox (scripted
+// results), progress is recorded, checks are bounded; a workshop's learners show on the
+// dashboard; an instructor watches and takes control of a learner's (pretend) shell.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import type { Ack, WatchStarted } from "../../lib/protocol";
+import { call, connect, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
+import { tempDataDir, until } from "../helpers/env";
+import { startFastApp, type FastApp } from "../helpers/fast";
+import { httpClient, staffCall, staffLogin, staffSocket, startWatch, workshopBody } from "../helpers/staff";
+
+const ADMIN = { email: "fast@example.org", password: "correct horse battery" };
+const LESSON = "01-fast-lesson";
+let app: FastApp;
+let teacher: string;
+const sockets: { close(): unknown }[] = [];
+
+function writeLesson(): string {
+  const dir = path.join(tempDataDir(), "lessons");
+  const step = (id: string) => {
+    const d = path.join(dir, LESSON, "steps", id);
+    fs.mkdirSync(d, { recursive: true });
+    fs.writeFileSync(path.join(d, "check.sh"), `#!/bin/bash\ncheck-${id}\n`);
+    fs.writeFileSync(path.join(d, "solve.sh"), "#!/bin/bash\ntrue\n");
+    fs.writeFileSync(path.join(d, "hint.md"), "A hint.\n");
+  };
+  step("first");
+  step("second");
+  fs.writeFileSync(path.join(dir, LESSON, "lesson.md"), "---\ntitle: Fast lesson\nsummary: A lesson for the fast tier.\nminutes: 1\n---\nIntro.\n\n## First {#first}\nDo it.\n\n## Second {#second}\nDo it again.\n");
+  return dir;
+}
+
+before(async () => {
+  app = await startFastApp({ LESSONS_DIR: writeLesson(), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+  // The checks pass once the learner "did" the step: a file the test sets per sandbox.
+  app.fake.scripts.push((cmd, _opts, sandbox) => {
+    const script = cmd.join(" ");
+    const m = /check-(\w+)/.exec(script);
+    if (!m) return undefined;
+    return done.has(`${sandbox.name}:${m[1]}`) ? { exitCode: 0, stdout: "", stderr: "" } : { exitCode: 1, stdout: `Not done: ${m[1]}\n`, stderr: "" };
+  });
+  teacher = await staffLogin(app.url, ADMIN.email, ADMIN.password);
+});
+after(async () => {
+  for (const s of sockets) s.close();
+  await app?.close();
+});
+
+const done = new Set<string>();
+const ask = <T>(socket: TestSocket, event: string, payload: unknown) =>
+  new Promise<Ack<T>>((resolve) => (socket.emit as (e: string, p: unknown, cb: (r: Ack<T>) => void) => void).call(socket, event, payload, resolve));
+
+async function join(code: string, name: string) {
+  const res = await httpClient(app.url).post(`/api/join/${code}`, { displayName: name });
+  assert.equal(res.status, 200);
+  const socket = await connect(app.url, res.headers.get("set-cookie")!.split(";")[0]);
+  sockets.push(socket);
+  const opened = await call<{ sandbox: { name: string } }>(socket, "sandbox:open");
+  assert.ok(opened.ok);
+  return { socket, sandbox: opened.sandbox.name };
+}
+
+test("checks run in the learner's sandbox, record progress, and move to the next step", async () => {
+  const w = (await (await httpClient(app.url).post("/api/workshops", workshopBody([LESSON]), teacher)).json()) as { workshop: { id: string; joinCode: string } };
+  const l = await join(w.workshop.joinCode, "Lin");
+  const failed = await ask<{ result: { passed: boolean; feedback: string } }>(l.socket, "lesson:check", { lessonId: LESSON, stepId: "first" });
+  assert.ok(failed.ok && !failed.result.passed);
+  assert.equal(failed.result.feedback, "Not done: first");
+  done.add(`${l.sandbox}:first`);
+  const passed = await ask<{ result: { passed: boolean }; state: { current: string; done: number } }>(l.socket, "lesson:check", { lessonId: LESSON, stepId: "first" });
+  assert.ok(passed.ok && passed.result.passed);
+  assert.equal(passed.state.current, "second");
+  assert.equal(passed.state.done, 1);
+  assert.ok(app.fake.ran.some((r) => r.sandbox === l.sandbox && r.user === "root"), "checks run as root in the learner's own sandbox");
+  // The dashboard shows the learner and their progress.
+  const staff = await staffSocket(app.url, teacher);
+  sockets.push(staff);
+  const dash = await staffCall(staff, "dashboard:subscribe", w.workshop.id);
+  assert.ok(dash.ok);
+  const row = (dash.learners as { displayName: string; doneSteps: number; sandboxRunning: boolean }[]).find((r) => r.displayName === "Lin");
+  assert.deepEqual({ done: row?.doneSteps, running: row?.sandboxRunning }, { done: 1, running: true });
+});
+
+test("checks are one at a time and bounded per learner; automatic ones are skipped, not queued", async () => {
+  const w = (await (await httpClient(app.url).post("/api/workshops", workshopBody([LESSON]), teacher)).json()) as { workshop: { joinCode: string } };
+  const l = await join(w.workshop.joinCode, "Max");
+  // At once: one runs, the others are skipped (not queued behind it).
+  const burst = await Promise.all(Array.from({ length: 10 }, () => ask<{ result: unknown }>(l.socket, "lesson:check", { lessonId: LESSON, stepId: "first", auto: true })));
+  assert.ok(burst.every((a) => a.ok), "automatic checks never fail loudly");
+  assert.equal(app.fake.ran.filter((r) => r.sandbox === l.sandbox).length, 1, "one check ran for the whole burst");
+  // One after another: at most 40 a minute.
+  for (let i = 0; i < 45; i++) assert.ok((await ask(l.socket, "lesson:check", { lessonId: LESSON, stepId: "first", auto: true })).ok);
+  assert.equal(app.fake.ran.filter((r) => r.sandbox === l.sandbox).length, 40);
+  const manual = await ask<object>(l.socket, "lesson:check", { lessonId: LESSON, stepId: "first" });
+  assert.ok(!manual.ok && manual.error.code === "rate_limited", JSON.stringify(manual));
+});
+
+test("an instructor watches a learner's shell and takes control of it; the learner is told both", async () => {
+  const w = (await (await httpClient(app.url).post("/api/workshops", workshopBody([LESSON]), teacher)).json()) as { workshop: { id: string; joinCode: string } };
+  const l = await join(w.workshop.joinCode, "Ada");
+  const watchers: string[][] = [];
+  const banners: (string | null)[] = [];
+  l.socket.on("terminal:watched", (_id, { by }) => watchers.push(by));
+  l.socket.on("terminal:control", (_id, { by }) => banners.push(by));
+  const t = await openTerminal(l.socket);
+  assert.ok(t.ok);
+  const shell = new OutputCollector(l.socket, t.terminalId);
+  await shell.waitFor(/\$ $/);
+  const userId = (await app.db.prisma.workshopMember.findFirstOrThrow({ where: { displayName: "Ada" } })).userId;
+  const staff = await staffSocket(app.url, teacher);
+  sockets.push(staff);
+  const watch = startWatch(staff, w.workshop.id, userId);
+  const started = (await watch.started) as Ack<WatchStarted>;
+  assert.ok(started.ok);
+  await until("the learner sees who watches", () => watchers.at(-1)?.[0] === ADMIN.email);
+  assert.deepEqual(await staffCall(staff, "control:start", started.watchId), { ok: true });
+  await until("the control banner", () => banners.at(-1) === ADMIN.email);
+  staff.emit("control:input", started.watchId, "echo from-teacher\r");
+  await shell.waitFor(/from-teacher\r\nfrom-teacher/);
+  staff.emit("watch:stop", started.watchId);
+  await until("control and watching end", () => banners.at(-1) === null && watchers.at(-1)?.length === 0);
+});
