@@ -11,3 +11,12 @@ export async function api<T>(path: string, init?: { method?: string; body?: unkn
   if (!res.ok) return { ok: false, status: res.status, error: data.error ?? `Request failed (${res.status}).` };
   return { ok: true, data };
 }
+
+/** A text file from the playground (recordings): the text, or a sentence to show. */
+export async function apiText(path: string, notFound: string): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
+  const res = await fetch(path, { credentials: "same-origin" }).catch(() => null);
+  if (!res) return { ok: false, error: "The playground did not answer. Check your connection and try again." };
+  if (res.status === 404) return { ok: false, error: notFound };
+  if (!res.ok) return { ok: false, error: `Loading failed (${res.status}). Try again.` };
+  return { ok: true, text: await res.text() };
+}

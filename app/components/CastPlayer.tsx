@@ -5,6 +5,7 @@
 import "@xterm/xterm/css/xterm.css";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { castDuration, parseCast, screenAt, type CastFile } from "../../lib/asciicast";
+import { apiText } from "../api-client";
 
 const SPEEDS = [0.5, 1, 2, 4, 8];
 /** Long pauses (the learner reading) are shortened to this many seconds of replay. */
@@ -29,10 +30,10 @@ export function CastPlayer({ src, label }: { src: string; label: string }) {
   useEffect(() => {
     let gone = false;
     void (async () => {
-      const res = await fetch(src, { credentials: "same-origin" }).catch(() => null);
-      if (!res?.ok) return !gone && setProblem(res?.status === 404 ? "This recording no longer exists." : "The recording could not be loaded. Try again.");
+      const res = await apiText(src, "This recording no longer exists.");
+      if (!res.ok) return !gone && setProblem(res.error);
       try {
-        const parsed = parseCast(await res.text());
+        const parsed = parseCast(res.text);
         // Compress idle gaps so a replay does not sit still while the learner read the lesson.
         let shift = 0;
         let prev = 0;

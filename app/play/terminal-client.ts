@@ -1,20 +1,17 @@
-// Browser side of the terminal: xterm.js wired to the socket, with flow-control acks,
-// resize, copy/paste and reconnect. Framework-free; Playground.tsx renders the chrome.
-import type { Terminal } from "@xterm/xterm";
-import type { FitAddon } from "@xterm/addon-fit";
-import { io, type Socket } from "socket.io-client";
-import { ensureGuest } from "../guest";
-import {
-  PROMPT_OSC,
-  type Ack,
-  type ClientToServerEvents,
-  type EndReason,
-  type PlaygroundError,
-  type SandboxInfo,
-  type SandboxWarning,
-  type ServerToClientEvents,
-  type TerminalOpened,
-  type WorkshopMessageInfo,
+// The learner's sandbox as the page sees it: opens or resumes a sandbox and a shell, follows
+// resets, ends, warnings and workshop events, and turns them into one ClientView for React.
+// The socket lives in PlayConnection and the terminal in TerminalView; this module is the
+// sandbox lifecycle between them. Playground.tsx renders the chrome.
+import { PlayConnection } from "./play-connection";
+import { TerminalView } from "./terminal-view";
+import type {
+  Ack,
+  EndReason,
+  PlaygroundError,
+  SandboxInfo,
+  SandboxWarning,
+  TerminalOpened,
+  WorkshopMessageInfo,
 } from "../../lib/protocol";
 
 export type ConnectionState = "connecting" | "queued" | "starting" | "ready" | "reconnecting" | "ended" | "error";
@@ -42,8 +39,6 @@ export interface ClientView {
 /** Workshop events pushed by the server: a message from the instructor, an answered hand. */
 export type WorkshopEvent = { kind: "message"; message: WorkshopMessageInfo } | { kind: "answered"; by: string };
 
-type PlaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
 export const INITIAL_VIEW: ClientView = {
   state: "connecting",
   message: "Connecting…",
@@ -58,236 +53,137 @@ export const INITIAL_VIEW: ClientView = {
   recordingId: null,
 };
 
-const HEARTBEAT_MS = 30_000;
-
-const DARK_THEME = {
-  background: "#14161b",
-  foreground: "#e6e6e6",
-  cursor: "#f0c674",
-  selectionBackground: "#3d4a66",
-};
-
-function emitWithAck<T>(socket: PlaySocket, event: "sandbox:open" | "sandbox:reset" | "sandbox:end" | "sandbox:extend"): Promise<Ack<T>> {
-  return new Promise((resolve) => (socket.emit as (e: string, cb: (r: Ack<T>) => void) => void)(event, resolve));
-}
-
 export class TerminalClient {
-  private term!: Terminal;
-  private fit!: FitAddon;
-  private socket: PlaySocket | null = null;
+  private readonly terminal: TerminalView;
+  private readonly connection: PlayConnection;
   private terminalId: string | null = null;
-  private resizeObserver: ResizeObserver | null = null;
   private resetting = false;
   private disposed = false;
-  private heartbeat: ReturnType<typeof setInterval> | null = null;
-  private onVisibility: (() => void) | null = null;
   private view: ClientView = INITIAL_VIEW;
   private readonly promptListeners = new Set<() => void>();
   private readonly readyListeners = new Set<() => void>();
   private readonly workshopListeners = new Set<(event: WorkshopEvent) => void>();
 
   constructor(
-    private readonly host: HTMLElement,
+    host: HTMLElement,
     private readonly onView: (view: ClientView) => void,
-  ) {}
+  ) {
+    this.terminal = new TerminalView(host, {
+      onInput: (data) => this.terminalId && this.connection.send("terminal:input", this.terminalId, data),
+      onResize: (size) => this.terminalId && this.connection.send("terminal:resize", this.terminalId, size),
+      onPrompt: () => this.promptListeners.forEach((listener) => listener()),
+    });
+    this.connection = new PlayConnection({
+      onConnected: () => void this.attach(),
+      onReconnecting: (message) => {
+        this.terminalId = null;
+        if (!this.finished()) this.set({ state: "reconnecting", message });
+      },
+      onFailed: (error) => {
+        this.terminalId = null;
+        if (!this.finished()) this.set({ state: "error", error });
+      },
+    });
+  }
 
   private set(patch: Partial<ClientView>): void {
     this.view = { ...this.view, ...patch };
     this.onView(this.view);
   }
 
-  async start(): Promise<void> {
-    const [{ Terminal }, { FitAddon }, { WebLinksAddon }] = await Promise.all([
-      import("@xterm/xterm"),
-      import("@xterm/addon-fit"),
-      import("@xterm/addon-web-links"),
-    ]);
-    if (this.disposed) return;
-    this.term = new Terminal({
-      cursorBlink: true,
-      fontFamily: '"DejaVu Sans Mono", "Cascadia Mono", Menlo, Consolas, monospace',
-      fontSize: 14,
-      scrollback: 5000,
-      theme: DARK_THEME,
-      allowProposedApi: false,
-    });
-    this.fit = new FitAddon();
-    this.term.loadAddon(this.fit);
-    this.term.loadAddon(new WebLinksAddon());
-    this.term.open(this.host);
-    this.fit.fit();
-    this.installClipboard();
-    (window as unknown as { playground?: unknown }).playground = { term: this.term };
-
-    this.term.onData((data) => {
-      if (this.terminalId) this.socket?.emit("terminal:input", this.terminalId, data);
-    });
-    // The sandbox's bash prints a private OSC before each prompt: a command just finished.
-    this.term.parser.registerOscHandler(PROMPT_OSC, () => {
-      for (const listener of this.promptListeners) listener();
-      return true;
-    });
-    this.term.onResize(({ cols, rows }) => {
-      if (this.terminalId) this.socket?.emit("terminal:resize", this.terminalId, { cols, rows });
-    });
-    this.resizeObserver = new ResizeObserver(() => this.fit.fit());
-    this.resizeObserver.observe(this.host);
-
-    await this.connect();
+  private finished(): boolean {
+    return this.disposed || this.view.state === "ended";
   }
 
-  /** Ctrl+Shift+C copies, Ctrl+Shift+V pastes (browser paste event), right-click copies or pastes. */
-  private installClipboard(): void {
-    this.term.attachCustomKeyEventHandler((e) => {
-      if (e.type !== "keydown" || !e.ctrlKey || !e.shiftKey) return true;
-      if (e.code === "KeyC") {
-        if (this.term.hasSelection()) void copyText(this.term.getSelection());
-        e.preventDefault();
-        return false;
-      }
-      if (e.code === "KeyV") return false; // let the browser fire a paste event that xterm handles
-      return true;
-    });
-    this.host.addEventListener("contextmenu", (e) => {
-      e.preventDefault();
-      if (this.term.hasSelection()) {
-        void copyText(this.term.getSelection());
-        this.term.clearSelection();
-      } else if (navigator.clipboard?.readText) {
-        navigator.clipboard.readText().then((text) => text && this.term.paste(text), () => undefined);
-      }
-    });
+  async start(): Promise<void> {
+    if (!(await this.terminal.open())) return;
+    await this.connect();
   }
 
   private async connect(): Promise<void> {
     this.set({ state: "connecting", message: "Connecting…", error: null });
-    if (!(await ensureGuest())) {
-      this.set({
-        state: "error",
-        error: { code: "internal", message: "The playground server did not answer.", action: "Check your connection and press Retry." },
+    await this.connection.connect((socket) => {
+      socket.on("sandbox:status", ({ phase, message }) => this.set({ state: phase === "queued" ? "queued" : "starting", message }));
+      socket.on("sandbox:warning", (warning) => this.set({ warning }));
+      socket.on("sandbox:notice", ({ message }) => this.set({ notice: message }));
+      socket.on("terminal:output", (id, data) => {
+        if (id !== this.terminalId) return;
+        const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+        // Ack once xterm has parsed the bytes: the server pauses the shell when too much is unacked.
+        this.terminal.write(bytes, () => this.connection.send("terminal:ack", id, bytes.byteLength));
       });
-      return;
-    }
-    const socket: PlaySocket = io({ transports: ["websocket"], withCredentials: true });
-    this.socket = socket;
-    socket.on("connect", () => void this.attach());
-    socket.on("disconnect", (reason) => {
-      this.terminalId = null;
-      if (this.view.state === "ended" || this.disposed) return;
-      if (reason === "io server disconnect") {
-        this.set({ state: "error", error: { code: "internal", message: "The server closed the connection.", action: "Press Retry." } });
-      } else {
-        this.set({ state: "reconnecting", message: "Connection lost. Reconnecting… your sandbox keeps running." });
-      }
-    });
-    socket.on("connect_error", (err) => {
-      const data = (err as Error & { data?: PlaygroundError }).data;
-      if (data?.code === "unauthorized") {
-        socket.disconnect();
-        this.set({ state: "error", error: data });
-      } else if (!socket.active) {
-        this.set({ state: "error", error: { code: "internal", message: "Could not connect to the playground server.", action: "Press Retry." } });
-      } else {
-        this.set({ state: "reconnecting", message: "Cannot reach the server. Retrying…" });
-      }
-    });
-    socket.on("sandbox:status", ({ phase, message }) => this.set({ state: phase === "queued" ? "queued" : "starting", message }));
-    socket.on("sandbox:warning", (warning) => this.set({ warning }));
-    socket.on("sandbox:notice", ({ message }) => this.set({ notice: message }));
-    this.startHeartbeat(socket);
-    socket.on("terminal:output", (id, data) => {
-      if (id !== this.terminalId) return;
-      const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-      // Ack once xterm has parsed the bytes: the server pauses the shell when too much is unacked.
-      this.term.write(bytes, () => this.socket?.emit("terminal:ack", id, bytes.byteLength));
-    });
-    socket.on("terminal:watched", (id, { by }) => {
-      if (id === this.terminalId) this.set({ watchedBy: by });
-    });
-    socket.on("terminal:control", (id, { by }) => {
-      if (id === this.terminalId) this.set({ controlledBy: by });
-    });
-    socket.on("workshop:message", (message) => this.workshopListeners.forEach((l) => l({ kind: "message", message })));
-    socket.on("hand:answered", ({ by }) => this.workshopListeners.forEach((l) => l({ kind: "answered", by })));
-    socket.on("terminal:exit", (id) => {
-      if (id !== this.terminalId) return;
-      this.terminalId = null;
-      storeTerminalId(null);
-      this.set({ shellExited: true });
-    });
-    socket.on("sandbox:ended", ({ reason, message }) => {
-      this.terminalId = null;
-      storeTerminalId(null);
-      if (reason === "reset") {
-        if (!this.resetting) void this.attach(); // another tab reset it: follow to the new sandbox
-        return;
-      }
-      this.set({ state: "ended", endReason: reason, message, sandbox: null, warning: null });
-      this.term.options.disableStdin = true;
+      socket.on("terminal:watched", (id, { by }) => {
+        if (id === this.terminalId) this.set({ watchedBy: by });
+      });
+      socket.on("terminal:control", (id, { by }) => {
+        if (id === this.terminalId) this.set({ controlledBy: by });
+      });
+      socket.on("workshop:message", (message) => this.workshopListeners.forEach((l) => l({ kind: "message", message })));
+      socket.on("hand:answered", ({ by }) => this.workshopListeners.forEach((l) => l({ kind: "answered", by })));
+      socket.on("terminal:exit", (id) => {
+        if (id !== this.terminalId) return;
+        this.forgetShell();
+        this.set({ shellExited: true });
+      });
+      socket.on("sandbox:ended", ({ reason, message }) => {
+        this.forgetShell();
+        if (reason === "reset") {
+          if (!this.resetting) void this.attach(); // another tab reset it: follow to the new sandbox
+          return;
+        }
+        this.set({ state: "ended", endReason: reason, message, sandbox: null, warning: null });
+        this.terminal.setInputEnabled(false);
+      });
     });
   }
 
   /** Opens (or re-opens after a reload or reconnect) this learner's sandbox and a shell in it. */
   private async attach(): Promise<void> {
-    const socket = this.socket;
-    if (!socket) return;
     this.set({ state: "starting", message: "Finding your sandbox…", error: null, endReason: null, shellExited: false });
-    const opened = await emitWithAck<{ sandbox: SandboxInfo }>(socket, "sandbox:open");
+    const opened = await this.connection.request("sandbox:open");
     if (!opened.ok) return this.set({ state: "error", error: opened.error });
     const previous = storedTerminalId();
     if (previous && (await this.resumeShell(opened.sandbox, previous))) return;
-    if (previous) this.term.write("\r\n\x1b[2m── your previous shell has ended; this is a new one ──\x1b[0m\r\n");
+    if (previous) this.terminal.writeNote("your previous shell has ended; this is a new one");
     await this.openShell(opened.sandbox);
   }
 
   /** Re-attaches to a shell that kept running; the server replays its screen first. */
   private async resumeShell(sandbox: SandboxInfo, terminalId: string): Promise<boolean> {
-    const socket = this.socket;
-    if (!socket) return false;
-    this.fit.fit();
-    const res = await new Promise<Ack<TerminalOpened>>((resolve) => socket.emit("terminal:attach", terminalId, this.size(), resolve));
+    const res = await this.connection.request("terminal:attach", terminalId, this.terminal.measure());
     if (!res.ok) {
       storeTerminalId(null);
       return false;
     }
-    this.term.reset(); // the screen snapshot that follows redraws everything
+    this.terminal.clear(); // the screen snapshot that follows redraws everything
     this.ready(sandbox, res);
     return true;
   }
 
   private async openShell(sandbox: SandboxInfo): Promise<void> {
-    const socket = this.socket;
-    if (!socket) return;
-    this.fit.fit();
-    const res = await new Promise<Ack<TerminalOpened>>((resolve) => socket.emit("terminal:open", this.size(), resolve));
+    const res = await this.connection.request("terminal:open", this.terminal.measure());
     if (!res.ok) return this.set({ state: "error", error: res.error });
     this.ready(sandbox, res);
-  }
-
-  /** The terminal's size, never below what a shell can use (a hidden page can measure 0). */
-  private size(): { cols: number; rows: number } {
-    return { cols: Math.max(this.term.cols, 20), rows: Math.max(this.term.rows, 5) };
   }
 
   private ready(sandbox: SandboxInfo, { terminalId, recordingId }: TerminalOpened): void {
     this.terminalId = terminalId;
     storeTerminalId(terminalId);
-    this.term.options.disableStdin = false;
+    this.terminal.setInputEnabled(true);
     // A control banner, if any, is re-sent by the server right after attaching.
     this.set({ state: "ready", sandbox, message: "", shellExited: false, warning: null, recordingId, controlledBy: null, watchedBy: [] });
-    this.term.focus();
+    this.terminal.focus();
     for (const listener of this.readyListeners) listener();
   }
 
+  private forgetShell(): void {
+    this.terminalId = null;
+    storeTerminalId(null);
+  }
+
   async retry(): Promise<void> {
-    if (!this.socket || !this.socket.connected) {
-      this.socket?.removeAllListeners();
-      this.socket?.disconnect();
-      this.socket = null;
-      await this.connect();
-    } else {
-      await this.attach();
-    }
+    if (this.connection.connected) await this.attach();
+    else await this.connect();
   }
 
   /** Starts a new shell in the same sandbox after `exit`. */
@@ -296,38 +192,24 @@ export class TerminalClient {
   }
 
   async reset(): Promise<void> {
-    if (!this.socket) return;
     this.resetting = true;
     this.terminalId = null;
     this.set({ state: "starting", message: "Replacing your sandbox with a fresh one…", error: null });
-    const res = await emitWithAck<{ sandbox: SandboxInfo }>(this.socket, "sandbox:reset");
+    const res = await this.connection.request("sandbox:reset");
     this.resetting = false;
     if (!res.ok) return this.set({ state: "error", error: res.error });
-    this.term.reset();
+    this.terminal.clear();
     await this.openShell(res.sandbox);
-  }
-
-  /** An open, visible page is activity: it keeps the idle timer from running out. */
-  private startHeartbeat(socket: PlaySocket): void {
-    const beat = () => {
-      if (document.visibilityState === "visible" && socket.connected) socket.emit("sandbox:heartbeat");
-    };
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    if (this.onVisibility) document.removeEventListener("visibilitychange", this.onVisibility);
-    this.heartbeat = setInterval(beat, HEARTBEAT_MS);
-    this.onVisibility = beat;
-    document.addEventListener("visibilitychange", beat);
   }
 
   /** "I'm still here" on an idle warning. */
   stillHere(): void {
-    this.socket?.emit("sandbox:heartbeat");
+    this.connection.heartbeatNow();
     this.set({ warning: null });
   }
 
   async extend(): Promise<void> {
-    if (!this.socket) return;
-    const res = await emitWithAck<{ sandbox: SandboxInfo }>(this.socket, "sandbox:extend");
+    const res = await this.connection.request("sandbox:extend");
     if (res.ok) this.set({ sandbox: res.sandbox, warning: null });
     else this.set({ warning: this.view.warning && { ...this.view.warning, canExtend: false }, notice: `${res.error.message} ${res.error.action}` });
   }
@@ -337,19 +219,18 @@ export class TerminalClient {
   }
 
   async end(): Promise<void> {
-    if (!this.socket) return;
-    const res = await emitWithAck<object>(this.socket, "sandbox:end");
+    const res = await this.connection.request("sandbox:end");
     if (!res.ok) this.set({ state: "error", error: res.error });
   }
 
   /** After an end: a brand-new sandbox. */
   async startNew(): Promise<void> {
-    this.term.reset();
+    this.terminal.clear();
     await this.attach();
   }
 
   focus(): void {
-    this.term?.focus();
+    this.terminal.focus();
   }
 
   /** Calls `listener` whenever the learner's shell returns to a prompt. Returns an unsubscribe. */
@@ -366,9 +247,9 @@ export class TerminalClient {
 
   /** Types a command into the shell and runs it (the lesson's Run buttons). */
   runCommand(command: string): boolean {
-    if (!this.terminalId || !this.socket?.connected) return false;
-    this.socket.emit("terminal:input", this.terminalId, `${command.replace(/\n+$/, "")}\r`);
-    this.term.focus();
+    if (!this.terminalId || !this.connection.connected) return false;
+    this.connection.send("terminal:input", this.terminalId, `${command.replace(/\n+$/, "")}\r`);
+    this.terminal.focus();
     return true;
   }
 
@@ -381,32 +262,20 @@ export class TerminalClient {
   /** A workshop request (state, raising or lowering a hand) over the authenticated socket. */
   workshopRequest<T>(event: "workshop:state" | "hand:lower"): Promise<Ack<T>>;
   workshopRequest<T>(event: "hand:raise", payload: object): Promise<Ack<T>>;
-  workshopRequest<T>(event: string, payload?: object): Promise<Ack<T>> {
-    const socket = this.socket;
-    if (!socket?.connected) {
-      return Promise.resolve({ ok: false, error: { code: "internal", message: "Not connected to the playground.", action: "Wait until the terminal reconnects, then try again." } });
-    }
-    const emit = (socket.emit as (e: string, ...args: unknown[]) => void).bind(socket);
-    return new Promise((resolve) => (payload ? emit(event, payload, resolve) : emit(event, resolve)));
+  workshopRequest<T>(event: "workshop:state" | "hand:lower" | "hand:raise", payload?: object): Promise<Ack<T>> {
+    const reply = event === "hand:raise" ? this.connection.request(event, payload) : this.connection.request(event);
+    return reply as Promise<Ack<T>>;
   }
 
   /** A lesson request over the same authenticated socket. */
   lessonRequest<T>(event: "lesson:check" | "lesson:reveal" | "lesson:reset" | "lesson:enter", payload: object): Promise<Ack<T>> {
-    const socket = this.socket;
-    if (!socket?.connected) {
-      return Promise.resolve({ ok: false, error: { code: "internal", message: "Not connected to the playground.", action: "Wait until the terminal reconnects, then try again." } });
-    }
-    return new Promise((resolve) => (socket.emit as (e: string, p: object, cb: (r: Ack<T>) => void) => void)(event, payload, resolve));
+    return this.connection.request(event, payload) as Promise<Ack<T>>;
   }
 
   dispose(): void {
     this.disposed = true;
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    if (this.onVisibility) document.removeEventListener("visibilitychange", this.onVisibility);
-    this.resizeObserver?.disconnect();
-    this.socket?.removeAllListeners();
-    this.socket?.disconnect();
-    this.term?.dispose();
+    this.connection.close();
+    this.terminal.dispose();
   }
 }
 
@@ -427,21 +296,5 @@ function storeTerminalId(id: string | null): void {
     else sessionStorage.removeItem(TERMINAL_KEY);
   } catch {
     // Storage disabled: reloads open a new shell instead of resuming.
-  }
-}
-
-async function copyText(text: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    // Clipboard API needs a secure context; fall back to a hidden textarea.
-    const ta = document.createElement("textarea");
-    ta.value = text;
-    ta.style.position = "fixed";
-    ta.style.opacity = "0";
-    document.body.appendChild(ta);
-    ta.select();
-    document.execCommand("copy");
-    ta.remove();
   }
 }

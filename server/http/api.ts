@@ -107,9 +107,9 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, deps:
     } else if (/^\/api\/lessons\/[a-z0-9-]{1,80}$/.test(url.pathname) && req.method === "GET") {
       const identity = await deps.identities.fromCookieHeader(req.headers.cookie);
       const slug = url.pathname.slice("/api/lessons/".length);
-      const lesson = await deps.lessons.view(slug, identity?.userId ?? null).catch(() => null);
-      if (lesson) sendJson(res, 200, { ok: true, lesson });
-      else sendJson(res, 404, { ok: false, error: "no lesson with that name" });
+      // Only an unknown name is a 404; a database failure is a 500 like anywhere else.
+      if (!deps.lessons.has(slug)) sendJson(res, 404, { ok: false, error: "no lesson with that name" });
+      else sendJson(res, 200, { ok: true, lesson: await deps.lessons.view(slug, identity?.userId ?? null) });
     } else {
       sendJson(res, url.pathname === "/api/health" || url.pathname === "/api/guest" ? 405 : 404, {
         ok: false,

@@ -96,6 +96,11 @@ export class LessonService {
     }));
   }
 
+  /** Whether the course has a lesson with this slug. */
+  has(slug: string): boolean {
+    return this.lessons.some((l) => l.slug === slug);
+  }
+
   async view(slug: string, userId: string | null): Promise<LessonView> {
     const index = this.lessons.findIndex((l) => l.slug === slug);
     if (index < 0) throw notFound("lesson");

@@ -122,3 +122,21 @@ test("an instructor watches a learner's shell and takes control of it; the learn
   staff.emit("watch:stop", started.watchId);
   await until("control and watching end", () => banners.at(-1) === null && watchers.at(-1)?.length === 0);
 });
+
+test("a lesson page tells a missing lesson (404) from a database failure (500), and recovers", async () => {
+  const guest = await fetch(`${app.url}/api/guest`, { method: "POST", headers: { "content-type": "application/json", origin: app.url }, body: "{}" });
+  const cookie = guest.headers.get("set-cookie")!.split(";")[0];
+  const view = (slug: string) => fetch(`${app.url}/api/lessons/${slug}`, { headers: { cookie } });
+  assert.equal((await view("no-such-lesson")).status, 404);
+  assert.equal((await view("fast-lesson")).status, 200);
+  // The progress table disappears under the server: that is not "no such lesson".
+  await app.db.prisma.$executeRawUnsafe(`ALTER TABLE "StepProgress" RENAME TO "StepProgressAway"`);
+  try {
+    const failed = await view("fast-lesson");
+    assert.equal(failed.status, 500);
+    assert.match(((await failed.json()) as { error: string }).error, /internal error/);
+  } finally {
+    await app.db.prisma.$executeRawUnsafe(`ALTER TABLE "StepProgressAway" RENAME TO "StepProgress"`);
+  }
+  assert.equal((await view("fast-lesson")).status, 200);
+});
