@@ -45,8 +45,9 @@ export type Ack<T> = ({ ok: true } & T) | { ok: false; error: PlaygroundError };
 export type EndReason = "user" | "reset" | "expired" | "idle" | "admin" | "error";
 
 export interface ClientToServerEvents {
-  "sandbox:open": (cb: (res: Ack<{ sandbox: SandboxInfo }>) => void) => void;
-  "sandbox:reset": (cb: (res: Ack<{ sandbox: SandboxInfo }>) => void) => void;
+  /** The learner's sandbox (made if needed), and the warning it is due now, if any. */
+  "sandbox:open": (cb: (res: Ack<SandboxOpened>) => void) => void;
+  "sandbox:reset": (cb: (res: Ack<SandboxOpened>) => void) => void;
   "sandbox:end": (cb: (res: Ack<object>) => void) => void;
   "sandbox:extend": (cb: (res: Ack<{ sandbox: SandboxInfo }>) => void) => void;
   /** The page is open and visible: counts as activity. */
@@ -68,6 +69,12 @@ export interface ClientToServerEvents {
   "workshop:state": (cb: (res: Ack<{ workshop: LearnerWorkshopInfo | null }>) => void) => void;
   "hand:raise": (req: unknown, cb: (res: Ack<{ hand: RaisedHand }>) => void) => void;
   "hand:lower": (cb: (res: Ack<object>) => void) => void;
+}
+
+export interface SandboxOpened {
+  sandbox: SandboxInfo;
+  /** Shown at once on a (re)opened page, rather than after the server's next clock tick. */
+  warning: SandboxWarning | null;
 }
 
 export interface TerminalOpened {

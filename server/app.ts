@@ -32,7 +32,7 @@ import { watchSandboxEvents } from "./lifecycle/events";
 import { defaultCapacity, SandboxSlots } from "./lifecycle/capacity";
 import { SandboxPool } from "./lifecycle/pool";
 import { reconcile } from "./lifecycle/reconciler";
-import { checkSessionClocks } from "./lifecycle/timers";
+import { checkSessionClocks, dueWarnings } from "./lifecycle/timers";
 import type { Logger } from "./log";
 import { PlaygroundService } from "./sessions/playground-service";
 import { attachTerminalEvents } from "./terminal/terminal-events";
@@ -203,6 +203,12 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     },
     sandboxChanged: (userId) => feed.learnerChanged(userId),
     sandboxEnded: (sessionId) => registry.closeSession(sessionId),
+    dueWarning: async (sessionId) => {
+      const row = await service.session(sessionId);
+      // The one that comes first is the one to act on.
+      const due = row ? dueWarnings(service, config.session, row, clock.now()) : [];
+      return due.sort((a, b) => Date.parse(a.endsAt) - Date.parse(b.endsAt))[0] ?? null;
+    },
     log,
   });
   attachTerminalEvents(io, {

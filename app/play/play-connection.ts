@@ -12,8 +12,17 @@ const HEARTBEAT_MS = 30_000;
 const NOT_CONNECTED: PlaygroundError = {
   code: "internal",
   message: "Not connected to the playground.",
+  action: "Press Retry, then try again.",
+};
+
+const CONNECTION_LOST: PlaygroundError = {
+  code: "internal",
+  message: "The connection dropped before the playground answered.",
   action: "Wait until the terminal reconnects, then try again.",
 };
+
+/** How long a request may wait for its answer (a full server's queue included) before it gives up. */
+const REQUEST_TIMEOUT_MS = 15 * 60_000;
 
 export interface ConnectionHandlers {
   /** Connected (first time or after a reconnect): the page re-attaches to its sandbox. */
@@ -81,11 +90,21 @@ export class PlayConnection {
     if (this.socket?.connected) (this.socket.emit as (e: string, ...a: unknown[]) => void)(event, ...args);
   }
 
-  /** Sends a request and waits for its answer; while disconnected, answers with an error at once. */
+  /**
+   * Sends a request and waits for its answer. While reconnecting, socket.io holds it and sends
+   * it once connected; if the connection drops after it was sent (its answer is lost) or never
+   * comes back, it answers with an error: a request always answers.
+   */
   request<E extends RequestEvent>(event: E, ...args: RequestArgs<E>): Promise<RequestReply<E>> {
     const socket = this.socket;
-    if (!socket?.connected) return Promise.resolve({ ok: false, error: NOT_CONNECTED } as Ack<never> as RequestReply<E>);
-    return new Promise((resolve) => (socket.emit as (e: string, ...a: unknown[]) => void)(event, ...args, resolve));
+    const failed = (error: PlaygroundError) => ({ ok: false, error }) as Ack<never> as RequestReply<E>;
+    if (!socket || (!socket.connected && !socket.active)) return Promise.resolve(failed(NOT_CONNECTED));
+    return new Promise((resolve) => {
+      const timed = socket.timeout(REQUEST_TIMEOUT_MS);
+      (timed.emit as (e: string, ...a: unknown[]) => void).call(timed, event, ...args, (err: Error | null, reply: RequestReply<E>) =>
+        resolve(err ? failed(CONNECTION_LOST) : reply),
+      );
+    });
   }
 
   /** "I'm still here": counts as activity for the idle timer. */

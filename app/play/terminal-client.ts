@@ -142,6 +142,7 @@ export class TerminalClient {
     this.set({ state: "starting", message: "Finding your sandbox…", error: null, endReason: null, shellExited: false });
     const opened = await this.connection.request("sandbox:open");
     if (!opened.ok) return this.set({ state: "error", error: opened.error });
+    this.set({ warning: opened.warning });
     const previous = storedTerminalId();
     if (previous && (await this.resumeShell(opened.sandbox, previous))) return;
     if (previous) this.terminal.writeNote("your previous shell has ended; this is a new one");
@@ -171,7 +172,8 @@ export class TerminalClient {
     storeTerminalId(terminalId);
     this.terminal.setInputEnabled(true);
     // A control banner, if any, is re-sent by the server right after attaching.
-    this.set({ state: "ready", sandbox, message: "", shellExited: false, warning: null, recordingId, controlledBy: null, watchedBy: [] });
+    // The warning stays: it came with the sandbox (open or reset), or later from the server.
+    this.set({ state: "ready", sandbox, message: "", shellExited: false, recordingId, controlledBy: null, watchedBy: [] });
     this.terminal.focus();
     for (const listener of this.readyListeners) listener();
   }
@@ -198,6 +200,7 @@ export class TerminalClient {
     const res = await this.connection.request("sandbox:reset");
     this.resetting = false;
     if (!res.ok) return this.set({ state: "error", error: res.error });
+    this.set({ warning: res.warning });
     this.terminal.clear();
     await this.openShell(res.sandbox);
   }

@@ -22,6 +22,21 @@ export function expiredMessage(row: { createdAt: Date; expiresAt: Date }): strin
 
 export type WarningSink = (userId: string, warning: SandboxWarning) => void;
 
+type ClockRow = { createdAt: Date; expiresAt: Date; id: string; lastActiveAt: Date; readyAt?: Date | null };
+
+/** The warnings a running session is due at `now`: its time limit is near, its idle end is near. */
+export function dueWarnings(service: PlaygroundService, limits: Config["session"], row: ClockRow, now: Date): SandboxWarning[] {
+  const due: SandboxWarning[] = [];
+  const idleEndsAt = service.lastActive(row).getTime() + limits.idleMs;
+  if (row.expiresAt.getTime() - now.getTime() <= limits.warnMs) {
+    due.push({ kind: "expiry", endsAt: row.expiresAt.toISOString(), canExtend: service.canExtend(row) });
+  }
+  if (idleEndsAt - now.getTime() <= limits.warnMs) {
+    due.push({ kind: "idle", endsAt: new Date(idleEndsAt).toISOString(), canExtend: false });
+  }
+  return due;
+}
+
 /** One pass: end what is due, warn what is near. Returns what it did, for logs and tests. */
 export async function checkSessionClocks(
   deps: { service: PlaygroundService; limits: Config["session"]; warn: WarningSink; log: Logger },
@@ -40,12 +55,8 @@ export async function checkSessionClocks(
       await service.end(row.userId, "idle", undefined, `Your sandbox was stopped after ${formatDuration(limits.idleMs)} without activity.`);
       done.idle.push(row.sandboxName);
     } else {
-      if (row.expiresAt.getTime() - now.getTime() <= limits.warnMs) {
-        warn(row.userId, { kind: "expiry", endsAt: row.expiresAt.toISOString(), canExtend: service.canExtend(row) });
-        done.warned.push(row.sandboxName);
-      }
-      if (idleEndsAt - now.getTime() <= limits.warnMs) {
-        warn(row.userId, { kind: "idle", endsAt: new Date(idleEndsAt).toISOString(), canExtend: false });
+      for (const warning of dueWarnings(service, limits, row, now)) {
+        warn(row.userId, warning);
         done.warned.push(row.sandboxName);
       }
     }

@@ -167,6 +167,11 @@ export class PlaygroundService {
   }
 
   /** Sessions that should have a sandbox right now. */
+  /** One session's row (clocks included), or null. */
+  session(sessionId: string) {
+    return this.prisma.playgroundSession.findUnique({ where: { id: sessionId } });
+  }
+
   activeSessions() {
     return this.prisma.playgroundSession.findMany({ where: { state: { in: ACTIVE_STATES } } });
   }

@@ -23,6 +23,11 @@ export interface SandboxEventDeps {
   sandboxChanged: (userId: string) => void;
   /** The learner's sandbox ended: its terminals close. */
   sandboxEnded: (sessionId: string) => void;
+  /**
+   * The warning this session is due now (the most urgent), so a page that (re)opens its
+   * sandbox shows it at once instead of after the next clock tick.
+   */
+  dueWarning: (sessionId: string) => Promise<SandboxWarning | null>;
   log: Logger;
 }
 
@@ -48,9 +53,11 @@ export function attachSandboxEvents(io: PlayServer, deps: SandboxEventDeps): { w
     const gone = new AbortController();
     socket.on("disconnect", () => gone.abort());
     const info = (a: ActiveSandbox) => ({ name: a.sandbox.name, expiresAt: a.expiresAt.toISOString() });
-    const opened = (a: ActiveSandbox) => {
+    const opened = async (a: ActiveSandbox) => {
       deps.sandboxChanged(userId);
-      return { sandbox: info(a) };
+      service.touch(a.sessionId); // a page opening its sandbox is the learner, present
+
+      return { sandbox: info(a), warning: await deps.dueWarning(a.sessionId) };
     };
 
     onRequest(socket, "sandbox:open", {

@@ -1,11 +1,13 @@
 // The page warns before the sandbox ends, Extend works from the banner, and a memory
-// notice is shown and dismissable. Short limits so the warning comes at once.
+// notice is shown and dismissable. The server's clock and the page's clock are both set by
+// the test, so the warning comes when the test says, however busy the machine is.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { startApp, type RunningApp } from "../../server/app";
+import { ManualClock } from "../../server/lifecycle/clock";
 import { launchBrowser, SCREENSHOTS, waitForStatus, waitForTerminal } from "../helpers/browser";
 import { stopApp, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
 
@@ -13,6 +15,16 @@ let app: RunningApp;
 let browser: Browser;
 let closeBrowser: () => Promise<void>;
 let page: Page;
+// Whole seconds, so the page shows round figures.
+const clock = new ManualClock(new Date(Math.floor(Date.now() / 1000) * 1000));
+const MINUTE = 60_000;
+
+/** Moves the server's and the page's time together, then lets the server look at its clocks. */
+async function advance(ms: number): Promise<void> {
+  clock.advance(ms);
+  await page.clock.setFixedTime(clock.now());
+  await app.tickClocks();
+}
 
 before(async () => {
   const docker = await requireDocker();
@@ -21,16 +33,19 @@ before(async () => {
     testConfig({
       SANDBOX_IMAGE: image.ref,
       SANDBOX_MEMORY_MB: "384",
-      SESSION_MAX_MINUTES: "1", // the warning window (55 s) starts almost at once
-      SESSION_WARN_MINUTES: "0.92",
-      SESSION_EXTEND_MINUTES: "2",
-      SESSION_MAX_TOTAL_MINUTES: "10",
-      LIFECYCLE_TICK_SECONDS: "0.5",
+      SESSION_MAX_MINUTES: "30",
+      SESSION_WARN_MINUTES: "5",
+      SESSION_EXTEND_MINUTES: "20",
+      SESSION_MAX_TOTAL_MINUTES: "60",
+      SESSION_IDLE_MINUTES: "600", // only the time limit warns here
+      LIFECYCLE_TICK_SECONDS: "300", // the test ticks the clocks itself
     }),
     log,
+    { clock },
   );
   ({ browser, close: closeBrowser } = await launchBrowser());
   page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+  await page.clock.setFixedTime(clock.now());
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
@@ -42,12 +57,16 @@ after(async () => {
 test("the page shows time left, warns before the end, and Extend adds time", async () => {
   await page.goto(`${app.url}/play`);
   await waitForStatus(page, /^Ready/);
-  await page.getByTestId("time-left").filter({ hasText: /^0:[0-5]\d left$/ }).waitFor();
+  await page.getByTestId("time-left").filter({ hasText: /^30:00 left$/ }).waitFor();
   const warning = page.getByTestId("warning");
-  await warning.filter({ hasText: /Your sandbox ends in 0:\d\d/ }).waitFor({ timeout: 30_000 });
+  await advance(20 * MINUTE);
+  await page.getByTestId("time-left").filter({ hasText: /^10:00 left$/ }).waitFor();
+  assert.equal(await warning.count(), 0, "no warning 10 minutes before the end");
+  await advance(6 * MINUTE);
+  await warning.filter({ hasText: /Your sandbox ends in 4:00/ }).waitFor();
   await page.screenshot({ path: path.join(SCREENSHOTS, "warning-light.png") });
   await warning.getByRole("button", { name: "Extend" }).click();
-  await page.getByTestId("time-left").filter({ hasText: /^2:\d\d left$/ }).waitFor();
+  await page.getByTestId("time-left").filter({ hasText: /^24:00 left$/ }).waitFor();
   assert.equal(await warning.count(), 0, "the warning goes away once extended");
 });
 

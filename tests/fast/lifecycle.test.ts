@@ -83,6 +83,22 @@ test("an idle sandbox is warned, then stopped; a visible page counts as activity
   assert.deepEqual(visible.ended, [], "the visible page keeps its sandbox");
 });
 
+test("a page that (re)opens its sandbox gets the warning it is due at once, not at the next tick", async () => {
+  const clock = new ManualClock();
+  const app = await appWith({ SESSION_MAX_MINUTES: "30", SESSION_WARN_MINUTES: "5", SESSION_IDLE_MINUTES: "30" }, undefined, clock);
+  const l = await learner(app);
+  const first = await call<{ warning: SandboxWarning | null }>(l.socket, "sandbox:open");
+  assert.ok(first.ok);
+  assert.equal(first.warning, null, "a new sandbox has nothing to warn about");
+  clock.advance(26 * MINUTE); // 4 minutes left, and 26 minutes without activity
+  const reopened = await call<{ sandbox: { expiresAt: string }; warning: SandboxWarning | null }>(l.socket, "sandbox:open");
+  assert.ok(reopened.ok);
+  assert.deepEqual(reopened.warning, { kind: "expiry", endsAt: reopened.sandbox.expiresAt, canExtend: true });
+  // Opening the page is the learner being there: no idle warning, now or at the next tick.
+  await app.tickClocks();
+  assert.equal(l.warnings.filter((w) => w.kind === "idle").length, 0);
+});
+
 test("a sandbox the engine reports dead ends its session, and the learner is told why", async () => {
   const app = await appWith({});
   const l = await learner(app);

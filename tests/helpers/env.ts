@@ -8,6 +8,7 @@ import Docker from "dockerode";
 import { startApp, type RunningApp } from "../../server/app";
 import { loadConfig, type Config } from "../../server/config";
 import { createLogger } from "../../server/log";
+import type { Clock } from "../../server/lifecycle/clock";
 import { DockerDriver } from "../../server/sandbox/docker/driver";
 import type { SandboxDriver } from "../../server/sandbox/driver";
 import { createDockerDriver } from "../../server/sandbox/factory";
@@ -108,9 +109,9 @@ export async function stopApp(app: RunningApp): Promise<void> {
 }
 
 /** Starts a server for a test on the built sandbox image, with these settings on top of testConfig(). */
-export async function startTestApp(settings: Record<string, string> = {}, opts: { withNext?: boolean } = {}): Promise<RunningApp> {
+export async function startTestApp(settings: Record<string, string> = {}, opts: { withNext?: boolean; clock?: Clock } = {}): Promise<RunningApp> {
   const image = await requireSandboxImage(await requireDocker());
-  return startApp(testConfig({ SANDBOX_IMAGE: image.ref, ...settings }), log, { withNext: opts.withNext ?? false });
+  return startApp(testConfig({ SANDBOX_IMAGE: image.ref, ...settings }), log, { withNext: opts.withNext ?? false, clock: opts.clock });
 }
 
 /** Polls until `check` holds; fails naming `what` after `timeoutMs`. */
