@@ -52,13 +52,23 @@ export async function proveLesson(driver: SandboxDriver, sandbox: Sandbox, lesso
     await runSetup(driver, sandbox, step);
     // A question is answered wrongly first, then with what the solution prints.
     const before = await runCheck(driver, sandbox, step, step.question ? "not-the-answer" : undefined);
-    const solved = await typeScript(driver, sandbox, solution.script, { user: "ubuntu", timeoutMs: 240_000 }).catch((err: Error) => ({
+    // The check after the solution runs while the typed shell still sits at its prompt, as a
+    // learner's does when the player checks automatically.
+    let after: Awaited<ReturnType<typeof runCheck>> | null = null;
+    let answer: string | undefined;
+    const solved = await typeScript(driver, sandbox, solution.script, {
+      user: "ubuntu",
+      timeoutMs: 240_000,
+      beforeExit: async (typed) => {
+        answer = step.question ? typed.lastOutput.split("\n").pop()?.trim() : undefined;
+        after = await runCheck(driver, sandbox, step, answer);
+      },
+    }).catch((err: Error) => ({
       exitCode: -1,
       lastOutput: "",
       transcript: err.message,
     }));
-    const answer = step.question ? solved.lastOutput.split("\n").pop()?.trim() : undefined;
-    const after = await runCheck(driver, sandbox, step, answer);
+    after ??= await runCheck(driver, sandbox, step, answer);
     proofs.push({
       step: step.id,
       solution: solution.name,

@@ -66,7 +66,12 @@ export async function typeScript(
   driver: SandboxDriver,
   sandbox: Sandbox,
   script: string,
-  opts: { user?: string; timeoutMs?: number } = {},
+  opts: {
+    user?: string;
+    timeoutMs?: number;
+    /** Runs while the shell is still open at its prompt, as a learner's is when their checks run. */
+    beforeExit?: (result: TypedResult) => Promise<void>;
+  } = {},
 ): Promise<TypedResult> {
   const user = opts.user ?? "ubuntu";
   const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
@@ -121,7 +126,9 @@ export async function typeScript(
     proc.stream.write(`echo "${EXIT_MARK}$?_"\r`);
     await waitFor(from, (s) => new RegExp(`${EXIT_MARK}(\\d+)_`).test(plainText(s)), "the exit status");
     const exitCode = Number(new RegExp(`${EXIT_MARK}(\\d+)_`).exec(plainText(text.slice(from)))![1]);
-    return { exitCode, lastOutput, transcript: plainText(text) };
+    const result = { exitCode, lastOutput, transcript: plainText(text) };
+    await opts.beforeExit?.(result);
+    return result;
   } finally {
     proc.stream.end("exit\r");
     proc.stream.destroy();
