@@ -1,6 +1,6 @@
 #!/bin/bash
 pid="$(docker inspect -f '{{.State.Pid}}' box 2>/dev/null)"
-[ -n "$pid" ] && [ "$pid" != 0 ] || { echo "box is not running: start it again (step 1)."; exit 1; }
+[ -n "$pid" ] && [ "$pid" != 0 ] || { echo "box is not running: docker start box (or run it again as in step 1)."; exit 1; }
 shared=0 kinds=""
 for ns in /proc/"$pid"/ns/*; do
   kind="${ns##*/}"
