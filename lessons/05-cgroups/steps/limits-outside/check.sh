@@ -1,6 +1,6 @@
 #!/bin/bash
 pid="$(docker inspect -f '{{.State.Pid}}' limited 2>/dev/null)"
-[ -n "$pid" ] && [ "$pid" != 0 ] || { echo "limited is not running: start it again (step 1)."; exit 1; }
+[ -n "$pid" ] && [ "$pid" != 0 ] || { echo "limited is not running: docker start limited (or run it again as in step 1)."; exit 1; }
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then # cgroup v2: one tree, cpu.max = "quota period"
   path="$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup")"
   expected="$(awk '{ print $1 }' "/sys/fs/cgroup$path/cpu.max" 2>/dev/null)"
