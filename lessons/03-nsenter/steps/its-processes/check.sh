@@ -1,6 +1,7 @@
 #!/bin/bash
 box="$(docker inspect -f '{{.State.Pid}}' box 2>/dev/null)"
-[ -n "$box" ] && [ "$box" != 0 ] || { echo "box is not running: docker start box (or run it again as in step 1)."; exit 1; }
+if [ -z "$box" ]; then echo "There is no container named box: run it as in step 1."; exit 1; fi
+if [ "$box" = 0 ]; then echo "box has stopped: docker start box"; exit 1; fi
 pids="$(pgrep -f '^sleep 90303')"
 [ -n "$pids" ] || { echo "No sleep 90303 is running yet: start it with sudo nsenter -t \$PID -p -m sleep 90303 &"; exit 1; }
 same() { [ "$(readlink "/proc/$1/ns/$2")" = "$(readlink "/proc/$3/ns/$2")" ]; }

@@ -1,6 +1,7 @@
 #!/bin/bash
 box="$(docker inspect -f '{{.State.Pid}}' box 2>/dev/null)"
-[ -n "$box" ] && [ "$box" != 0 ] || { echo "box is not running: docker start box (or run it again as in step 1)."; exit 1; }
+if [ -z "$box" ]; then echo "There is no container named box: run it as in step 1."; exit 1; fi
+if [ "$box" = 0 ]; then echo "box has stopped: docker start box"; exit 1; fi
 pids="$(pgrep -f '^sleep 90304')"
 [ -n "$pids" ] || { echo "No sleep 90304 is running yet: start it with sudo nsenter -t \$PID -a sleep 90304 &"; exit 1; }
 for pid in $pids; do

@@ -1,6 +1,7 @@
 #!/bin/bash
 box="$(docker inspect -f '{{.State.Pid}}' box 2>/dev/null)"
-[ -n "$box" ] && [ "$box" != 0 ] || { echo "box is not running: docker start box (or run it again as in step 1)."; exit 1; }
+if [ -z "$box" ]; then echo "There is no container named box: run it as in step 1."; exit 1; fi
+if [ "$box" = 0 ]; then echo "box has stopped: docker start box"; exit 1; fi
 line="$(nsenter -t "$box" -n ss -ltnpH 'sport = :8090' 2>/dev/null | head -n 1)"
 [ -n "$line" ] || { echo "Nothing listens on port 8090 in box's network namespace yet."; exit 1; }
 server="$(grep -o 'pid=[0-9]*' <<<"$line" | head -n 1 | cut -d= -f2)"
