@@ -93,7 +93,29 @@ image() {
     nginx)
       # Like the official image: logs to the container's output, runs in the foreground.
       ln -sf /dev/stdout "$root/var/log/nginx/access.log"; ln -sf /dev/stderr "$root/var/log/nginx/error.log"
-      cp "$root/var/www/html/index.nginx-debian.html" "$root/var/www/html/index.html"
+      # Docker Hub's layout, which lessons rely on: the default site serves /usr/share/nginx/html,
+      # configured in /etc/nginx/conf.d/default.conf (Debian's own site and /var/www/html go).
+      mkdir -p "$root/usr/share/nginx/html"
+      cp "$root/var/www/html/index.nginx-debian.html" "$root/usr/share/nginx/html/index.html"
+      printf '<html><head><title>Error</title></head><body><h1>An error occurred.</h1></body></html>\n' >"$root/usr/share/nginx/html/50x.html"
+      rm -rf "$root/etc/nginx/sites-enabled/default" "$root/var/www/html"
+      cat >"$root/etc/nginx/conf.d/default.conf" <<'EOF2'
+server {
+    listen       80;
+    listen  [::]:80;
+    server_name  localhost;
+
+    location / {
+        root   /usr/share/nginx/html;
+        index  index.html index.htm;
+    }
+
+    error_page   500 502 503 504  /50x.html;
+    location = /50x.html {
+        root   /usr/share/nginx/html;
+    }
+}
+EOF2
       change+=(--change 'EXPOSE 80' --change 'CMD ["nginx", "-g", "daemon off;"]') ;;
     python)
       ln -sf python3 "$root/usr/bin/python"

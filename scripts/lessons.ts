@@ -1,11 +1,14 @@
 // npm run lessons:lint            validate every lesson (file:line: problem), exit 1 on any
-// npm run lessons:test [folder]   prove lessons in fresh sandboxes (needs Docker and the image)
+// npm run lessons:test [folder...] [--variant=main|STEP/solve-alt.sh]
+//                                 prove lessons in fresh sandboxes (needs Docker and the image):
+//                                 the main way (every solve.sh), then one sandbox per alternative
+//                                 solution; --variant proves only the named one(s)
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { loadConfig } from "../server/config";
 import { createLogger } from "../server/log";
 import { formatProblem, loadCourse } from "../server/lessons/parse";
-import { proveLesson } from "../server/lessons/prove";
+import { lessonVariants, proveLesson } from "../server/lessons/prove";
 import { createDriver } from "../server/sandbox/factory";
 import { sandboxName } from "../server/sandbox/names";
 
@@ -18,7 +21,9 @@ async function lint(): Promise<number> {
   return problems.length ? 1 : 0;
 }
 
-async function prove(only: string[]): Promise<number> {
+async function prove(args: string[]): Promise<number> {
+  const wanted = args.filter((a) => a.startsWith("--variant=")).map((a) => a.slice("--variant=".length));
+  const only = args.filter((a) => !a.startsWith("--"));
   const course = loadCourse(root);
   // With lessons named, only their own problems stop the run (others may be mid-edit).
   const selected = (file: string) => only.length === 0 || only.some((o) => file.includes(`${path.sep}${o}`));
@@ -32,19 +37,29 @@ async function prove(only: string[]): Promise<number> {
   const log = createLogger(config.logLevel);
   const driver = await createDriver(config, { instanceId: "cp-lessons-cli", log });
   let failed = 0;
+  let proven = 0;
   for (const lesson of lessons.filter((l) => only.length === 0 || only.includes(l.id) || only.includes(l.slug))) {
-    const sandbox = await driver.create({ sessionId: randomUUID(), ownerId: "lessons-cli", name: sandboxName(), image: driver.image, expiresAt: new Date(Date.now() + 3600_000) });
-    try {
-      const proofs = await proveLesson(driver, sandbox, lesson);
-      for (const p of proofs) {
-        const ok = p.failedBefore && p.passedAfter;
-        if (!ok) failed++;
-        console.log(`${ok ? "ok  " : "FAIL"} ${lesson.id}/${p.step}: ${p.detail}`);
+    for (const variant of lessonVariants(lesson).filter((v) => wanted.length === 0 || wanted.includes(v.name))) {
+      const started = Date.now();
+      const sandbox = await driver.create({ sessionId: randomUUID(), ownerId: "lessons-cli", name: sandboxName(), image: driver.image, expiresAt: new Date(Date.now() + 3600_000) });
+      try {
+        const proofs = await proveLesson(driver, sandbox, lesson, variant);
+        for (const p of proofs) {
+          const ok = p.failedBefore && p.passedAfter;
+          if (!ok) failed++;
+          console.log(`${ok ? "ok  " : "FAIL"} ${lesson.id}/${p.step}${p.solution !== "solve.sh" ? ` [${p.solution}]` : ""}: ${p.detail}`);
+        }
+        if (proofs.length < lesson.steps.length) failed++;
+        proven++;
+        console.log(`---- ${lesson.id} (${variant.name}, ${config.sandbox.profile}): ${proofs.filter((p) => p.failedBefore && p.passedAfter).length}/${lesson.steps.length} steps proven in ${Math.round((Date.now() - started) / 1000)} s`);
+      } finally {
+        await driver.remove(sandbox);
       }
-      if (proofs.length < lesson.steps.length) failed++;
-    } finally {
-      await driver.remove(sandbox);
     }
+  }
+  if (proven === 0) {
+    console.error("nothing to prove: no lesson or variant matched");
+    return 1;
   }
   return failed ? 1 : 0;
 }

@@ -1,16 +1,23 @@
 "use client";
 // A lesson beside the learner's terminal: the text, the current step with Check, hint and
 // solution, live check results (also run automatically when the shell returns to a prompt),
-// a progress bar, and a summary with the next lesson at the end.
+// a progress bar, and a summary with the next lesson at the end. The last step is a challenge:
+// a goal without Run buttons (the learner types), whose hint and solution can still be
+// revealed; the lesson's recap follows the steps.
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { CheckResultInfo, LessonStateInfo } from "../../lib/protocol";
+import { stepBodyParts } from "../../server/lessons/marks";
 import type { LessonView } from "../../server/lessons/service";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ensureGuest } from "../guest";
 import { Playground } from "../play/Playground";
 import type { ClientView, TerminalClient } from "../play/terminal-client";
+import styles from "./lesson-extras.module.css";
 import { Markdown } from "./Markdown";
+
+/** Between the solution and each alternative in a revealed solution (server/lessons/parse.ts ALTERNATIVE_SEPARATOR). */
+const ALTERNATIVE_SEPARATOR = /^# ── another way ──$/m;
 
 export function LessonPlayer({ slug }: { slug: string }) {
   const [lesson, setLesson] = useState<LessonView | null>(null);
@@ -191,6 +198,7 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
 
       <ol className="steps">
         {lesson.steps.map((step, i) => {
+          const parts = stepBodyParts(step.body);
           const st = stepState(step.id);
           const passed = !!st?.passed;
           const isCurrent = step.id === current;
@@ -201,6 +209,7 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
               key={step.id}
               className="step"
               data-state={passed ? "passed" : isCurrent ? "current" : "upcoming"}
+              data-challenge={parts.challenge ? "true" : undefined}
               data-testid={`step-${step.id}`}
               aria-current={isCurrent ? "step" : undefined}
             >
@@ -209,9 +218,13 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
                   {passed ? "✓" : i + 1}
                 </span>
                 {step.title}
+                {parts.challenge && <span className={styles.challengeLabel}>Challenge</span>}
                 <span className="visually-hidden">{passed ? " (done)" : isCurrent ? " (current step)" : ""}</span>
               </h2>
-              <Markdown text={step.body} onRun={ready ? run : undefined} sandboxName={ready ? view.sandbox?.name : undefined} />
+              {parts.challenge && (
+                <p className={styles.challengeNote}>No Run buttons here: work it out and type it yourself. The hint and the solution are there if you need them.</p>
+              )}
+              <Markdown text={parts.body} onRun={ready ? run : undefined} runnable={!parts.challenge} sandboxName={ready ? view.sandbox?.name : undefined} />
               {step.question && (
                 <div className="question">
                   <label htmlFor={`answer-${step.id}`}>{step.question}</label>
@@ -264,14 +277,28 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
               )}
               {shown.solution && (
                 <div className="reveal solution">
-                  <strong>Solution</strong>
-                  <Markdown text={"```bash\n" + shown.solution + "\n```"} onRun={ready ? run : undefined} />
+                  {shown.solution.split(ALTERNATIVE_SEPARATOR).map((part, k) => (
+                    <div key={k} className={k > 0 ? styles.alternative : undefined}>
+                      <strong>{k === 0 ? "Solution" : "Another way"}</strong>
+                      <Markdown text={"```bash\n" + part.trim() + "\n```"} onRun={ready ? run : undefined} runnable={!parts.challenge} />
+                    </div>
+                  ))}
                 </div>
               )}
             </li>
           );
         })}
       </ol>
+
+      {(() => {
+        const recap = lesson.steps.length ? stepBodyParts(lesson.steps[lesson.steps.length - 1].body).recap : "";
+        return recap ? (
+          <section className={styles.recap} aria-labelledby="recap-title" data-testid="lesson-recap">
+            <h2 id="recap-title">Recap</h2>
+            <Markdown text={recap} runnable={false} />
+          </section>
+        ) : null;
+      })()}
 
       {complete && (
         <section ref={completeRef} className="lesson-complete" aria-labelledby="complete-title" data-testid="lesson-complete">

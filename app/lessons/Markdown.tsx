@@ -1,27 +1,58 @@
 "use client";
 // Lesson text: Markdown (GitHub flavour, no raw HTML) with code blocks that can be copied,
-// and `bash` blocks that can also be run in the learner's terminal with one click.
+// and `bash` blocks that can also be run in the learner's terminal with one click (not in a
+// challenge: there the learner types). Diagrams arrive inlined as SVG data: URLs
+// (server/lessons/diagrams.ts) and are shown as images with their alt text.
 import { useState } from "react";
 import ReactMarkdown, { defaultUrlTransform } from "react-markdown";
 import remarkGfm from "remark-gfm";
+import { KEYS_DIRECTIVE, lineToRun } from "../../server/lessons/marks";
+import styles from "./lesson-extras.module.css";
+
+const SVG_DATA_URL = "data:image/svg+xml;base64,";
 
 /**
  * `[text](preview:8080)` links open port 8080 of the learner's sandbox through the
  * playground's preview route (only its owner gets through).
  */
-export function Markdown({ text, onRun, sandboxName }: { text: string; onRun?: (command: string) => boolean; sandboxName?: string }) {
+export function Markdown({
+  text,
+  onRun,
+  sandboxName,
+  runnable = true,
+}: {
+  text: string;
+  onRun?: (command: string) => boolean;
+  sandboxName?: string;
+  /** false: code blocks get Copy only (a challenge step, its solution). */
+  runnable?: boolean;
+}) {
   return (
     <div className="markdown">
       <ReactMarkdown
         remarkPlugins={[remarkGfm]}
-        urlTransform={(url) => (url.startsWith("preview:") ? url : defaultUrlTransform(url))}
+        urlTransform={(url, key) => {
+          if (url.startsWith("preview:")) return url;
+          // Only lesson diagrams, inlined by the server, may be data: URLs, and only as images.
+          if (url.startsWith(SVG_DATA_URL)) return key === "src" ? url : "";
+          return defaultUrlTransform(url);
+        }}
         components={{
           pre: ({ children }) => {
             const code = Array.isArray(children) ? children[0] : children;
             const props = (code as { props?: { className?: string; children?: unknown } })?.props ?? {};
             const language = /language-(\w+)/.exec(props.className ?? "")?.[1];
             const source = String(props.children ?? "").replace(/\n$/, "");
-            return <CodeBlock source={source} runnable={(language === "bash" || language === "sh") && !!onRun} onRun={onRun} />;
+            return <CodeBlock source={source} runnable={runnable && (language === "bash" || language === "sh") && !!onRun} onRun={onRun} />;
+          },
+          img: ({ src, alt }) => {
+            if (typeof src !== "string" || !src.startsWith(SVG_DATA_URL)) return null;
+            return (
+              <span className={styles.diagram}>
+                {/* eslint-disable-next-line @next/next/no-img-element -- an inlined SVG diagram: nothing for next/image to optimise */}
+                <img src={src} alt={alt ?? ""} loading="lazy" decoding="async" />
+              </span>
+            );
           },
           a: ({ href, children }) => {
             const port = /^preview:(\d{1,5})(\/.*)?$/.exec(href ?? "");
@@ -48,6 +79,8 @@ export function Markdown({ text, onRun, sandboxName }: { text: string; onRun?: (
 
 function CodeBlock({ source, runnable, onRun }: { source: string; runnable: boolean; onRun?: (command: string) => boolean }) {
   const [said, setSaid] = useState("");
+  const lines = source.split("\n");
+  const keys = lines.map((l) => KEYS_DIRECTIVE.exec(l)?.[1]).filter((k): k is string => !!k);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(source);
@@ -59,9 +92,12 @@ function CodeBlock({ source, runnable, onRun }: { source: string; runnable: bool
   };
   const run = () => {
     // Several lines run one after the other, as if typed.
-    const ok = source.split("\n").filter((l) => l.trim()).every((line) => onRun?.(line));
-    setSaid(ok ? "Sent to the terminal" : "The terminal is not ready yet");
-    setTimeout(() => setSaid(""), 2000);
+    const ok = lines
+      .map(lineToRun)
+      .filter((l): l is string => l !== null && !!l.trim())
+      .every((line) => onRun?.(line));
+    setSaid(ok ? (keys.length ? `Sent to the terminal; now press ${keys.join(", then ")} yourself` : "Sent to the terminal") : "The terminal is not ready yet");
+    setTimeout(() => setSaid(""), keys.length ? 6000 : 2000);
   };
   return (
     <div className="code-block">

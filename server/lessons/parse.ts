@@ -5,6 +5,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
+import { CHALLENGE_MARK, RECAP_MARK } from "./marks";
+import { DIAGRAM_DIR, LessonDiagrams } from "./diagrams";
 
 export interface LessonStep {
   id: string;
@@ -12,13 +14,17 @@ export interface LessonStep {
   /** Markdown shown for this step. */
   body: string;
   hint: string;
-  /** The solution as shown to the learner (solve.sh without its shebang). */
+  /** The solution as shown to the learner (solve.sh without its shebang, then each alternative after ALTERNATIVE_SEPARATOR). */
   solution: string;
   /** When set, the learner answers this question; check.sh receives the answer in $ANSWER. */
   question?: string;
   check: string;
   solve: string;
+  /** Other correct solutions (solve-alt.sh, solve-alt-2.sh, ...), each proven from the same starting state. */
+  alternatives: { name: string; script: string }[];
   setup?: string;
+  /** The lesson's last step: a goal without Run buttons (docs/lessons.md). */
+  challenge: boolean;
 }
 
 export interface Lesson {
@@ -33,6 +39,8 @@ export interface Lesson {
   prerequisites: string[];
   intro: string;
   steps: LessonStep[];
+  /** What the lesson taught, shown after its steps ("## Recap {.recap}"). */
+  recap: string;
 }
 
 export interface LessonProblem {
@@ -43,7 +51,10 @@ export interface LessonProblem {
 
 export const LESSON_FOLDER = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 const STEP_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const STEP_HEADING = /^##\s+(.+?)\s*\{#([^}]*)\}\s*$/;
+const HEADING_WITH_ATTRIBUTES = /^##\s+(.+?)\s*\{([^}]*)\}\s*$/;
+const ALTERNATIVE_FILE = /^solve-alt(?:-([2-9]|[1-9]\d))?\.sh$/;
+/** Between the solution and each alternative in LessonStep.solution (the player shows them as separate blocks). */
+export const ALTERNATIVE_SEPARATOR = "# ── another way ──";
 const MAX_SCRIPT_BYTES = 64 * 1024;
 
 const FrontMatter = z
@@ -105,26 +116,54 @@ export function parseLesson(dir: string, known: Set<string> = new Set()): { less
     if (pre === id) problem(lessonFile, 2, "a lesson cannot be its own prerequisite");
   }
 
-  // Steps: every "## Title {#id}" heading starts one; text before the first is the intro.
+  // Steps: every "## Title {#id}" heading starts one; text before the first is the intro. The
+  // last step is "## Title {#id .challenge}", followed by "## Recap {.recap}" (docs/lessons.md).
   const lines = split.body.split("\n");
-  const steps: { id: string; title: string; line: number; body: string[] }[] = [];
+  const steps: { id: string; title: string; line: number; body: string[]; bodyLine: number; challenge: boolean }[] = [];
   const intro: string[] = [];
+  let recap: { line: number; body: string[] } | null = null;
   let inFence = false;
   lines.forEach((line, i) => {
     const fileLine = split.bodyLine + i;
     if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
-    const heading = inFence ? null : STEP_HEADING.exec(line);
+    const heading = inFence ? null : HEADING_WITH_ATTRIBUTES.exec(line);
     if (heading) {
-      const [, title, stepId] = heading;
+      const [, title, attributes] = heading;
+      let stepId: string | null = null;
+      let challenge = false;
+      let isRecap = false;
+      for (const token of attributes.trim().split(/\s+/).filter(Boolean)) {
+        if (token.startsWith("#") && stepId === null) stepId = token.slice(1);
+        else if (token === ".challenge") challenge = true;
+        else if (token === ".recap") isRecap = true;
+        else problem(lessonFile, fileLine, `unknown heading attribute "${token}" (a step has {#step-id}, the last one {#step-id .challenge}; the recap is {.recap})`);
+      }
+      if (isRecap) {
+        if (stepId !== null || challenge) problem(lessonFile, fileLine, "the recap heading is exactly \"## Recap {.recap}\": no step id, no .challenge");
+        if (title !== "Recap") problem(lessonFile, fileLine, `the recap heading is "## Recap {.recap}", not "## ${title}"`);
+        if (recap) problem(lessonFile, fileLine, "a lesson has one recap");
+        recap = { line: fileLine, body: [] };
+        return;
+      }
+      if (recap) {
+        problem(lessonFile, fileLine, "the recap comes last: no step after \"## Recap {.recap}\"");
+        return;
+      }
+      if (stepId === null) {
+        problem(lessonFile, fileLine, `a "## " heading is a step and needs an id: "## Title {#step-id}"`);
+        return;
+      }
       if (!STEP_ID.test(stepId)) problem(lessonFile, fileLine, `step id "${stepId}" must be lowercase words with dashes`);
       if (steps.some((s) => s.id === stepId)) {
         problem(lessonFile, fileLine, `step id "${stepId}" is used twice`);
-        steps.push({ id: `${stepId}#duplicate`, title, line: fileLine, body: [] }); // its text still belongs to it
+        steps.push({ id: `${stepId}#duplicate`, title, line: fileLine, body: [], bodyLine: fileLine + 1, challenge }); // its text still belongs to it
         return;
       }
-      steps.push({ id: stepId, title, line: fileLine, body: [] });
+      steps.push({ id: stepId, title, line: fileLine, body: [], bodyLine: fileLine + 1, challenge });
     } else if (!inFence && /^##\s/.test(line)) {
       problem(lessonFile, fileLine, `a "## " heading is a step and needs an id: "## Title {#step-id}"`);
+    } else if (recap) {
+      recap.body.push(line);
     } else if (steps.length > 0) {
       steps[steps.length - 1].body.push(line);
     } else {
@@ -135,6 +174,25 @@ export function parseLesson(dir: string, known: Set<string> = new Set()): { less
   if (steps.length === 0) problem(lessonFile, split.bodyLine, 'a lesson needs at least one step ("## Title {#step-id}")');
   if (!intro.join("").trim()) problem(lessonFile, split.bodyLine, "a lesson starts with a short explanation before its first step");
 
+  // Every lesson ends with exactly one challenge step, then its recap.
+  const challenges = steps.filter((s) => s.challenge);
+  if (steps.length > 0 && challenges.length === 0) {
+    problem(lessonFile, steps[steps.length - 1].line, 'a lesson ends with a challenge step: "## Title {#step-id .challenge}" (a goal without Run buttons)');
+  }
+  for (const c of challenges.slice(1)) problem(lessonFile, c.line, "a lesson has exactly one challenge step");
+  if (challenges.length > 0 && !steps[steps.length - 1].challenge) problem(lessonFile, challenges[0].line, "the challenge step must be the lesson's last step");
+  const recapSection = recap as { line: number; body: string[] } | null;
+  if (steps.length > 0 && !recapSection) problem(lessonFile, split.bodyLine + lines.length - 1, 'a lesson ends with a short recap after its challenge: "## Recap {.recap}"');
+  else if (recapSection && !recapSection.body.join("").trim()) problem(lessonFile, recapSection.line, "the recap is empty: say in a few lines what the lesson taught");
+
+  // Diagrams: ![alt](diagrams/name.svg), checked and inlined (no route serves lesson files).
+  const diagrams = new LessonDiagrams(dir);
+  const inline = (text: string, firstLine: number) =>
+    diagrams.inline(text, (offset, message) => problem(lessonFile, firstLine + lineOf(text, offset) - 1, message));
+  for (const p of diagrams.problems) problem(p.file, p.line, p.message);
+  const introText = inline(intro.join("\n").trim(), split.bodyLine + intro.findIndex((l) => l.trim() !== ""));
+  const recapText = recapSection ? inline(recapSection.body.join("\n").trim(), recapSection.line + 1 + recapSection.body.findIndex((l) => l.trim() !== "")) : "";
+
   const stepsDir = path.join(dir, "steps");
   const built: LessonStep[] = [];
   for (const s of steps) {
@@ -144,35 +202,50 @@ export function parseLesson(dir: string, known: Set<string> = new Set()): { less
       problem(lessonFile, s.line, `step "${s.id}" has no folder steps/${s.id}/ (check.sh, solve.sh, hint.md)`);
       continue;
     }
+    const entries = fs.readdirSync(sdir).sort(byAlternativeOrder);
+    const alternativeNames = entries.filter((e) => ALTERNATIVE_FILE.test(e));
     const files: Record<string, string | undefined> = {};
-    for (const name of ["check.sh", "solve.sh", "hint.md", "setup.sh", "question.md"]) {
+    for (const name of ["check.sh", "solve.sh", "hint.md", "setup.sh", "question.md", ...alternativeNames]) {
       files[name] = readIfExists(path.join(sdir, name));
     }
     for (const name of ["check.sh", "solve.sh", "hint.md"]) {
       if (files[name] === undefined) problem(path.join(sdir, name), 0, `step "${s.id}" needs ${name}`);
       else if (!files[name]!.trim()) problem(path.join(sdir, name), 1, `${name} is empty`);
     }
-    for (const name of ["check.sh", "solve.sh", "setup.sh"]) {
+    for (const name of ["check.sh", "solve.sh", "setup.sh", ...alternativeNames]) {
       const script = files[name];
       if (script === undefined) continue;
       if (!script.startsWith("#!")) problem(path.join(sdir, name), 1, `${name} must start with a shebang line (#!/bin/bash)`);
       if (Buffer.byteLength(script) > MAX_SCRIPT_BYTES) problem(path.join(sdir, name), 1, `${name} is larger than 64 KB`);
+      if (!script.replace(/^#!.*\n/, "").trim()) problem(path.join(sdir, name), 1, `${name} is empty`);
     }
+    if (alternativeNames.length > 0 && alternativeNames[0] !== "solve-alt.sh") problem(path.join(sdir, alternativeNames[0]), 0, "the first alternative solution is solve-alt.sh, the next solve-alt-2.sh, ...");
+    alternativeNames.forEach((name, i) => {
+      const expected = i === 0 ? "solve-alt.sh" : `solve-alt-${i + 1}.sh`;
+      if (i > 0 && name !== expected) problem(path.join(sdir, name), 0, `alternative solutions are numbered without gaps: expected ${expected}`);
+    });
     const known = new Set(["check.sh", "solve.sh", "hint.md", "setup.sh", "question.md"]);
-    for (const extra of fs.readdirSync(sdir)) {
-      if (!known.has(extra)) problem(path.join(sdir, extra), 0, `unexpected file in a step folder (allowed: ${[...known].join(", ")})`);
+    for (const extra of entries) {
+      if (!known.has(extra) && !ALTERNATIVE_FILE.test(extra)) problem(path.join(sdir, extra), 0, `unexpected file in a step folder (allowed: ${[...known].join(", ")}, solve-alt.sh, solve-alt-2.sh, ...)`);
     }
     if (files["check.sh"] && files["solve.sh"] && files["hint.md"]) {
+      const shown = (script: string) => script.replace(/^#!.*\n/, "").trim();
+      const alternatives = alternativeNames.filter((n) => files[n]?.trim()).map((name) => ({ name, script: files[name]! }));
+      let body = inline(s.body.join("\n").trim(), s.bodyLine + s.body.findIndex((l) => l.trim() !== ""));
+      if (s.challenge) body = `${CHALLENGE_MARK}\n${body}`;
+      if (s === steps[steps.length - 1] && recapText) body = `${body}\n\n${RECAP_MARK}\n${recapText}`;
       built.push({
         id: s.id,
         title: s.title,
-        body: s.body.join("\n").trim(),
+        body,
         hint: files["hint.md"]!.trim(),
-        solution: files["solve.sh"]!.replace(/^#!.*\n/, "").trim(),
+        solution: [shown(files["solve.sh"]!), ...alternatives.map((a) => `${ALTERNATIVE_SEPARATOR}\n${shown(a.script)}`)].join("\n\n"),
         question: files["question.md"]?.trim() || undefined,
         check: files["check.sh"]!,
         solve: files["solve.sh"]!,
+        alternatives,
         setup: files["setup.sh"],
+        challenge: s.challenge,
       });
     }
   }
@@ -180,6 +253,10 @@ export function parseLesson(dir: string, known: Set<string> = new Set()): { less
     for (const extra of fs.readdirSync(stepsDir)) {
       if (!steps.some((s) => s.id === extra)) problem(path.join(stepsDir, extra), 0, `steps/${extra}/ belongs to no "## ... {#${extra}}" heading in lesson.md`);
     }
+  }
+  for (const p of diagrams.unused()) problem(p.file, p.line, p.message);
+  for (const extra of fs.readdirSync(dir)) {
+    if (!["lesson.md", "steps", DIAGRAM_DIR].includes(extra)) problem(path.join(dir, extra), 0, `unexpected file in a lesson folder (allowed: lesson.md, steps/, ${DIAGRAM_DIR}/)`);
   }
 
   if (problems.length > 0 || !meta || !folder) return { lesson: null, problems };
@@ -192,11 +269,21 @@ export function parseLesson(dir: string, known: Set<string> = new Set()): { less
       summary: meta.summary,
       minutes: meta.minutes,
       prerequisites: meta.prerequisites,
-      intro: intro.join("\n").trim(),
+      intro: introText,
       steps: built,
+      recap: recapText,
     },
     problems,
   };
+}
+
+/** solve-alt.sh before solve-alt-2.sh before solve-alt-10.sh; everything else by name. */
+function byAlternativeOrder(a: string, b: string): number {
+  const n = (f: string) => {
+    const m = ALTERNATIVE_FILE.exec(f);
+    return m ? Number(m[1] ?? 1) : 0;
+  };
+  return n(a) && n(b) ? n(a) - n(b) : a.localeCompare(b);
 }
 
 /** Loads every lesson folder under `root`, in course order. */

@@ -1,11 +1,13 @@
 // Every lesson of the course, proven in a fresh sandbox of each profile: each step's check
-// fails before its solution runs and passes after it, step by step, to the end.
+// fails before its solution runs and passes after it, step by step, to the end. Every
+// alternative solution (steps/<id>/solve-alt*.sh) is proven the same way, in a sandbox of its
+// own where the other steps use their solve.sh (server/lessons/prove.ts).
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { test } from "node:test";
 import { formatProblem, loadCourse } from "../../server/lessons/parse";
-import { proveLesson } from "../../server/lessons/prove";
+import { lessonVariants, proveLesson } from "../../server/lessons/prove";
 import { sandboxName } from "../../server/sandbox/names";
 import { leftovers, testConfig, testDriver } from "../helpers/env";
 
@@ -19,22 +21,26 @@ test("the course is valid and complete in order", () => {
 
 for (const profile of ["trusted", "hardened"] as const) {
   for (const lesson of course.lessons) {
-    test(`${profile}: ${lesson.id}: every check fails before its solution and passes after it`, async () => {
-      const config = testConfig({ SANDBOX_PROFILE: profile });
-      const driver = await testDriver(config);
-      const sandbox = await driver.create({ sessionId: randomUUID(), ownerId: "g_course", name: sandboxName(), image: "", expiresAt: new Date(Date.now() + 3600_000) });
-      try {
-        const proofs = await proveLesson(driver, sandbox, lesson);
-        const report = proofs.map((p) => `${p.step}: ${p.detail}`).join("\n");
-        assert.equal(proofs.length, lesson.steps.length, `stopped early:\n${report}`);
-        for (const p of proofs) {
-          assert.ok(p.failedBefore, `${lesson.id}/${p.step} must fail before its solution:\n${report}`);
-          assert.ok(p.passedAfter, `${lesson.id}/${p.step} must pass after its solution:\n${report}`);
+    for (const variant of lessonVariants(lesson)) {
+      const what = variant.step ? `${lesson.id} with ${variant.name}` : lesson.id;
+      test(`${profile}: ${what}: every check fails before its solution and passes after it`, async () => {
+        const config = testConfig({ SANDBOX_PROFILE: profile });
+        const driver = await testDriver(config);
+        const sandbox = await driver.create({ sessionId: randomUUID(), ownerId: "g_course", name: sandboxName(), image: "", expiresAt: new Date(Date.now() + 3600_000) });
+        try {
+          const proofs = await proveLesson(driver, sandbox, lesson, variant);
+          const report = proofs.map((p) => `${p.step} [${p.solution}]: ${p.detail}`).join("\n");
+          assert.equal(proofs.length, lesson.steps.length, `stopped early:\n${report}`);
+          for (const p of proofs) {
+            assert.ok(p.failedBefore, `${lesson.id}/${p.step} [${p.solution}] must fail before its solution:\n${report}`);
+            assert.ok(p.passedAfter, `${lesson.id}/${p.step} [${p.solution}] must pass after its solution:\n${report}`);
+          }
+          if (variant.step) assert.ok(proofs.some((p) => p.step === variant.step && p.solution === variant.alternative), `the alternative ${variant.name} was typed`);
+        } finally {
+          await driver.remove(sandbox);
+          assert.deepEqual(await leftovers(driver.docker, sandbox.name, config.docker.diskDir), []);
         }
-      } finally {
-        await driver.remove(sandbox);
-        assert.deepEqual(await leftovers(driver.docker, sandbox.name, config.docker.diskDir), []);
-      }
-    });
+      });
+    }
   }
 }

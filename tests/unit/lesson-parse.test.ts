@@ -24,8 +24,11 @@ lsns > ~/mine.txt
 ## not a heading inside code
 \`\`\`
 
-## Answer a question {#inode}
+## Answer a question {#inode .challenge}
 Which inode?
+
+## Recap {.recap}
+You saved your view and found an inode.
 `;
 
 function lessonDir(files: Record<string, string>, name = "02-namespaces"): string {
@@ -57,6 +60,8 @@ test("a well-formed lesson parses into its intro and steps", () => {
   assert.match(lesson.steps[0].body, /## not a heading inside code/, "headings inside code blocks are text");
   assert.equal(lesson.steps[0].solution, "lsns > ~/mine.txt", "the shown solution drops the shebang");
   assert.equal(lesson.steps[1].question, "Which inode?");
+  assert.deepEqual(lesson.steps.map((s) => s.challenge), [false, true]);
+  assert.equal(lesson.recap, "You saved your view and found an inode.");
 });
 
 test("front matter problems are reported with file and line", () => {
@@ -78,7 +83,7 @@ test("invalid YAML and missing front matter are refused", () => {
 });
 
 test("step problems: heading without id, duplicate id, missing files, missing shebang, stray folders", () => {
-  const md = GOOD_MD.replace("## Answer a question {#inode}", "## Answer a question {#save-view}") + "\n## No id here\ntext\n";
+  const md = GOOD_MD.replace("## Answer a question {#inode .challenge}", "## Answer a question {#save-view .challenge}").replace("## Recap {.recap}", "## No id here\ntext\n\n## Recap {.recap}");
   const dir = lessonDir({
     "lesson.md": md,
     ...step("save-view", { "check.sh": "test -f x\n" }),
@@ -89,6 +94,7 @@ test("step problems: heading without id, duplicate id, missing files, missing sh
   assert.equal(lesson, null);
   const text = problems.map((p) => `${path.relative(dir, p.file) || "."}:${p.line}: ${p.message}`).join("\n");
   assert.match(text, /lesson\.md:17: step id "save-view" is used twice/);
+  assert.match(text, /lesson\.md:20: a "## " heading is a step and needs an id/);
   assert.match(text, /lesson\.md:\d+: a "## " heading is a step and needs an id/);
   assert.match(text, /steps\/save-view\/check\.sh:1: check\.sh must start with a shebang/);
   assert.match(text, /steps\/save-view\/notes\.txt:0: unexpected file in a step folder/);

@@ -1,7 +1,7 @@
 #!/bin/bash
 expected="$(docker inspect -f '{{.State.Pid}}' sleeper 2>/dev/null)"
 if [ -z "$expected" ] || [ "$expected" = 0 ]; then
-  echo "The sleeper container is not running: start it again (step 1)."
+  if docker inspect sleeper >/dev/null 2>&1; then echo "The sleeper container is not running: docker start sleeper"; else echo "There is no container named sleeper: run it again (the docker run line of step 1)."; fi
   exit 1
 fi
 if [ "${ANSWER:-}" != "$expected" ]; then

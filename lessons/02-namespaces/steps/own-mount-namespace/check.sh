@@ -1,7 +1,12 @@
 #!/bin/bash
-pid="$(pgrep -f '^sleep 86401' | head -n 1)"
-[ -n "$pid" ] || { echo "The sleep 86401 process is gone: reload the lesson to start it again."; exit 1; }
+root_mnt="$(readlink /proc/1/ns/mnt)"
+own=""
+for pid in $(pgrep -f '^sleep 90202'); do
+  [ "$(readlink "/proc/$pid/ns/mnt")" != "$root_mnt" ] && own="$pid"
+done
+[ -n "$own" ] || { echo "The sleep 90202 with its own mount namespace is gone: reload the lesson to start it again."; exit 1; }
 f=/home/ubuntu/mount-pid.txt
-[ -s "$f" ] || { echo "~/mount-pid.txt does not exist yet."; exit 1; }
-[ "$(tr -d '[:space:]' <"$f")" = "$pid" ] || { echo "~/mount-pid.txt does not hold the PID of sleep 86401."; exit 1; }
-[ "$(readlink "/proc/$pid/ns/mnt")" != "$(readlink /proc/1/ns/mnt)" ] || { echo "That process shares PID 1's mount namespace."; exit 1; }
+[ -s "$f" ] || { echo "~/mount-pid.txt does not exist yet: find the PID with sudo lsns -t mnt."; exit 1; }
+answer="$(tr -d '[:space:]' <"$f")"
+[ "$answer" = "$own" ] || { echo "~/mount-pid.txt holds \"$answer\", not the PID of the sleep 90202 with a mount namespace of its own (look for sleep 90202 in sudo lsns -t mnt)."; exit 1; }
+echo "Right: PID $own has a mount namespace of its own; the other two share the sandbox's."

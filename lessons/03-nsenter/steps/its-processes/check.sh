@@ -1,9 +1,18 @@
 #!/bin/bash
-[ "$(docker inspect -f '{{.State.Running}}' box 2>/dev/null)" = true ] || { echo "box is not running: start it again (step 1)."; exit 1; }
-f=/home/ubuntu/box-ps.txt
-[ -s "$f" ] || { echo "~/box-ps.txt is missing or empty: save what sudo nsenter -t \$PID -p -m ps prints."; exit 1; }
-head -n 1 "$f" | grep -q 'PID' || { echo "~/box-ps.txt does not look like ps output (no PID header)."; exit 1; }
-grep -Eq 'dockerd|tini|containerd' "$f" && { echo "~/box-ps.txt lists the sandbox's processes: join box's mount namespace too (-m)."; exit 1; }
-grep -Eq '^ *1 .*sleep 86400' "$f" || { echo "In ~/box-ps.txt, sleep 86400 should be PID 1: join box's pid namespace too (-p)."; exit 1; }
-grep -Eq '^ *[0-9]+ .*[[:space:]]ps$' "$f" || { echo "~/box-ps.txt does not list ps itself: use both -p and -m."; exit 1; }
-echo "Right: in box's world, sleep is PID 1 and ps is the only other process."
+box="$(docker inspect -f '{{.State.Pid}}' box 2>/dev/null)"
+if [ -z "$box" ]; then echo "There is no container named box: run it as in step 1."; exit 1; fi
+if [ "$box" = 0 ]; then echo "box has stopped: docker start box"; exit 1; fi
+pids="$(pgrep -f '^sleep 90303')"
+[ -n "$pids" ] || { echo "No sleep 90303 is running yet: start it with sudo nsenter -t \$PID -p -m sleep 90303 &"; exit 1; }
+same() { [ "$(readlink "/proc/$1/ns/$2")" = "$(readlink "/proc/$3/ns/$2")" ]; }
+for pid in $pids; do
+  if ! same "$pid" pid "$box"; then msg="sleep 90303 is not in box's pid namespace: add -p."; continue; fi
+  if ! same "$pid" mnt "$box"; then msg="sleep 90303 is in box's pid namespace, but not its mount namespace: add -m."; continue; fi
+  # After -m, the program itself comes from box's files.
+  if [ "$(stat -Lc '%d:%i' "/proc/$pid/exe" 2>/dev/null)" != "$(stat -Lc '%d:%i' "/proc/$box/exe" 2>/dev/null)" ]; then msg="sleep 90303 does not run box's busybox: join the mount namespace (-m)."; continue; fi
+  inner="$(awk '/^NSpid:/ { print $NF }' "/proc/$pid/status")"
+  echo "Right: sleep 90303 is PID $pid in your sandbox and PID $inner in box, and runs box's own busybox."
+  exit 0
+done
+echo "$msg"
+exit 1

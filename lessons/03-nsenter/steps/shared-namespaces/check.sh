@@ -1,6 +1,7 @@
 #!/bin/bash
 pid="$(docker inspect -f '{{.State.Pid}}' box 2>/dev/null)"
-[ -n "$pid" ] && [ "$pid" != 0 ] || { echo "box is not running: start it again (step 1)."; exit 1; }
+if [ -z "$pid" ]; then echo "There is no container named box: run it as in step 1."; exit 1; fi
+if [ "$pid" = 0 ]; then echo "box has stopped: docker start box"; exit 1; fi
 shared=0 kinds=""
 for ns in /proc/"$pid"/ns/*; do
   kind="${ns##*/}"

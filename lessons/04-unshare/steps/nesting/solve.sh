@@ -1,4 +1,4 @@
 #!/bin/bash
-sudo unshare --pid --fork --mount-proc unshare --pid --fork --mount-proc sleep 86403 >/dev/null 2>&1 &
+sudo unshare --pid --fork --mount-proc unshare --pid --fork --mount-proc sleep 90406 >/dev/null 2>&1 &
 sleep 1
-grep NSpid /proc/$(pgrep -n -f '^sleep 86403')/status
+grep NSpid /proc/$(pgrep -n -f '^sleep 90406')/status

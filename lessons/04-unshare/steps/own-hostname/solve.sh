@@ -1,5 +1,5 @@
 #!/bin/bash
 sudo unshare --uts sh -c 'hostname island; hostname'
 hostname
-sudo unshare --uts sh -c 'hostname island; exec sleep 86404' >/dev/null 2>&1 &
+sudo unshare --uts sh -c 'hostname island; exec sleep 90402' >/dev/null 2>&1 &
 sleep 1

@@ -1,4 +1,5 @@
 #!/bin/bash
-sudo chroot ~/rootfs /bin/sh -c 'ls /; hostname; ps'
-sudo chroot ~/rootfs /bin/sh -c 'ip link > /chroot-links.txt'
-cat ~/rootfs/chroot-links.txt
+sudo chroot ~/rootfs /bin/sh -c 'ls /; hostname; ip link'
+sudo chroot ~/rootfs /bin/sleep 90601 &
+sleep 1
+sudo ls -l /proc/$(pgrep -n -f 'sleep 90601')/root

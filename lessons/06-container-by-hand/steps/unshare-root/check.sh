@@ -1,9 +1,22 @@
 #!/bin/bash
-f=/home/ubuntu/rootfs/inside.txt
-[ -s "$f" ] || { echo "~/rootfs/inside.txt does not exist yet: run the unshare ... > /inside.txt command above."; exit 1; }
-grep -qx 'handmade' "$f" || { echo "~/rootfs/inside.txt does not show the hostname handmade: use --uts and hostname handmade."; exit 1; }
-grep -Eq '^ *1 +[a-z]+ +/bin/sh' "$f" || { echo "In ~/rootfs/inside.txt, /bin/sh is not PID 1: use --pid --fork --mount-proc."; exit 1; }
-grep -q 'sandbox-init\|dockerd' "$f" && { echo "~/rootfs/inside.txt lists the sandbox's processes: use --pid --fork --mount-proc."; exit 1; }
-n="$(grep -Ec '^[0-9]+: ' "$f")"
-[ "$n" = 1 ] && grep -Eq '^[0-9]+: lo:' "$f" || { echo "~/rootfs/inside.txt lists $n network interfaces; a new network namespace (--net) has only lo."; exit 1; }
-echo "Right: its own files, PID 1, hostname and network: a container without Docker."
+# Passes if a sleep 90602 runs in ~/rootfs as PID 1 of its own namespace, with its own mount,
+# network (only lo), IPC and UTS (hostname handmade) namespaces.
+root="$(stat -c '%d:%i' /home/ubuntu/rootfs 2>/dev/null)"
+[ -n "$root" ] || { echo "~/rootfs is missing: go back to the first step."; exit 1; }
+pids="$(pgrep -f '^(/bin/)?sleep 90602$')"
+[ -n "$pids" ] || { echo "No sleep 90602 is running yet: run the unshare ... --root=\$HOME/rootfs line that ends with exec sleep 90602' &"; exit 1; }
+for pid in $pids; do
+  if [ "$(stat -Lc '%d:%i' "/proc/$pid/root/" 2>/dev/null)" != "$root" ]; then msg="sleep 90602 does not have ~/rootfs as its root: use --root=\$HOME/rootfs."; continue; fi
+  for kind in mnt pid net ipc uts; do
+    if [ "$(readlink "/proc/$pid/ns/$kind")" = "$(readlink "/proc/1/ns/$kind")" ]; then msg="sleep 90602 shares the sandbox's $kind namespace: use --mount --pid --net --ipc --uts."; continue 2; fi
+  done
+  if [ "$(awk '/^NSpid:/ { print $NF }' "/proc/$pid/status")" != 1 ]; then msg="sleep 90602 is not PID 1 of its namespace: use --fork, and exec sleep."; continue; fi
+  links="$(nsenter -t "$pid" -n ip -o link show 2>/dev/null | awk -F': ' '{ print $2 }' | paste -sd ' ' -)"
+  if [ "$links" != lo ]; then msg="sleep 90602's network has: $links (a new one has only lo)."; continue; fi
+  name="$(nsenter -t "$pid" -u hostname 2>/dev/null)"
+  if [ "$name" != handmade ]; then msg="sleep 90602's hostname is \"$name\", not handmade."; continue; fi
+  echo "Right: its own files, PID 1, hostname and network: a container without Docker."
+  exit 0
+done
+echo "$msg"
+exit 1

@@ -6,7 +6,7 @@ if [ ! -s "$page" ]; then
 fi
 state="$(docker inspect -f '{{.State.Status}} {{.Config.Image}}' mysite 2>/dev/null)"
 if [ -z "$state" ]; then
-  echo "There is no container named mysite yet: docker run -d -p 8088:80 --name mysite -v ~/site:/var/www/html:ro nginx"
+  echo "There is no container named mysite yet: docker run -d -p 8088:80 --name mysite -v ~/site:/usr/share/nginx/html:ro nginx"
   exit 1
 fi
 read -r status image <<<"$state"
@@ -16,11 +16,11 @@ case "$image" in
 esac
 target="$(docker inspect -f '{{range .Mounts}}{{if eq .Source "/home/ubuntu/site"}}{{.Destination}}{{end}}{{end}}' mysite 2>/dev/null)"
 if [ -z "$target" ]; then
-  echo "mysite does not mount ~/site: docker rm -f mysite, then run it again with -v ~/site:/var/www/html:ro"
+  echo "mysite does not mount ~/site: docker rm -f mysite, then run it again with -v ~/site:/usr/share/nginx/html:ro"
   exit 1
 fi
-if [ "$target" != /var/www/html ]; then
-  echo "mysite mounts ~/site at $target, but this nginx serves /var/www/html: docker rm -f mysite, then run it again with -v ~/site:/var/www/html:ro"
+if [ "$target" != /usr/share/nginx/html ]; then
+  echo "mysite mounts ~/site at $target, but nginx serves /usr/share/nginx/html: docker rm -f mysite, then run it again with -v ~/site:/usr/share/nginx/html:ro"
   exit 1
 fi
 if [ "$status" = created ]; then

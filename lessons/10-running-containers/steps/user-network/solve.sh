@@ -5,3 +5,4 @@ docker network ls
 docker run --rm --network appnet busybox wget -qO- http://backend
 docker run --rm busybox wget -qO- http://backend
 docker network inspect appnet
+docker logs backend

@@ -1,12 +1,15 @@
 #!/bin/bash
-expected="$(docker inspect -f '{{.NetworkSettings.IPAddress}}' web 2>/dev/null)"
-if [ -z "$expected" ]; then
-  echo "The web container is not running, so it has no address: docker start web"
+if [ -z "$(docker inspect -f '{{.Name}}' web 2>/dev/null)" ]; then
+  echo "There is no container named web: go back to the first step."
   exit 1
 fi
-answer="$(printf '%s' "${ANSWER:-}" | tr -d '[:space:]')"
-if [ "$answer" != "$expected" ]; then
-  echo "Not quite: find \"IPAddress\" under \"NetworkSettings\" in docker inspect web."
+# The daemon keeps the main process's output: httpd -vv logged each request's URL.
+if ! docker logs web 2>&1 | grep -q 'url:/hello\.txt'; then
+  if docker inspect -f '{{join .Config.Cmd " "}}' web | grep -q -- '-vv'; then
+    echo "web's log has no request for /hello.txt yet: curl localhost:8080/hello.txt, then docker logs web."
+  else
+    echo "web does not log URLs: it needs httpd -vv (docker rm -f web, then run it as in the first step)."
+  fi
   exit 1
 fi
-echo "Right: web is $expected on Docker's bridge network."
+echo "Right: docker logs web shows your request for /hello.txt."

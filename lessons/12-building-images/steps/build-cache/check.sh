@@ -13,11 +13,17 @@ if [ "$v1" = "$latest" ]; then
   echo "hello-app is still the same image as hello-app:v1: change hello.sh, then build again."
   exit 1
 fi
-# Build steps that both images took from the cache (intermediate images above busybox).
-shared="$(comm -12 <(docker history -q hello-app:v1 | grep -v missing | sort) <(docker history -q hello-app:latest | grep -v missing | sort) |
-  grep -vxF -f <(docker history -q busybox | grep -v missing) | wc -l)"
+# Build steps both images took from the cache: identical history entries (time and instruction)
+# above busybox's. Works for the classic builder and for BuildKit alike.
+steps() { docker history --no-trunc --format '{{.CreatedAt}}|{{.CreatedBy}}' "$1" | tac; }
+skip="$(steps busybox | wc -l)"
+shared=0
+while IFS= read -r pair; do
+  [ "${pair%%$'\t'*}" = "${pair#*$'\t'}" ] || break
+  shared=$((shared + 1))
+done < <(paste <(steps hello-app:v1 | tail -n +"$((skip + 1))") <(steps hello-app:latest | tail -n +"$((skip + 1))"))
 if [ "$shared" -eq 0 ]; then
-  echo "hello-app and hello-app:v1 share no build step: was one built with --no-cache? Tag v1 again, change hello.sh and rebuild."
+  echo "hello-app and hello-app:v1 share no build step above busybox: was one built with --no-cache, or does your Dockerfile copy hello.sh first? Put WORKDIR before COPY, tag v1 again, change hello.sh and rebuild."
   exit 1
 fi
 echo "The new hello-app reused $shared cached step(s) of v1 and rebuilt the rest."

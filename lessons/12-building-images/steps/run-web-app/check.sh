@@ -1,11 +1,13 @@
 #!/bin/bash
-state="$(docker inspect -f '{{.State.Status}} {{.Config.Image}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' web-app 2>/dev/null)"
+state="$(docker inspect -f '{{.State.Status}} {{.Image}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' web-app 2>/dev/null)"
 if [ -z "$state" ]; then
   echo "There is no container named web-app yet: docker run -d --name web-app -p 8081:8080 web-app"
   exit 1
 fi
 read -r status image health <<<"$state"
-[ "$image" = web-app ] || { echo "The container web-app runs $image, not the image web-app."; exit 1; }
+want="$(docker image inspect -f '{{.Id}}' web-app:latest 2>/dev/null)"
+[ -n "$want" ] || { echo "There is no image web-app: build it first (previous step)."; exit 1; }
+[ "$image" = "$want" ] || { echo "The container web-app does not run the image web-app (web-app:latest): docker rm -f web-app, then run it again."; exit 1; }
 [ "$status" = running ] || { echo "web-app is $status: docker logs web-app tells why; docker start web-app tries again."; exit 1; }
 case "$health" in
   healthy) ;;

@@ -1,0 +1,3 @@
+#!/bin/bash
+ps -U ubuntu > ~/my-processes.txt
+cat ~/my-processes.txt

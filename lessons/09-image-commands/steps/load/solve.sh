@@ -1,0 +1,3 @@
+#!/bin/bash
+docker load -i ~/myimage.tar
+docker images myimage

@@ -1,0 +1,3 @@
+#!/bin/bash
+docker save myimage:v1 > ~/myimage.tar
+tar -tf ~/myimage.tar

@@ -1,0 +1,4 @@
+#!/bin/bash
+docker save -o ~/myimage.tar myimage:v1
+ls -lh ~/myimage.tar
+tar -tf ~/myimage.tar

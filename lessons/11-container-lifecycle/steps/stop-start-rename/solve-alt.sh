@@ -1,0 +1,4 @@
+#!/bin/bash
+docker restart web
+docker rename web website
+docker ps
