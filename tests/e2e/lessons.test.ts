@@ -74,14 +74,19 @@ test("lesson 2 is completed by typing into the terminal; each step turns green",
 
   await typeInTerminal("sudo lsns > ~/all-namespaces.txt");
   await until("step full-view to pass", async () => (await stepState("full-view")) === "passed", 30_000);
-  await typeInTerminal("sudo lsns -t net -n -o NS,COMMAND | awk '/sleep 86400/ { print $1 }' > ~/net-inode.txt");
+  await typeInTerminal("sudo lsns -t net -n -o NS,COMMAND | awk '/sleep 90201/ { print $1 }' > ~/net-inode.txt");
   await until("step net-inode to pass", async () => (await stepState("net-inode")) === "passed", 30_000);
   // The Run button types a command block into the terminal.
   await page.getByTestId("step-your-processes").getByRole("button", { name: /^Run in the terminal: ps -U ubuntu/ }).click();
   await until("step your-processes to pass", async () => (await stepState("your-processes")) === "passed", 30_000);
-  await typeInTerminal("pgrep -f '^sleep 86401' > ~/mount-pid.txt");
-  await until("the lesson to complete", async () => (await page.getByTestId("lesson-complete").count()) === 1, 30_000);
-  assert.match(await page.getByTestId("lesson-progress").innerText(), /5 of 5 steps done/);
+  await typeInTerminal("sudo lsns -t mnt -n -o PID,COMMAND | awk '/sleep 90202/ { print $1 }' > ~/mount-pid.txt");
+  await until("step own-mount-namespace to pass", async () => (await stepState("own-mount-namespace")) === "passed", 30_000);
+  // The challenge: no Run button, the learner types it all.
+  assert.equal(await page.getByTestId("step-pid-namespace").getByRole("button", { name: /^Run in the terminal/ }).count(), 0);
+  await typeInTerminal("docker run -d --name ns-challenge busybox sleep 90203");
+  await typeInTerminal("sudo lsns -t pid -n -o NS,COMMAND | awk '/sleep 90203/ { print $1 }' > ~/pid-ns.txt");
+  await until("the lesson to complete", async () => (await page.getByTestId("lesson-complete").count()) === 1, 60_000);
+  assert.match(await page.getByTestId("lesson-progress").innerText(), /6 of 6 steps done/);
   assert.match(await page.getByTestId("lesson-complete").innerText(), /1 hint and 1 solution revealed/);
   assert.ok(await page.getByTestId("lesson-complete").getByRole("link", { name: /^(Next:|Back to the course)/ }).count(), "the way on is offered");
   assert.match(await terminalText(page), /ubuntu@/);

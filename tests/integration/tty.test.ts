@@ -8,6 +8,8 @@ import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSoc
 import { stopApp, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
 
 const CTRL_C = "\x03";
+const CTRL_P = "\x10";
+const CTRL_Q = "\x11";
 const CTRL_Z = "\x1a";
 const ESC = "\x1b";
 /** busybox sh's prompt; it then asks where the cursor is (ESC [6n), which only a real terminal answers. */
@@ -114,6 +116,18 @@ for (const profile of ["hardened", "trusted"] as const) {
       assert.match(await typed("hostname; tty\r", BUSYBOX_PROMPT), /\/dev\/pts\/\d+/);
       await typed("exit\r", /\$ $/m);
       await run("docker rm -f typed-exec >/dev/null");
+    });
+
+    test("Ctrl-P recalls the last command at once; Ctrl-P Ctrl-Q detaches from the learner's container, not the terminal", async () => {
+      assert.match(await run("echo recall-$((20+1))"), /recall-21/);
+      // Docker's default detach keys on the terminal itself would hold Ctrl-P back until the next key.
+      await typed(CTRL_P, /echo recall-\$\(\(20\+1\)\)/);
+      await typed(CTRL_C, /\$ $/);
+      await typed("docker run -it --name typed-detach busybox sh\r", BUSYBOX_PROMPT, 120_000);
+      await typed(CTRL_P + CTRL_Q, /\$ $/); // the docker CLI detaches (silently) and the shell's prompt is back
+      assert.match(await run("docker ps --format '{{.Names}}'"), /^typed-detach\r?$/m, "the container runs on, detached");
+      assert.match(await run("echo still-$((3*3))"), /still-9/, "the learner's shell is still there");
+      await run("docker rm -f typed-detach >/dev/null");
     });
   });
 }

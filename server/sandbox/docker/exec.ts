@@ -30,8 +30,16 @@ export function execFor(opts: ExecOptions): { Cmd: string[]; User: string; Worki
   };
 }
 
+/**
+ * Docker's default detach keys (Ctrl-P Ctrl-Q) would end the learner's shell from the engine's
+ * side, and hold every Ctrl-P (bash's "previous command") until the next key. The engine has
+ * no "none", so the playground's own terminals use a sequence nobody types; Ctrl-P Ctrl-Q then
+ * reach the learner's own `docker run -it` inside, as the lessons teach.
+ */
+export const UNTYPABLE_DETACH_KEYS = "ctrl-^,ctrl-@,ctrl-^,ctrl-@,ctrl-^,ctrl-@,ctrl-^,ctrl-@";
+
 export async function openTty(docker: Docker, sandbox: Sandbox, opts: ExecOptions, size: { cols: number; rows: number }): Promise<TtyProcess> {
-  const exec = await docker.getContainer(sandbox.id).exec({ ...execFor(opts), AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true });
+  const exec = await docker.getContainer(sandbox.id).exec({ ...execFor(opts), AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, DetachKeys: UNTYPABLE_DETACH_KEYS });
   // With Tty the stream is raw bytes (no demux). Resize only after start.
   const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as unknown as Duplex;
   const resize = async (cols: number, rows: number) => {
