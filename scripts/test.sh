@@ -7,6 +7,9 @@ SETUP_FOR=test bash scripts/setup.sh
 bash scripts/ensure-chromium.sh
 TEST_POSTGRES_URL=$(bash scripts/ensure-postgres.sh)
 export TEST_POSTGRES_URL NEXT_TELEMETRY_DISABLED=1
+# Names what this run makes (cp-test-<run>-…): the leak check looks only at its own run.
+TEST_RUN_ID=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export TEST_RUN_ID
 
 npx tsc --noEmit -p .
 npx tsx scripts/lessons.ts lint

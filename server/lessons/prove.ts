@@ -2,11 +2,11 @@
 // the solution is typed into a terminal as the learner would type it, and the check must pass.
 // Used by `npm run lessons:test` and by the course test in CI.
 //
-// Alternative solutions (steps/<id>/solve-alt.sh, solve-alt-2.sh, ...) are proven by variants:
-// one more fresh sandbox per alternative, where every step before it is solved with its
-// solve.sh, that step with the alternative, and every later step with its solve.sh again. So
-// each alternative starts from exactly the state a learner has before the step, and the rest
-// of the lesson is proven to work after it (docs/lessons.md, "Alternative solutions").
+// Alternative solutions (steps/<id>/solve-alt.sh, solve-alt-2.sh, ...) are proven by variants,
+// each in a fresh sandbox: an author proves one alternative at a time (every other step typed
+// with its solve.sh), and the course test proves them all together, the k-th alternative of
+// every step in one run, so the rest of the lesson is proven to work after each of them
+// (docs/lessons.md, "Alternative solutions").
 import type { Sandbox, SandboxDriver } from "../sandbox/driver";
 import { runCheck, runSetup } from "./checks";
 import type { Lesson, LessonStep } from "./parse";
@@ -21,31 +21,50 @@ export interface StepProof {
   detail: string;
 }
 
-/** One way through a lesson: every step's solve.sh, or one step's alternative. */
+/** One way through a lesson: every step's solve.sh, except the steps that choose an alternative. */
 export interface LessonVariant {
-  /** "main", or "<step>/<alternative file>". */
+  /** "main", "<step>/<alternative file>", or "alternatives-<k>" (see alternativeRuns). */
   name: string;
-  step?: string;
-  alternative?: string;
+  /** Step id → the alternative file typed for it instead of solve.sh. */
+  choices: Record<string, string>;
 }
 
-/** The main way through the lesson, then one variant per alternative solution. */
+const MAIN: LessonVariant = { name: "main", choices: {} };
+
+/** The main way through the lesson, then one variant per alternative solution (for authors). */
 export function lessonVariants(lesson: Lesson): LessonVariant[] {
-  const variants: LessonVariant[] = [{ name: "main" }];
+  const variants: LessonVariant[] = [MAIN];
   for (const step of lesson.steps) {
-    for (const alt of step.alternatives) variants.push({ name: `${step.id}/${alt.name}`, step: step.id, alternative: alt.name });
+    for (const alt of step.alternatives) variants.push({ name: `${step.id}/${alt.name}`, choices: { [step.id]: alt.name } });
   }
   return variants;
 }
 
+/**
+ * The main way, then as few runs as cover every alternative (the course test in CI): run k
+ * types the k-th alternative of every step that has one. A learner who solves several steps
+ * their own way meets exactly this, so each alternative must leave a state the later steps
+ * (and their alternatives) accept.
+ */
+export function alternativeRuns(lesson: Lesson): LessonVariant[] {
+  const most = Math.max(0, ...lesson.steps.map((s) => s.alternatives.length));
+  const runs: LessonVariant[] = [MAIN];
+  for (let k = 0; k < most; k++) {
+    const choices = Object.fromEntries(lesson.steps.filter((s) => s.alternatives[k]).map((s) => [s.id, s.alternatives[k].name]));
+    runs.push({ name: `alternatives-${k + 1}`, choices });
+  }
+  return runs;
+}
+
 function solutionFor(step: LessonStep, variant: LessonVariant): { name: string; script: string } {
-  if (variant.step !== step.id) return { name: "solve.sh", script: step.solve };
-  const alt = step.alternatives.find((a) => a.name === variant.alternative);
-  if (!alt) throw new Error(`step ${step.id} has no alternative solution ${variant.alternative}`);
+  const chosen = variant.choices[step.id];
+  if (!chosen) return { name: "solve.sh", script: step.solve };
+  const alt = step.alternatives.find((a) => a.name === chosen);
+  if (!alt) throw new Error(`step ${step.id} has no alternative solution ${chosen}`);
   return alt;
 }
 
-export async function proveLesson(driver: SandboxDriver, sandbox: Sandbox, lesson: Lesson, variant: LessonVariant = { name: "main" }): Promise<StepProof[]> {
+export async function proveLesson(driver: SandboxDriver, sandbox: Sandbox, lesson: Lesson, variant: LessonVariant = MAIN): Promise<StepProof[]> {
   const proofs: StepProof[] = [];
   for (const step of lesson.steps) {
     const solution = solutionFor(step, variant);

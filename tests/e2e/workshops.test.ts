@@ -7,6 +7,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { startApp, type RunningApp } from "../../server/app";
+import { loadCourse } from "../../server/lessons/parse";
 import { launchBrowser, SCREENSHOTS, waitForStatus, waitForTerminal } from "../helpers/browser";
 import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
 
@@ -54,7 +55,8 @@ test("an instructor creates a workshop, a learner joins with its code, and the d
   await waitForStatus(learner, /Ready/);
 
   await until("the learner on the dashboard", async () => /Noor/.test(await teacher.getByTestId("learners").innerText()), 20_000);
-  assert.match(await teacher.getByTestId("learners").innerText(), /A container is a process, step 1 of 4/);
+  const first = loadCourse(path.join(__dirname, "..", "..", "lessons")).lessons.find((l) => l.slug === "container-is-a-process")!;
+  assert.match(await teacher.getByTestId("learners").innerText(), new RegExp(`${first.title}, step 1 of ${first.steps.length}`));
 
   // What the learner types shows in the live miniature, and full-size on click.
   await learner.locator(".xterm-helper-textarea").focus();

@@ -5,9 +5,10 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { LABELS } from "../../server/sandbox/docker/labels";
-import { requireDocker } from "../helpers/env";
+import { requireDocker, TEST_RUN_PREFIX } from "../helpers/env";
 
-const fromTests = (labels: Record<string, string> | undefined) => (labels?.[LABELS.instance] ?? "").startsWith("cp-test-");
+// Only this run's (TEST_RUN_ID): another test run or playground may share the engine and kernel.
+const fromTests = (labels: Record<string, string> | undefined) => (labels?.[LABELS.instance] ?? "").startsWith(TEST_RUN_PREFIX);
 
 test("no sandbox container, volume or network from the test suite is left behind", async () => {
   const docker = await requireDocker();
@@ -23,12 +24,13 @@ test("no sandbox disk from the test suite is still attached to a loop device", (
   // Test data folders live in the OS temp dir (tests/helpers/env.ts tempDataDir).
   const attached = execFileSync("losetup", ["--list", "--noheadings", "--output", "NAME,BACK-FILE"], { encoding: "utf8" })
     .split("\n")
-    .filter((l) => l.includes(path.join(os.tmpdir(), "cp-test-")) && l.includes("/disks/"));
+    .filter((l) => l.includes(path.join(os.tmpdir(), TEST_RUN_PREFIX)) && l.includes("/disks/"));
   assert.deepEqual(attached, []);
 });
 
-test("the firewall rules of the test suite's installations are removed (each test installation has its own chains)", () => {
+test("the firewall rules of this run's installations are gone (each removes its own when its last sandbox goes)", () => {
   const iptables = (bin: string, args: string[]) => execFileSync(bin, ["-w", ...args], { encoding: "utf8" });
+  const leftBehind: string[] = [];
   for (const bin of ["iptables", "ip6tables"]) {
     let rules: string;
     try {
@@ -36,19 +38,21 @@ test("the firewall rules of the test suite's installations are removed (each tes
     } catch {
       continue; // no IPv6 tables on this host
     }
-    // Hooks are named by a comment: "container-playground <instance>".
-    for (const line of rules.split("\n").filter((l) => /^-A .*--comment "container-playground cp-test-/.test(l))) {
+    // Hooks are named by a comment: "container-playground <instance>". What is left is
+    // reported, and cleaned up so that the machine stays usable.
+    for (const line of rules.split("\n").filter((l) => l.startsWith("-A ") && l.includes(`--comment "container-playground ${TEST_RUN_PREFIX}`))) {
+      leftBehind.push(`${bin} ${line}`);
       const args = line.replace(/^-A /, "-D ").match(/"[^"]*"|\S+/g)!.map((a) => a.replace(/^"|"$/g, ""));
       iptables(bin, args);
     }
     const left = iptables(bin, ["-S"]).split("\n");
-    assert.deepEqual(left.filter((l) => l.includes("container-playground cp-test-")), [], `${bin} hooks of test installations`);
     for (const chain of left.map((l) => /^-N (CP-[a-z2-7]{3}-(?:INPUT|FORWARD))$/.exec(l)?.[1]).filter(Boolean) as string[]) {
-      // A chain nothing jumps to any more belongs to a removed test installation.
+      // A chain nothing jumps to any more belongs to a removed installation.
       if (!left.some((l) => l.startsWith("-A ") && l.endsWith(`-j ${chain}`))) {
         iptables(bin, ["-F", chain]);
         iptables(bin, ["-X", chain]);
       }
     }
   }
+  assert.deepEqual(leftBehind, [], "firewall hooks of this run's installations");
 });

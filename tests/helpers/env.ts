@@ -33,8 +33,15 @@ export async function requireSandboxImage(docker: Docker): Promise<SandboxImage>
   return image;
 }
 
+/**
+ * What this test run makes is named `cp-test-<run>-…`, so that the leak check (tests/final)
+ * looks only at its own run's leftovers, not at another run's on the same engine and kernel
+ * (loop devices are global). scripts/test.sh sets TEST_RUN_ID for the whole run.
+ */
+export const TEST_RUN_PREFIX = `cp-test-${process.env.TEST_RUN_ID ?? "x"}-`;
+
 export function tempDataDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "cp-test-"));
+  return fs.mkdtempSync(path.join(os.tmpdir(), TEST_RUN_PREFIX));
 }
 
 /** The profile tests run in unless they choose one: TEST_SANDBOX_PROFILE, else the default. */
@@ -47,7 +54,7 @@ export function testProfile(): "hardened" | "trusted" {
 /** A config for tests: port 0, a fresh data folder and SQLite file, small sandboxes. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   const dataDir = tempDataDir();
-  const instance = `cp-test-${randomBytes(5).toString("hex")}`;
+  const instance = `${TEST_RUN_PREFIX}${randomBytes(5).toString("hex")}`;
   return loadConfig({
     PORT: "0",
     HOST: "127.0.0.1",
@@ -72,7 +79,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 /** A Docker driver (through the factory) on the built sandbox image, for tests that make sandboxes directly. */
 export async function testDriver(config: Config = testConfig()): Promise<DockerDriver> {
   const image = await requireSandboxImage(await requireDocker());
-  return createDockerDriver({ ...config, sandbox: { ...config.sandbox, image: image.ref } }, { instanceId: config.instanceId ?? "cp-test-driver", log });
+  return createDockerDriver({ ...config, sandbox: { ...config.sandbox, image: image.ref } }, { instanceId: config.instanceId ?? `${TEST_RUN_PREFIX}driver`, log });
 }
 
 /** The Docker driver behind a server (tests that look at containers directly). */

@@ -9,7 +9,7 @@ import { DockerDriver } from "../../server/sandbox/docker/driver";
 import { PlaygroundFailure } from "../../server/sandbox/errors";
 import { SandboxImage } from "../../server/sandbox/docker/image";
 import { PlaygroundService } from "../../server/sessions/playground-service";
-import { leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
+import { leftovers, log, requireDocker, requireSandboxImage, TEST_RUN_PREFIX, testConfig } from "../helpers/env";
 
 const config = testConfig({ SANDBOX_PRIVILEGED: "never", SANDBOX_READY_TIMEOUT_S: "30" });
 const BROKEN = "cp-test/broken-sandbox:1";
@@ -43,7 +43,7 @@ async function newUser(): Promise<string> {
 }
 
 test("a sandbox that fails to start is removed, recorded and explained", async () => {
-  const driver = new DockerDriver(docker, { sandbox: config.sandbox, docker: config.docker, instanceId: "cp-test-failures", image: new SandboxImage(docker, BROKEN, log) }, log);
+  const driver = new DockerDriver(docker, { sandbox: config.sandbox, docker: config.docker, instanceId: `${TEST_RUN_PREFIX}failures`, image: new SandboxImage(docker, BROKEN, log) }, log);
   const userId = await newUser();
   const err = await serviceWith(driver, BROKEN).open(userId).then(
     () => assert.fail("a broken sandbox must not open"),
@@ -63,7 +63,7 @@ test("a sandbox that fails to start is removed, recorded and explained", async (
 
 test("a missing image says what to do and creates nothing", async () => {
   const ref = "container-playground/sandbox:does-not-exist";
-  const driver = new DockerDriver(docker, { sandbox: config.sandbox, docker: config.docker, instanceId: "cp-test-failures", image: new SandboxImage(docker, ref, log) }, log);
+  const driver = new DockerDriver(docker, { sandbox: config.sandbox, docker: config.docker, instanceId: `${TEST_RUN_PREFIX}failures`, image: new SandboxImage(docker, ref, log) }, log);
   const userId = await newUser();
   await assert.rejects(serviceWith(driver, ref).open(userId), (e: unknown) => {
     assert.ok(e instanceof PlaygroundFailure);
@@ -82,7 +82,7 @@ test("a missing image says what to do and creates nothing", async () => {
 
 test("an unreachable Docker engine is reported, not crashed on", async () => {
   const nowhere = new Docker({ socketPath: "/nonexistent/docker.sock" });
-  const driver = new DockerDriver(nowhere, { sandbox: config.sandbox, docker: config.docker, instanceId: "cp-test-failures", image: new SandboxImage(nowhere, "x:y", log) }, log);
+  const driver = new DockerDriver(nowhere, { sandbox: config.sandbox, docker: config.docker, instanceId: `${TEST_RUN_PREFIX}failures`, image: new SandboxImage(nowhere, "x:y", log) }, log);
   const userId = await newUser();
   await assert.rejects(serviceWith(driver, "x:y").open(userId), (e: unknown) => {
     assert.ok(e instanceof PlaygroundFailure);

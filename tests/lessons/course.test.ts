@@ -1,13 +1,13 @@
 // Every lesson of the course, proven in a fresh sandbox of each profile: each step's check
 // fails before its solution runs and passes after it, step by step, to the end. Every
-// alternative solution (steps/<id>/solve-alt*.sh) is proven the same way, in a sandbox of its
-// own where the other steps use their solve.sh (server/lessons/prove.ts).
+// alternative solution (steps/<id>/solve-alt*.sh) is proven the same way, all of a lesson's
+// k-th alternatives together in one more sandbox (server/lessons/prove.ts, alternativeRuns).
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { test } from "node:test";
 import { formatProblem, loadCourse } from "../../server/lessons/parse";
-import { lessonVariants, proveLesson } from "../../server/lessons/prove";
+import { alternativeRuns, proveLesson } from "../../server/lessons/prove";
 import { sandboxName } from "../../server/sandbox/names";
 import { leftovers, testConfig, testDriver } from "../helpers/env";
 
@@ -21,8 +21,8 @@ test("the course is valid and complete in order", () => {
 
 for (const profile of ["trusted", "hardened"] as const) {
   for (const lesson of course.lessons) {
-    for (const variant of lessonVariants(lesson)) {
-      const what = variant.step ? `${lesson.id} with ${variant.name}` : lesson.id;
+    for (const variant of alternativeRuns(lesson)) {
+      const what = variant.name === "main" ? lesson.id : `${lesson.id} with ${Object.entries(variant.choices).map(([step, alt]) => `${step}/${alt}`).join(", ")}`;
       test(`${profile}: ${what}: every check fails before its solution and passes after it`, async () => {
         const config = testConfig({ SANDBOX_PROFILE: profile });
         const driver = await testDriver(config);
@@ -35,7 +35,7 @@ for (const profile of ["trusted", "hardened"] as const) {
             assert.ok(p.failedBefore, `${lesson.id}/${p.step} [${p.solution}] must fail before its solution:\n${report}`);
             assert.ok(p.passedAfter, `${lesson.id}/${p.step} [${p.solution}] must pass after its solution:\n${report}`);
           }
-          if (variant.step) assert.ok(proofs.some((p) => p.step === variant.step && p.solution === variant.alternative), `the alternative ${variant.name} was typed`);
+          for (const [step, alt] of Object.entries(variant.choices)) assert.ok(proofs.some((p) => p.step === step && p.solution === alt), `the alternative ${step}/${alt} was typed`);
         } finally {
           await driver.remove(sandbox);
           assert.deepEqual(await leftovers(driver.docker, sandbox.name, config.docker.diskDir), []);

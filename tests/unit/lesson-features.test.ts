@@ -8,7 +8,7 @@ import { test } from "node:test";
 import { LessonDiagrams, SVG_DATA_URL, svgProblems } from "../../server/lessons/diagrams";
 import { CHALLENGE_MARK, keyBytes, lineToRun, RECAP_MARK, stepBodyParts } from "../../server/lessons/marks";
 import { ALTERNATIVE_SEPARATOR, parseLesson } from "../../server/lessons/parse";
-import { lessonVariants } from "../../server/lessons/prove";
+import { alternativeRuns, lessonVariants } from "../../server/lessons/prove";
 import { bytesForLine, isDirective } from "../../server/lessons/typed";
 
 const MD = `---
@@ -126,6 +126,15 @@ test("alternative solutions: shown after the solution, each proven in a variant 
   assert.deepEqual(
     lessonVariants(lesson).map((v) => v.name),
     ["main", "save-view/solve-alt.sh", "save-view/solve-alt-2.sh"],
+  );
+  // CI covers every alternative in as few runs as the step with the most alternatives needs.
+  assert.deepEqual(
+    alternativeRuns(lesson).map((v) => [v.name, v.choices]),
+    [
+      ["main", {}],
+      ["alternatives-1", { "save-view": "solve-alt.sh" }],
+      ["alternatives-2", { "save-view": "solve-alt-2.sh" }],
+    ],
   );
 
   const gap = problemsOf(lessonDir(good({ "steps/save-view/solve-alt-2.sh": "#!/bin/bash\nx\n" })));
