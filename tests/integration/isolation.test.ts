@@ -1,7 +1,7 @@
 // A sandbox reaches neither the host (a listener started here, the playground's own port)
 // nor another sandbox, in both profiles; only the egress allow-list opens a way (here to an
 // allow-listed listener on the host). Each sandbox has its own network. Rules go away when
-// no sandbox is left.
+// no sandbox of their installation is left, and never take another installation's with them.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import net from "node:net";
@@ -152,4 +152,31 @@ test("the firewall rules go away when no sandbox is left, and come back with the
   a = await service.open(again);
   assert.equal(await firewallInstalled(plan), true, "reinstalled before the next sandbox starts");
   await service.end(a.userId, "admin");
+});
+
+test("another playground on the same engine keeps its rules, and its sandboxes their boundary, when this one's go away", async () => {
+  // A second installation (its own INSTANCE_ID and data) with a learner, as on a machine that
+  // runs two playgrounds (or a test run beside a class).
+  const otherConfig = testConfig({ SANDBOX_EGRESS: "allowlist", SANDBOX_EGRESS_ALLOW: `${hostIp}:${allowedPort}` });
+  const otherDriver = await testDriver(otherConfig);
+  const otherService = new PlaygroundService({ prisma: db.prisma, driver: otherDriver, imageRef: otherDriver.image, limits: otherConfig.session, log });
+  const neighbour = await user();
+  users.push([otherService, neighbour]);
+  const theirs = await otherService.open(neighbour);
+  try {
+    const mine = await user();
+    users.push([service, mine]);
+    await service.open(mine);
+    await service.end(mine, "admin");
+    assert.equal(await driver.releaseIsolation(), true, "this playground's rules go when its last sandbox does");
+    assert.equal(await firewallInstalled(driver.firewallPlan()), false);
+    assert.equal(await firewallInstalled(otherDriver.firewallPlan()), true, "the other playground's rules stay");
+    const r = await otherDriver.run(theirs.sandbox, { cmd: ["sh", "-c", `curl -sS -m 3 telnet://${hostIp}:${listenerPort} </dev/null; echo exit=$?`], user: "root", timeoutMs: 60_000 });
+    assert.doesNotMatch(r.stdout, /host-secret/, "the other playground's sandbox still cannot reach the host");
+    assert.match(r.stdout, /exit=(7|28)/);
+  } finally {
+    await otherService.end(neighbour, "admin");
+  }
+  assert.equal(await otherDriver.releaseIsolation(), true);
+  assert.deepEqual(await leftovers(otherDriver.docker, theirs.sandbox.name, otherConfig.docker.diskDir), []);
 });
