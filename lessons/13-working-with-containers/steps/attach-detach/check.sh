@@ -10,5 +10,5 @@ for job in $(pgrep -f '^sleep 91301$'); do
     exit 0
   fi
 done
-echo "talker runs, but its main shell has no sleep 91301 job yet: docker attach --detach-keys ctrl-x,x talker, type sleep 91301 &, then press Ctrl-X x."
+echo "talker runs, but its main shell has no sleep 91301 job yet: docker attach talker, type sleep 91301 &, then press Ctrl-P Ctrl-Q."
 exit 1

@@ -1,6 +1,6 @@
 #!/bin/bash
 docker run -dit --name talker busybox sh
-docker attach --detach-keys ctrl-x,x talker
+docker attach talker
 # type: sleep 91301 &
-# keys: Ctrl-X x
+# keys: Ctrl-P Ctrl-Q
 docker top talker -o pid,ppid,args
