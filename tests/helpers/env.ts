@@ -76,10 +76,21 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
-/** A Docker driver (through the factory) on the built sandbox image, for tests that make sandboxes directly. */
+/** Drivers made by testDriver in this test file's process, disposed when it is done. */
+const testDrivers = new Set<DockerDriver>();
+
+/**
+ * A Docker driver (through the factory) on the built sandbox image, for tests that make
+ * sandboxes directly. Disposed (its firewall rules removed, as a server's are at shut-down)
+ * when the file's tests are done, so no test leaves rules behind (tests/final checks).
+ */
 export async function testDriver(config: Config = testConfig()): Promise<DockerDriver> {
   const image = await requireSandboxImage(await requireDocker());
-  return createDockerDriver({ ...config, sandbox: { ...config.sandbox, image: image.ref } }, { instanceId: config.instanceId ?? `${TEST_RUN_PREFIX}driver`, log });
+  const driver = await createDockerDriver({ ...config, sandbox: { ...config.sandbox, image: image.ref } }, { instanceId: config.instanceId ?? `${TEST_RUN_PREFIX}driver`, log });
+  // beforeExit: the event loop is empty, so every test and hook of the file has finished.
+  if (testDrivers.size === 0) process.once("beforeExit", () => void Promise.all([...testDrivers].map((d) => d.dispose())).then(() => testDrivers.clear()));
+  testDrivers.add(driver);
+  return driver;
 }
 
 /** The Docker driver behind a server (tests that look at containers directly). */

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import { formatProblem, loadCourse } from "../../server/lessons/parse";
 import { alternativeRuns, proveLesson } from "../../server/lessons/prove";
 import { sandboxName } from "../../server/sandbox/names";
@@ -19,28 +19,32 @@ test("the course is valid and complete in order", () => {
   assert.deepEqual(course.lessons.map((l) => l.order), [...course.lessons.map((l) => l.order)].sort((a, b) => a - b));
 });
 
-for (const profile of ["trusted", "hardened"] as const) {
-  for (const lesson of course.lessons) {
-    for (const variant of alternativeRuns(lesson)) {
-      const what = variant.name === "main" ? lesson.id : `${lesson.id} with ${Object.entries(variant.choices).map(([step, alt]) => `${step}/${alt}`).join(", ")}`;
-      test(`${profile}: ${what}: every check fails before its solution and passes after it`, async () => {
-        const config = testConfig({ SANDBOX_PROFILE: profile });
-        const driver = await testDriver(config);
-        const sandbox = await driver.create({ sessionId: randomUUID(), ownerId: "g_course", name: sandboxName(), image: "", expiresAt: new Date(Date.now() + 3600_000) });
-        try {
-          const proofs = await proveLesson(driver, sandbox, lesson, variant);
-          const report = proofs.map((p) => `${p.step} [${p.solution}]: ${p.detail}`).join("\n");
-          assert.equal(proofs.length, lesson.steps.length, `stopped early:\n${report}`);
-          for (const p of proofs) {
-            assert.ok(p.failedBefore, `${lesson.id}/${p.step} [${p.solution}] must fail before its solution:\n${report}`);
-            assert.ok(p.passedAfter, `${lesson.id}/${p.step} [${p.solution}] must pass after its solution:\n${report}`);
+// Two sandboxes at a time: a proof mostly waits (typing, checks, engines starting), and the
+// course is the longest part of CI. Each proof has its own sandbox and installation.
+describe("every lesson in every profile", { concurrency: 2 }, () => {
+  for (const profile of ["trusted", "hardened"] as const) {
+    for (const lesson of course.lessons) {
+      for (const variant of alternativeRuns(lesson)) {
+        const what = variant.name === "main" ? lesson.id : `${lesson.id} with ${Object.entries(variant.choices).map(([step, alt]) => `${step}/${alt}`).join(", ")}`;
+        test(`${profile}: ${what}: every check fails before its solution and passes after it`, async () => {
+          const config = testConfig({ SANDBOX_PROFILE: profile });
+          const driver = await testDriver(config);
+          const sandbox = await driver.create({ sessionId: randomUUID(), ownerId: "g_course", name: sandboxName(), image: "", expiresAt: new Date(Date.now() + 3600_000) });
+          try {
+            const proofs = await proveLesson(driver, sandbox, lesson, variant);
+            const report = proofs.map((p) => `${p.step} [${p.solution}]: ${p.detail}`).join("\n");
+            assert.equal(proofs.length, lesson.steps.length, `stopped early:\n${report}`);
+            for (const p of proofs) {
+              assert.ok(p.failedBefore, `${lesson.id}/${p.step} [${p.solution}] must fail before its solution:\n${report}`);
+              assert.ok(p.passedAfter, `${lesson.id}/${p.step} [${p.solution}] must pass after its solution:\n${report}`);
+            }
+            for (const [step, alt] of Object.entries(variant.choices)) assert.ok(proofs.some((p) => p.step === step && p.solution === alt), `the alternative ${step}/${alt} was typed`);
+          } finally {
+            await driver.remove(sandbox);
+            assert.deepEqual(await leftovers(driver.docker, sandbox.name, config.docker.diskDir), []);
           }
-          for (const [step, alt] of Object.entries(variant.choices)) assert.ok(proofs.some((p) => p.step === step && p.solution === alt), `the alternative ${step}/${alt} was typed`);
-        } finally {
-          await driver.remove(sandbox);
-          assert.deepEqual(await leftovers(driver.docker, sandbox.name, config.docker.diskDir), []);
-        }
-      });
+        });
+      }
     }
   }
-}
+});
