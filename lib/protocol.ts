@@ -179,6 +179,11 @@ export interface LearnerRow {
   failedChecks: number;
   stuck: boolean;
   sandboxRunning: boolean;
+  /** Their place in the queue for a sandbox while the server is full, else null. */
+  queuePosition: number | null;
+  /** When they last typed into, and last saw output in, a terminal (null: not since the server started). */
+  lastInputAt: string | null;
+  lastOutputAt: string | null;
 }
 
 export interface HandInfo {

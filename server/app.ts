@@ -36,6 +36,7 @@ import { checkSessionClocks, dueWarnings } from "./lifecycle/timers";
 import type { Logger } from "./log";
 import { PlaygroundService } from "./sessions/playground-service";
 import { attachTerminalEvents } from "./terminal/terminal-events";
+import { LearnerActivity } from "./terminal/learner-activity";
 import { attachSandboxEvents } from "./sessions/sandbox-events";
 import { authenticateLearners, authenticateStaff } from "./realtime/auth";
 import type { PlayServer } from "./realtime/types";
@@ -101,7 +102,8 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   for (const p of course.problems) log.error({ problem: formatProblem(p) }, "lesson refused");
   log.info({ lessons: course.lessons.length, refused: course.problems.length }, "course loaded");
   const lessons = new LessonService(course.lessons, { progress: new ProgressService(db.prisma), sessions: service, driver, log });
-  const workshops = new WorkshopService(db.prisma, { lessons: course.lessons, sessions: service, pool, slots });
+  const activity = new LearnerActivity(clock);
+  const workshops = new WorkshopService(db.prisma, { lessons: course.lessons, sessions: service, pool, slots, activity });
   const help = new HelpDesk(db.prisma);
   const audit = new AuditLog(db.prisma);
   const recordings = new RecordingStore(db.prisma, config.recordings, log);
@@ -217,10 +219,12 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     registry,
     record: async (term) => recordings.begin(term, (await workshops.currentFor(term.owner.userId))?.workshop.id ?? null),
     terminalsPerLearner: config.limits.terminalsPerLearner,
+    activity,
     log,
   });
   attachLessonEvents(io, lessons, log);
   lessons.onProgress((userId) => feed.learnerChanged(userId));
+  service.onQueueChanged((userId) => feed.learnerChanged(userId));
   attachLearnerWorkshopEvents(io, { workshops, help, recordings, feed, log });
   attachStaffEvents(io, staffNsp, { staff, workshops, sessions: service, registry, help, audit, feed, log });
 

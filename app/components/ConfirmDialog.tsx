@@ -7,6 +7,8 @@ export function ConfirmDialog(props: {
   title: string;
   body: string;
   confirmLabel: string;
+  /** The action destroys something: its button says so (red, not the usual blue). */
+  danger?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -26,7 +28,7 @@ export function ConfirmDialog(props: {
         <button type="button" className="button" onClick={props.onCancel} autoFocus>
           Cancel
         </button>
-        <button type="button" className="button primary" onClick={props.onConfirm}>
+        <button type="button" className={props.danger ? "button danger-solid" : "button primary"} onClick={props.onConfirm}>
           {props.confirmLabel}
         </button>
       </div>

@@ -328,6 +328,7 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
         title="Start this lesson over?"
         body="Your progress in this lesson is cleared (other lessons keep theirs). Your sandbox is not changed."
         confirmLabel="Reset lesson"
+        danger
         onCancel={() => setConfirmReset(false)}
         onConfirm={() => {
           setConfirmReset(false);

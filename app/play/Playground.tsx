@@ -99,6 +99,7 @@ export function Playground({ aside, asideLabel = "Lesson" }: { aside?: AsideRend
         title="Reset your sandbox?"
         body="Your current sandbox and everything in it (files, containers, images) is deleted and replaced by a fresh one."
         confirmLabel="Reset sandbox"
+        danger
         onCancel={() => setConfirming(null)}
         onConfirm={() => {
           setConfirming(null);
@@ -110,6 +111,7 @@ export function Playground({ aside, asideLabel = "Lesson" }: { aside?: AsideRend
         title="End this session?"
         body="Your sandbox and everything in it is deleted. You can start a new one afterwards."
         confirmLabel="End session"
+        danger
         onCancel={() => setConfirming(null)}
         onConfirm={() => {
           setConfirming(null);

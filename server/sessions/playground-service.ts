@@ -35,6 +35,9 @@ export class PlaygroundService {
   private readonly userLocks = new Map<string, Promise<unknown>>();
   private readonly listeners: EndedListener[] = [];
   private readonly noticeListeners: NoticeListener[] = [];
+  /** Learners waiting for a free sandbox slot, and their place in the queue. */
+  private readonly queued = new Map<string, number>();
+  private readonly queueListeners: ((userId: string) => void)[] = [];
   private readonly activity = new Map<string, Date>();
   /** Learners whose outdated sandbox was replaced: told so when they next open one. */
   private readonly replacedNotices = new Map<string, string>();
@@ -235,6 +238,22 @@ export class PlaygroundService {
     return this.userLocks.has(userId);
   }
 
+  /** A learner joined, moved in or left the queue for a sandbox (the instructor dashboard listens). */
+  onQueueChanged(listener: (userId: string) => void): void {
+    this.queueListeners.push(listener);
+  }
+
+  /** The learner's place in the queue for a sandbox, or null when they are not waiting. */
+  queuePosition(userId: string): number | null {
+    return this.queued.get(userId) ?? null;
+  }
+
+  private setQueued(userId: string, position: number | null): void {
+    if (position === null ? !this.queued.delete(userId) : this.queued.get(userId) === position) return;
+    if (position !== null) this.queued.set(userId, position);
+    for (const l of this.queueListeners) l(userId);
+  }
+
   onNotice(listener: NoticeListener): void {
     this.noticeListeners.push(listener);
   }
@@ -263,20 +282,17 @@ export class PlaygroundService {
     }
 
     try {
-      await this.slots.acquire(
-        (position) =>
-          progress?.(
-            "queued",
-            `All sandboxes are in use. You are number ${position} in the queue; yours starts as soon as one frees up.`,
-            position,
-          ),
-        signal,
-      );
+      await this.slots.acquire((position) => {
+        this.setQueued(userId, position);
+        progress?.("queued", `All sandboxes are in use. You are number ${position} in the queue; yours starts as soon as one frees up.`, position);
+      }, signal);
     } catch (err) {
       if (err instanceof QueueCancelled) {
         throw new PlaygroundFailure("cancelled", "You left the queue.", "Reload the page to queue again.");
       }
       throw err;
+    } finally {
+      this.setQueued(userId, null);
     }
 
     const name = sandboxName();

@@ -11,6 +11,7 @@ import type { SandboxDriver } from "../sandbox/driver";
 import { PlaygroundFailure, toFailure } from "../sandbox/errors";
 import type { PlaygroundService } from "../sessions/playground-service";
 import type { TerminalRegistry } from "./registry";
+import type { LearnerActivity } from "./learner-activity";
 import { TerminalSession } from "./terminal-session";
 
 // A terminal's size bounds the server's screen mirror (cells × scrollback): 500 × 200 is a
@@ -34,6 +35,8 @@ export interface TerminalEventDeps {
   record: (term: TerminalSession) => Promise<void>;
   /** Most terminals one learner may have open, over all tabs. */
   terminalsPerLearner: number;
+  /** When each learner last typed and saw output (the instructor's activity signal). */
+  activity: LearnerActivity;
   log: Logger;
 }
 
@@ -91,7 +94,10 @@ export function attachTerminalEvents(io: PlayServer, deps: TerminalEventDeps): v
         } catch (err) {
           throw new PlaygroundFailure("terminal_failed", "The terminal could not be opened.", "Press Retry; if that fails, reset the sandbox.", toFailure(err).detail);
         }
-        term.onActivity(() => service.touch(active.sessionId));
+        term.onActivity((kind) => {
+          service.touch(active.sessionId);
+          deps.activity.record(userId, kind);
+        });
         registry.add(term);
         // A recording that cannot start (database or disk trouble) must not cost the learner a shell.
         await deps.record(term).catch((err) => slog.error({ err }, "could not start recording this terminal"));

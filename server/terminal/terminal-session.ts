@@ -46,6 +46,8 @@ export interface TerminalOwner {
   userId: string;
 }
 
+export type TerminalActivity = "input" | "output";
+
 export class TerminalSession {
   readonly id = randomUUID();
   private readonly mirror: ScreenMirror;
@@ -59,7 +61,7 @@ export class TerminalSession {
   private controller: { watcherId: string; name: string } | null = null;
   /** Set by whoever records this terminal, so the learner can download it. */
   recordingId: string | null = null;
-  private activityListeners: (() => void)[] = [];
+  private activityListeners: ((kind: TerminalActivity) => void)[] = [];
 
   constructor(
     readonly owner: TerminalOwner,
@@ -92,8 +94,8 @@ export class TerminalSession {
     this.exitListeners.push(listener);
   }
 
-  /** Input or output happened (for idle tracking). */
-  onActivity(listener: () => void): void {
+  /** Input or output happened (idle tracking, and the instructor's activity signal). */
+  onActivity(listener: (kind: TerminalActivity) => void): void {
     this.activityListeners.push(listener);
   }
 
@@ -229,7 +231,7 @@ export class TerminalSession {
   private deliver(frame: Buffer): void {
     this.mirror.write(frame);
     for (const t of this.taps) t.output(frame);
-    for (const l of this.activityListeners) l();
+    for (const l of this.activityListeners) l("output");
     for (const a of this.audience.values()) {
       if (a.backlog) a.backlog.push(frame);
       else this.send(a, frame);
@@ -268,7 +270,7 @@ export class TerminalSession {
 
   write(data: string): void {
     if (this.closed) return;
-    for (const l of this.activityListeners) l();
+    for (const l of this.activityListeners) l("input");
     for (const t of this.taps) t.input(data);
     this.proc.stream.write(data);
   }

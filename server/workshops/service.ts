@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Db } from "../db";
 import type { Lesson } from "../lessons/parse";
 import type { PlaygroundService } from "../sessions/playground-service";
+import type { LearnerActivity } from "../terminal/learner-activity";
 import type { StaffIdentity } from "../auth/staff";
 import type { SandboxSlots } from "../lifecycle/capacity";
 import type { SandboxPool } from "../lifecycle/pool";
@@ -65,7 +66,7 @@ export interface PrewarmStatus {
 export class WorkshopService {
   constructor(
     private readonly prisma: Db,
-    private readonly deps: { lessons: Lesson[]; sessions: PlaygroundService; pool: SandboxPool; slots: SandboxSlots },
+    private readonly deps: { lessons: Lesson[]; sessions: PlaygroundService; pool: SandboxPool; slots: SandboxSlots; activity: LearnerActivity },
   ) {}
 
   async create(owner: StaffIdentity, input: unknown) {
@@ -146,6 +147,7 @@ export class WorkshopService {
       const lastPass = progress.map((p) => p.passedAt?.getTime() ?? 0).reduce((a, b) => Math.max(a, b), 0);
       const lastProgress = Math.max(lastPass, m.joinedAt.getTime());
       const currentStep = current ? lessons.find((l) => l.id === current!.id)!.steps[current.stepIndex] : null;
+      const activity = this.deps.activity.of(m.userId);
       const failedChecks = currentStep ? (progress.find((p) => p.lessonId === current!.id && p.stepId === currentStep.id)?.attempts ?? 0) : 0;
       rows.push({
         userId: m.userId,
@@ -158,6 +160,9 @@ export class WorkshopService {
         failedChecks,
         stuck: !!current && (now.getTime() - lastProgress > STUCK_AFTER_MS || failedChecks >= STUCK_FAILED_CHECKS),
         sandboxRunning: running.has(m.userId),
+        queuePosition: this.deps.sessions.queuePosition(m.userId),
+        lastInputAt: activity.lastInputAt?.toISOString() ?? null,
+        lastOutputAt: activity.lastOutputAt?.toISOString() ?? null,
       });
     }
     return rows;

@@ -19,6 +19,8 @@ test("npm run bench works end to end (smoke counts) and reports every figure", (
     timeout: 15 * 60_000,
   });
   assert.equal(run.status, 0, `the benchmarks failed:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
+  // How long each took (CI time is budgeted): bench/run.ts prints "<name>: done in N s".
+  for (const line of run.stdout.split("\n").filter((l) => / done in \d+ s$/.test(l))) console.log(`smoke ${line}`);
   for (const n of NAMES) {
     const file = path.join(RESULTS, `${n}.smoke.json`);
     assert.ok(fs.existsSync(file), `${n} wrote no results`);

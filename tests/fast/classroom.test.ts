@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import type { Ack, WatchStarted } from "../../lib/protocol";
+import type { Ack, LearnerRow, WatchStarted } from "../../lib/protocol";
 import { call, connect, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
 import { tempDataDir, until } from "../helpers/env";
 import { startFastApp, type FastApp } from "../helpers/fast";
@@ -28,7 +28,7 @@ function writeLesson(): string {
   };
   step("first");
   step("second");
-  fs.writeFileSync(path.join(dir, LESSON, "lesson.md"), "---\ntitle: Fast lesson\nsummary: A lesson for the fast tier.\nminutes: 1\n---\nIntro.\n\n## First {#first}\nDo it.\n\n## Second {#second}\nDo it again.\n");
+  fs.writeFileSync(path.join(dir, LESSON, "lesson.md"), "---\ntitle: Fast lesson\nsummary: A lesson for the fast tier.\nminutes: 1\n---\nIntro.\n\n## First {#first}\nDo it.\n\n## Second {#second .challenge}\nDo it again, on your own.\n\n## Recap {.recap}\nYou did it twice.\n");
   return dir;
 }
 
@@ -139,4 +139,53 @@ test("a lesson page tells a missing lesson (404) from a database failure (500), 
     await app.db.prisma.$executeRawUnsafe(`ALTER TABLE "StepProgressAway" RENAME TO "StepProgress"`);
   }
   assert.equal((await view("fast-lesson")).status, 200);
+});
+
+test("the dashboard shows who waits in the queue, and when each learner last typed and saw output", async () => {
+  const full = await startFastApp({ LESSONS_DIR: writeLesson(), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, SANDBOX_MAX: "1" });
+  const local: { close(): unknown }[] = [];
+  try {
+    const staffCookie = await staffLogin(full.url, ADMIN.email, ADMIN.password);
+    const w = (await (await httpClient(full.url).post("/api/workshops", workshopBody([LESSON]), staffCookie)).json()) as { workshop: { id: string; joinCode: string } };
+    const member = async (name: string) => {
+      const res = await httpClient(full.url).post(`/api/join/${w.workshop.joinCode}`, { displayName: name });
+      const socket = await connect(full.url, res.headers.get("set-cookie")!.split(";")[0]);
+      local.push(socket);
+      return socket;
+    };
+    const staff = await staffSocket(full.url, staffCookie);
+    local.push(staff);
+    let rows: LearnerRow[] = [];
+    staff.on("dashboard:update", (u: { learners: LearnerRow[] }) => (rows = u.learners));
+    rows = (await staffCall(staff, "dashboard:subscribe", w.workshop.id)).learners as LearnerRow[];
+    const row = (name: string) => rows.find((r) => r.displayName === name);
+
+    const lin = await member("Lin");
+    assert.ok((await call(lin, "sandbox:open")).ok);
+    const ada = await member("Ada");
+    const adaWaits = call(ada, "sandbox:open");
+    await until("Ada shows as number 1 in the queue", () => row("Ada")?.queuePosition === 1 && !row("Ada")!.sandboxRunning);
+    assert.equal(row("Lin")?.queuePosition, null);
+    assert.equal(row("Lin")?.lastInputAt, null, "no input before Lin types");
+
+    const t = await openTerminal(lin);
+    assert.ok(t.ok);
+    const shell = new OutputCollector(lin, t.terminalId);
+    await shell.waitFor(/\$ $/);
+    lin.emit("terminal:input", t.terminalId, "echo busy\r");
+    await shell.waitFor(/busy\r\nbusy/);
+    // The dashboard refreshes on its own clock; ask for a fresh snapshot instead of waiting.
+    await until("Lin's input and output times", async () => {
+      rows = (await staffCall(staff, "dashboard:subscribe", w.workshop.id)).learners as LearnerRow[];
+      return !!row("Lin")?.lastInputAt && !!row("Lin")?.lastOutputAt;
+    });
+    assert.ok(Date.parse(row("Lin")!.lastInputAt!) >= Date.parse(row("Lin")!.joinedAt));
+
+    assert.ok((await call(lin, "sandbox:end")).ok);
+    assert.ok((await adaWaits).ok, "the freed slot goes to Ada");
+    await until("Ada leaves the queue on the dashboard", () => row("Ada")?.queuePosition === null && row("Ada")!.sandboxRunning);
+  } finally {
+    for (const s of local) s.close();
+    await full.close();
+  }
 });

@@ -42,7 +42,7 @@ function writeLesson(): string {
   fs.mkdirSync(step, { recursive: true });
   fs.writeFileSync(
     path.join(dir, LESSON, "lesson.md"),
-    "---\ntitle: Poisoned lesson\nsummary: A lesson whose scripts the poisoning test runs.\nminutes: 1\n---\nA lesson for tests.\n\n## Touch a file {#touch-it}\nRun this:\n\n```bash\ntouch ~/done\n```\n",
+    "---\ntitle: Poisoned lesson\nsummary: A lesson whose scripts the poisoning test runs.\nminutes: 1\n---\nA lesson for tests.\n\n## Touch a file {#touch-it .challenge}\nCreate the file ~/done.\n\n## Recap {.recap}\nA file made.\n",
   );
   fs.writeFileSync(path.join(step, "setup.sh"), "#!/bin/bash\nid -u >/tmp/setup-ran\n");
   fs.writeFileSync(path.join(step, "check.sh"), "#!/bin/bash\n[ -f /home/ubuntu/done ] || { echo 'No ~/done yet.'; exit 1; }\n");

@@ -1,7 +1,9 @@
 "use client";
 // A workshop's dashboard: the join code, link and QR code for the projector, pre-warming,
-// raised hands, messages, and every learner with their lesson and step, progress, a "stuck"
-// flag and a live miniature of their terminal. Rows update live over the /staff socket.
+// raised hands, messages, and every learner: on the class wall (a live picture of each
+// terminal) or in a table, with lesson and step, progress, activity, and the hand, stuck and
+// queued flags. Rows update live over the /staff socket; raised hands also show in the tab
+// title and, if the teacher wants, with a sound.
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { HandInfo } from "../../../../lib/protocol";
@@ -10,10 +12,11 @@ import type { LearnerRow } from "../../../../lib/protocol";
 import { ConfirmDialog } from "../../../components/ConfirmDialog";
 import { api } from "../../../api-client";
 import { staffRequest, staffSocket } from "../../staff-socket";
+import { sinceText, dashboardTitle } from "./activity-text";
 import { AuditTrail } from "./AuditTrail";
+import { ClassWall, type TileSize } from "./ClassWall";
 import { HandsPanel } from "./HandsPanel";
 import { LearnerDialog } from "./LearnerDialog";
-import { LiveTerminal } from "./LiveTerminal";
 import { MessageForm } from "./MessageForm";
 import { PrewarmPanel } from "./PrewarmPanel";
 import { ProgressMatrix } from "./ProgressMatrix";
@@ -31,6 +34,29 @@ interface WorkshopView {
 }
 
 type Sort = "name" | "progress" | "stuck";
+type View = "wall" | "table";
+
+/** "Just now"-style texts stay current without a push. */
+const NOW_TICK_MS = 5000;
+
+/** A short, soft two-note chime (no sound file to ship), for a hand going up. */
+function chime(): void {
+  const Ctx = window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
+  if (!Ctx) return;
+  const ctx = new Ctx();
+  [660, 880].forEach((hz, i) => {
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    osc.frequency.value = hz;
+    gain.gain.setValueAtTime(0.0001, ctx.currentTime + i * 0.18);
+    gain.gain.exponentialRampToValueAtTime(0.15, ctx.currentTime + i * 0.18 + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + i * 0.18 + 0.3);
+    osc.connect(gain).connect(ctx.destination);
+    osc.start(ctx.currentTime + i * 0.18);
+    osc.stop(ctx.currentTime + i * 0.18 + 0.32);
+  });
+  setTimeout(() => void ctx.close(), 1000);
+}
 
 /** A busy class sends many updates; the matrix and the audit log need not follow each one. */
 const DETAIL_RELOAD_MS = 3000;
@@ -52,6 +78,14 @@ export function Dashboard({ id }: { id: string }) {
   const [watchingId, setWatchingId] = useState<string | null>(null);
   const [hands, setHands] = useState<HandInfo[]>([]);
   const [live, setLive] = useState<"connecting" | "live" | "offline">("connecting");
+  const [view, setView] = useState<View>("wall");
+  const [tileSize, setTileSize] = useState<TileSize>("large");
+  const [sound, setSound] = useState(false);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const tick = setInterval(() => setNow(Date.now()), NOW_TICK_MS);
+    return () => clearInterval(tick);
+  }, []);
   /** Bumped after live updates, at most every few seconds: the matrix and audit log reload with it. */
   const [version, setVersion] = useState(0);
   const reloadDue = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -105,17 +139,31 @@ export function Dashboard({ id }: { id: string }) {
     };
   }, [id, bumpVersion]);
   const watching = learners.find((l) => l.userId === watchingId) ?? null;
+  const handUserIds = useMemo(() => new Set(hands.map((h) => h.userId)), [hands]);
+
+  // Raised hands in the tab title (seen from another tab), and a chime when one goes up.
+  useEffect(() => {
+    if (workshop) document.title = dashboardTitle(workshop.title, hands.length);
+  }, [workshop, hands.length]);
+  const knownHands = useRef<Set<string> | null>(null);
+  useEffect(() => {
+    const ids = new Set(hands.map((h) => h.id));
+    const raised = knownHands.current ? [...ids].some((id) => !knownHands.current!.has(id)) : false;
+    knownHands.current = ids;
+    if (raised && sound) chime();
+  }, [hands, sound]);
 
   const rows = useMemo(() => {
     const f = filter.trim().toLowerCase();
     const list = learners.filter((l) => !f || l.displayName.toLowerCase().includes(f));
+    const needsHelp = (l: LearnerRow) => (handUserIds.has(l.userId) ? 2 : 0) + (l.stuck ? 1 : 0);
     const by: Record<Sort, (a: LearnerRow, b: LearnerRow) => number> = {
       name: (a, b) => a.displayName.localeCompare(b.displayName),
       progress: (a, b) => b.doneSteps - a.doneSteps,
-      stuck: (a, b) => Number(b.stuck) - Number(a.stuck) || a.doneSteps - b.doneSteps,
+      stuck: (a, b) => needsHelp(b) - needsHelp(a) || a.doneSteps - b.doneSteps,
     };
     return [...list].sort(by[sort]);
-  }, [learners, filter, sort]);
+  }, [learners, filter, sort, handUserIds]);
 
   const end = async () => {
     const res = await api<{ sandboxesEnded: number }>(`/api/workshops/${encodeURIComponent(id)}/end`, { method: "POST", body: {} });
@@ -176,72 +224,89 @@ export function Dashboard({ id }: { id: string }) {
         {!workshop.endedAt && <MessageForm workshopId={id} to={null} label="Message to everyone" />}
         <h2>Learners</h2>
         <div className="table-tools">
+          <div role="group" aria-label="Show learners as" className="segmented">
+            <button type="button" className="button small" aria-pressed={view === "wall"} onClick={() => setView("wall")}>
+              Class wall
+            </button>
+            <button type="button" className="button small" aria-pressed={view === "table"} onClick={() => setView("table")}>
+              Table
+            </button>
+          </div>
+          {view === "wall" && (
+            <label>
+              Tiles{" "}
+              <select value={tileSize} onChange={(e) => setTileSize(e.target.value as TileSize)}>
+                <option value="large">large (projector, up to 30)</option>
+                <option value="small">small (up to 100)</option>
+              </select>
+            </label>
+          )}
           <label>
             Filter by name <input value={filter} onChange={(e) => setFilter(e.target.value)} />
           </label>
           <label>
             Sort by{" "}
             <select value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
-              <option value="stuck">stuck first</option>
+              <option value="stuck">needs help first</option>
               <option value="progress">progress</option>
               <option value="name">name</option>
             </select>
           </label>
+          <label className="check">
+            <input type="checkbox" checked={sound} onChange={(e) => setSound(e.target.checked)} /> Sound when a hand goes up
+          </label>
         </div>
-        <div className="table-scroll">
-          <table className="learners" data-testid="learners">
-            <thead>
-              <tr>
-                <th scope="col">Learner</th>
-                <th scope="col">Where</th>
-                <th scope="col">Progress</th>
-                <th scope="col">Last progress</th>
-                <th scope="col">Status</th>
-                <th scope="col">Terminal</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.length === 0 && (
+        {view === "wall" && <ClassWall workshopId={id} learners={rows} handUserIds={handUserIds} size={tileSize} now={now} onOpen={setWatchingId} />}
+        {view === "table" && (
+          <div className="table-scroll">
+            <table className="learners" data-testid="learners">
+              <thead>
                 <tr>
-                  <td colSpan={6}>No learner has joined yet. Show the code or the QR code.</td>
+                  <th scope="col">Learner</th>
+                  <th scope="col">Where</th>
+                  <th scope="col">Progress</th>
+                  <th scope="col">Last progress</th>
+                  <th scope="col">Activity</th>
+                  <th scope="col">Status</th>
                 </tr>
-              )}
-              {rows.map((l) => (
-                <tr key={l.userId} data-stuck={l.stuck}>
-                  <th scope="row">
-                    <button type="button" className="link-button" onClick={() => setWatchingId(l.userId)}>
-                      {l.displayName}
-                    </button>
-                    {hands.some((h) => h.userId === l.userId) && (
-                      <span className="hand-flag" title="Hand raised">
-                        Hand raised
-                      </span>
-                    )}
-                  </th>
-                  <td>{l.currentLesson ? `${l.currentLesson.title}, step ${l.currentLesson.stepIndex + 1} of ${l.currentLesson.steps}` : "All done"}</td>
-                  <td>
-                    <progress max={l.totalSteps} value={l.doneSteps} aria-label={`${l.displayName}: ${l.doneSteps} of ${l.totalSteps} steps`} /> {l.doneSteps}/{l.totalSteps}
-                  </td>
-                  <td>{ago(l.lastProgressAt)}</td>
-                  <td>
-                    {l.stuck ? <strong className="stuck">Stuck</strong> : "OK"}
-                    {l.failedChecks > 0 ? ` · ${l.failedChecks} failed check(s)` : ""}
-                    {l.sandboxRunning ? "" : " · no sandbox"}
-                  </td>
-                  <td className="mini-cell">
-                    {l.sandboxRunning ? (
-                      <button type="button" className="mini-button" onClick={() => setWatchingId(l.userId)} aria-label={`Open ${l.displayName}'s terminal`}>
-                        <LiveTerminal workshopId={id} userId={l.userId} fontSize={4} label={`${l.displayName}'s terminal, miniature`} />
+              </thead>
+              <tbody>
+                {rows.length === 0 && (
+                  <tr>
+                    <td colSpan={6}>No learner has joined yet. Show the code or the QR code.</td>
+                  </tr>
+                )}
+                {rows.map((l) => (
+                  <tr key={l.userId} data-stuck={l.stuck}>
+                    <th scope="row">
+                      <button type="button" className="link-button" onClick={() => setWatchingId(l.userId)}>
+                        {l.displayName}
                       </button>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                      {handUserIds.has(l.userId) && (
+                        <span className="hand-flag" title="Hand raised">
+                          Hand raised
+                        </span>
+                      )}
+                    </th>
+                    <td>{l.currentLesson ? `${l.currentLesson.title}, step ${l.currentLesson.stepIndex + 1} of ${l.currentLesson.steps}` : "All done"}</td>
+                    <td>
+                      <progress max={l.totalSteps} value={l.doneSteps} aria-label={`${l.displayName}: ${l.doneSteps} of ${l.totalSteps} steps`} /> {l.doneSteps}/{l.totalSteps}
+                    </td>
+                    <td>{ago(l.lastProgressAt)}</td>
+                    <td>
+                      typed {sinceText(l.lastInputAt, now)} · output {sinceText(l.lastOutputAt, now)}
+                    </td>
+                    <td>
+                      {l.stuck ? <strong className="stuck">Stuck</strong> : "OK"}
+                      {l.failedChecks > 0 ? ` · ${l.failedChecks} failed check(s)` : ""}
+                      {l.queuePosition !== null ? ` · queued, number ${l.queuePosition}` : l.sandboxRunning ? "" : " · no sandbox"}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
         <ProgressMatrix workshopId={id} version={version} />
         <AuditTrail workshopId={id} version={version} />
       </main>
@@ -251,6 +316,7 @@ export function Dashboard({ id }: { id: string }) {
         title="End this workshop?"
         body="Every learner's sandbox is removed now. Their progress is kept, and the join code stops working."
         confirmLabel="End workshop"
+        danger
         onCancel={() => setConfirmEnd(false)}
         onConfirm={() => {
           setConfirmEnd(false);

@@ -34,7 +34,10 @@ export function LearnerDialog({ workshopId, learner, onClose }: { workshopId: st
     <div className="watch-overlay" role="dialog" aria-modal="true" aria-label={`${learner.displayName}'s terminal`} onKeyDown={(e) => e.key === "Escape" && onClose()}>
       <div className="watch-panel">
         <div className="watch-head">
-          <strong>{learner.displayName}</strong>
+          <div className="watch-who">
+            <strong>{learner.displayName}</strong>
+            <span className="muted">{learner.currentLesson ? `${learner.currentLesson.title} · step ${learner.currentLesson.stepIndex + 1} of ${learner.currentLesson.steps}` : "All steps done"}</span>
+          </div>
           <div role="tablist" aria-label="View" className="tabs">
             <button type="button" role="tab" aria-selected={tab === "live"} className="button small" onClick={() => setTab("live")}>
               Live
