@@ -54,9 +54,11 @@ test("an instructor creates a workshop, a learner joins with its code, and the d
   await learner.waitForURL(/\/lessons\/container-is-a-process$/);
   await waitForStatus(learner, /Ready/);
 
-  await until("the learner on the dashboard", async () => /Noor/.test(await teacher.getByTestId("learners").innerText()), 20_000);
+  // The class wall is the dashboard's first view: a tile per learner, with where they are.
+  const wall = teacher.getByTestId("class-wall");
+  await until("the learner on the class wall", async () => /Noor/.test(await wall.innerText()), 20_000);
   const first = loadCourse(path.join(__dirname, "..", "..", "lessons")).lessons.find((l) => l.slug === "container-is-a-process")!;
-  assert.match(await teacher.getByTestId("learners").innerText(), new RegExp(`${first.title}, step 1 of ${first.steps.length}`));
+  assert.match(await wall.innerText(), new RegExp(`${first.title} · step 1 of ${first.steps.length}`));
 
   // What the learner types shows in the live miniature, and full-size on click.
   await learner.locator(".xterm-helper-textarea").focus();
@@ -103,16 +105,26 @@ test("an instructor creates a workshop, a learner joins with its code, and the d
   await learner.getByTestId("hand-status").filter({ hasText: "stuck on step 2" }).waitFor();
   const hands = teacher.getByTestId("hands");
   await hands.filter({ hasText: /Noor.*stuck on step 2/s }).waitFor({ timeout: 10_000 });
+  // The hand shows on the learner's tile and in the tab title too (seen from another tab).
+  await wall.locator('[data-state="hand"]').filter({ hasText: "Noor" }).waitFor({ timeout: 10_000 });
+  assert.match(await teacher.title(), /^\(1 hand up\) /);
   await teacher.screenshot({ path: path.join(SCREENSHOTS, "workshop-hands.png"), fullPage: true });
   await hands.getByRole("button", { name: "Mark answered" }).click();
   await learner.getByText("teacher@example.org answered your raised hand.").waitFor({ timeout: 10_000 });
   await until("the hand to leave the dashboard", async () => (await hands.count()) === 0, 10_000);
+  assert.doesNotMatch(await teacher.title(), /hand up/);
 
   // A broadcast appears in the learner's page.
   await teacher.getByLabel("Message to everyone").fill("Ten minutes left on this lesson");
   await teacher.getByRole("button", { name: "Send" }).click();
   await learner.getByTestId("workshop-message").filter({ hasText: "Ten minutes left on this lesson" }).waitFor({ timeout: 10_000 });
   await learner.screenshot({ path: path.join(SCREENSHOTS, "workshop-learner-message.png") });
+
+  // The table view: one row per learner, with when they last typed and saw output.
+  await teacher.getByRole("button", { name: "Table", exact: true }).click();
+  const row = teacher.getByTestId("learners").getByRole("row").filter({ hasText: "Noor" });
+  assert.match(await row.innerText(), new RegExp(`${first.title}, step 1 of ${first.steps.length}`));
+  assert.match(await row.innerText(), /typed (just now|\d+ s ago|\d+ min ago) · output (just now|\d+ s ago|\d+ min ago)/);
 
   // The progress matrix lists the learner; the CSV link is there.
   assert.match(await teacher.getByTestId("matrix").innerText(), /Noor/);

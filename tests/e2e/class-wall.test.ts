@@ -1,0 +1,146 @@
+// The class wall as a teacher sees it in front of a class: ten learners with real sandboxes,
+// each tile a faithful live picture of that learner's terminal (every line of it, in place,
+// scaled down), with name, lesson and step; a raised hand on the tile and in the tab title;
+// then a class of 40 on a server that fits only 10 sandboxes, where the other 30 show as
+// queued with their place. Screenshots at 10 and 40 learners, light and dark.
+import assert from "node:assert/strict";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import type { Ack } from "../../lib/protocol";
+import { startApp, type RunningApp } from "../../server/app";
+import { launchBrowser, SCREENSHOTS } from "../helpers/browser";
+import { call, connect, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
+import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
+import { httpClient, staffLogin, workshopBody } from "../helpers/staff";
+
+const ADMIN = { email: "wall@example.org", password: "a good long password" };
+const FITS = 10;
+let app: RunningApp;
+let browser: { browser: Browser; close(): Promise<void> };
+const sockets: TestSocket[] = [];
+
+before(async () => {
+  const image = await requireSandboxImage(await requireDocker());
+  const config = testConfig({
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    LESSONS_DIR: path.join(__dirname, "..", "..", "lessons"),
+    SANDBOX_MAX: String(FITS),
+    SANDBOX_MEMORY_MB: "512",
+  });
+  app = await startApp({ ...config, sandbox: { ...config.sandbox, image: image.ref } }, log, { withNext: true });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  for (const s of sockets) s.close();
+  await browser?.close();
+  if (app) {
+    await endAllSessions(app);
+    await app.close();
+  }
+});
+
+async function join(code: string, name: string): Promise<TestSocket> {
+  const res = await httpClient(app.url).post(`/api/join/${code}`, { displayName: name });
+  assert.equal(res.status, 200, `${name} joins`);
+  const socket = await connect(app.url, res.headers.get("set-cookie")!.split(";")[0]);
+  sockets.push(socket);
+  return socket;
+}
+
+/** A learner with a sandbox and a shell that has printed a line of its own. */
+async function busyLearner(code: string, name: string): Promise<void> {
+  const socket = await join(code, name);
+  const opened = await call(socket, "sandbox:open");
+  assert.ok(opened.ok, `${name}'s sandbox: ${JSON.stringify(opened)}`);
+  const t = await openTerminal(socket, { cols: 100, rows: 24 });
+  assert.ok(t.ok);
+  const shell = new OutputCollector(socket, t.terminalId);
+  await shell.waitFor(/\$ $/, 120_000);
+  socket.emit("terminal:input", t.terminalId, `echo wall-of-${name.toLowerCase()}-$((6*7))\r`);
+  await shell.waitFor(new RegExp(`wall-of-${name.toLowerCase()}-42`));
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `class-wall-${name}-${scheme}.png`), fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+test("the class wall shows every learner's live terminal faithfully, hands and the queue, at 10 and at 40 learners", async () => {
+  const teacherCookie = await staffLogin(app.url, ADMIN.email, ADMIN.password);
+  const created = await httpClient(app.url).post("/api/workshops", workshopBody(["01-container-is-a-process"], 60), teacherCookie);
+  const { workshop } = (await created.json()) as { workshop: { id: string; joinCode: string } };
+
+  const names = ["Ada", "Bo", "Chen", "Dara", "Eli", "Femi", "Gus", "Hana", "Ines", "Jon"];
+  // Four at a time: sandboxes start in parallel, as a class arriving does.
+  for (let i = 0; i < names.length; i += 4) await Promise.all(names.slice(i, i + 4).map((n) => busyLearner(workshop.joinCode, n)));
+
+  const context = await browser.browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const [name, value] = teacherCookie.split("=");
+  await context.addCookies([{ name, value, url: app.url }]);
+  const page = await context.newPage();
+  await page.goto(`${app.url}/instructor/workshops/${workshop.id}`);
+  const wall = page.getByTestId("class-wall");
+  await until("ten tiles", async () => (await wall.locator(".wall-tile").count()) === names.length, 30_000);
+
+  for (const n of names) {
+    const tile = wall.locator(".wall-tile").filter({ hasText: n }).first();
+    await until(`${n}'s own output on ${n}'s tile`, async () => new RegExp(`wall-of-${n.toLowerCase()}-42`).test(await tile.innerText()), 30_000);
+    assert.match(await tile.innerText(), /A container is a process · step 1 of \d+/);
+  }
+  // Faithful: the picture has the learner's 24 lines, drawn left-aligned at its full width and
+  // scaled down to fit the tile (the old miniature centred each line and cut off the right).
+  const ada = wall.locator(".wall-tile").filter({ hasText: "Ada" }).first();
+  assert.equal(await ada.locator(".xterm-rows > div").count(), 24);
+  const fit = await ada.locator(".scaled-inner").evaluate((el) => ({
+    natural: (el as HTMLElement).offsetWidth,
+    shown: el.getBoundingClientRect().width,
+    tile: el.parentElement!.clientWidth,
+    align: getComputedStyle(el.querySelector(".xterm-rows > div")!).textAlign,
+  }));
+  assert.ok(fit.shown <= fit.tile + 1, `the picture fits its tile: ${JSON.stringify(fit)}`);
+  assert.ok(fit.natural > fit.shown, `drawn at full width, then scaled down: ${JSON.stringify(fit)}`);
+  assert.match(fit.align, /^(start|left)$/);
+
+  // A raised hand: on the tile, first in "needs help first" order, and in the tab title.
+  const hana = sockets[names.indexOf("Hana")];
+  const raised = await new Promise<Ack<object>>((resolve) => (hana.emit as (e: string, p: unknown, cb: (r: Ack<object>) => void) => void).call(hana, "hand:raise", { message: "my container exits at once" }, resolve));
+  assert.ok(raised.ok);
+  await wall.locator('.wall-tile[data-state="hand"]').filter({ hasText: "Hana" }).waitFor({ timeout: 15_000 });
+  await until("Hana's tile first", async () => /^Hana/.test(await wall.locator(".wall-tile").first().innerText()), 15_000);
+  assert.match(await page.title(), /^\(1 hand up\) /);
+  await shoot(page, "10");
+
+  // One click on a tile opens the learner's full view, which says where they are.
+  await ada.click({ position: { x: 40, y: 80 } });
+  const dialog = page.getByRole("dialog", { name: "Ada's terminal" });
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /A container is a process · step 1 of \d+/);
+  await until("Ada's output in the full view", async () => /wall-of-ada-42/.test(await dialog.innerText()), 30_000);
+  await page.keyboard.press("Escape");
+  await until("the full view to close", async () => (await dialog.count()) === 0, 10_000);
+
+  // Thirty more learners than the server fits: they wait in the queue, and the wall says so.
+  for (let i = 1; i <= 30; i++) {
+    const socket = await join(workshop.joinCode, `Queued ${String(i).padStart(2, "0")}`);
+    void call(socket, "sandbox:open"); // answers only when a slot frees up, or never if they leave
+  }
+  await until("40 tiles, 30 of them queued", async () => (await wall.locator(".wall-tile").count()) === 40 && (await wall.locator('.wall-tile[data-state="queued"]').count()) === 30, 30_000);
+  const queuedTexts = await wall.locator('.wall-tile[data-state="queued"]').allInnerTexts();
+  assert.deepEqual(
+    queuedTexts.map((t) => Number(/Queued #(\d+)/.exec(t)?.[1])).sort((a, b) => a - b),
+    Array.from({ length: 30 }, (_, i) => i + 1),
+    "each queued learner shows their own place",
+  );
+  await page.getByLabel("Tiles").selectOption("small");
+  await shoot(page, "40");
+  // Leaving (closing the page) takes a learner out of the queue, and the wall follows.
+  for (const s of sockets.slice(names.length)) s.close();
+  await until("no one queued any more", async () => (await wall.locator('.wall-tile[data-state="queued"]').count()) === 0, 30_000);
+  await context.close();
+});
