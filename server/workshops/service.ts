@@ -52,14 +52,14 @@ export function normalizeJoinCode(raw: string): string {
 import type { LearnerRow, ProgressMatrix } from "../../lib/protocol";
 export type { LearnerRow, ProgressMatrix };
 
+/** A workshop's pre-warm, counted for this class alone (not the server-wide pool). */
 export interface PrewarmStatus {
   /** Pre-warmed sandboxes this workshop still has reserved (each arriving learner uses one). */
   reserved: number;
-  /** Ready sandboxes in the pool, and how many it aims for (all reservations plus its base size). */
+  /** Of those, ready now, and starting now. */
   ready: number;
-  target: number;
   starting: number;
-  /** The most sandboxes the pool can hold now, given the server's capacity and learners' sandboxes. */
+  /** How many of them the server can hold now (SANDBOX_MAX or memory, after everyone else). */
   fits: number;
 }
 
@@ -265,13 +265,14 @@ export class WorkshopService {
 
   prewarmStatus(w: { id: string }): PrewarmStatus {
     const { pool, slots } = this.deps;
-    return {
-      reserved: pool.reservedFor(w.id),
-      ready: pool.readyCount,
-      target: pool.target,
-      starting: pool.startingCount,
-      fits: slots.max - (slots.inUse - pool.held),
-    };
+    const reserved = pool.reservedFor(w.id);
+    // Warm sandboxes are interchangeable: count the pool's own size and other classes'
+    // reservations as served first, so this class never sees sandboxes that are not its own.
+    const others = pool.target - reserved;
+    const clamp = (n: number) => Math.max(0, Math.min(reserved, n));
+    const ready = clamp(pool.readyCount - others);
+    const room = slots.max - (slots.inUse - pool.held);
+    return { reserved, ready, starting: clamp(pool.readyCount + pool.startingCount - others) - ready, fits: clamp(room - others) };
   }
 
   /** Ends the workshop: its learners' sandboxes go, their progress stays. */

@@ -189,3 +189,33 @@ test("the dashboard shows who waits in the queue, and when each learner last typ
     await full.close();
   }
 });
+
+test("a workshop's pre-warm counts its own sandboxes only, says honestly how many fit, and follows arriving learners", async () => {
+  const server = await startFastApp({ LESSONS_DIR: writeLesson(), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, SANDBOX_POOL_SIZE: "1", SANDBOX_MAX: "3" });
+  const local: { close(): unknown }[] = [];
+  try {
+    const cookie = await staffLogin(server.url, ADMIN.email, ADMIN.password);
+    const http = httpClient(server.url);
+    const w = (await (await http.post("/api/workshops", workshopBody([LESSON]), cookie)).json()) as { workshop: { id: string; joinCode: string } };
+    const url = `/api/workshops/${w.workshop.id}/prewarm`;
+    type Status = { reserved: number; ready: number; starting: number; fits: number };
+    const status = async () => ((await (await http.get(url, cookie)).json()) as { prewarm: Status }).prewarm;
+    await until("the server's own warm sandbox", () => server.pool.readyCount === 1);
+    assert.deepEqual(await status(), { reserved: 0, ready: 0, starting: 0, fits: 0 }, "the server's own pool is not this class's");
+
+    assert.equal((await http.post(url, { count: 3 }, cookie)).status, 200);
+    await until("the two that fit are ready", async () => (await status()).ready === 2);
+    assert.deepEqual(await status(), { reserved: 3, ready: 2, starting: 0, fits: 2 }, "3 slots: 1 for the server's pool, 2 for the class");
+
+    const joined = await http.post(`/api/join/${w.workshop.joinCode}`, { displayName: "Lin" });
+    const lin = await connect(server.url, joined.headers.get("set-cookie")!.split(";")[0]);
+    local.push(lin);
+    assert.ok((await call(lin, "sandbox:open")).ok);
+    const after = await status();
+    assert.equal(after.reserved, 2, "the arriving learner used one of the class's");
+    assert.ok(after.ready <= after.reserved && after.fits <= after.reserved);
+  } finally {
+    for (const s of local) s.close();
+    await server.close();
+  }
+});

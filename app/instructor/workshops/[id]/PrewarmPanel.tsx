@@ -14,13 +14,16 @@ export function PrewarmPanel({ workshopId, capacity, ended }: { workshopId: stri
     const res = await api<{ prewarm: PrewarmStatus }>(base);
     if (res.ok) setStatus(res.data.prewarm);
   }, [base]);
-  const busy = !!status && status.ready < Math.min(status.target, status.fits);
+  // While sandboxes start, every 2 s; while some stay reserved, every 5 s (arriving learners
+  // use them up); otherwise only on load.
+  const busy = !!status && status.ready < Math.min(status.reserved, status.fits);
+  const reserved = !!status && status.reserved > 0;
   useEffect(() => {
     void load();
-    if (!busy) return;
-    const timer = setInterval(() => void load(), 2000); // only while sandboxes are starting
+    if (!busy && !reserved) return;
+    const timer = setInterval(() => void load(), busy ? 2000 : 5000);
     return () => clearInterval(timer);
-  }, [load, busy]);
+  }, [load, busy, reserved]);
 
   const submit = async (n: number) => {
     const res = await api<{ prewarm: PrewarmStatus }>(base, { method: "POST", body: { count: n } });
@@ -30,7 +33,7 @@ export function PrewarmPanel({ workshopId, capacity, ended }: { workshopId: stri
   };
 
   if (ended) return null;
-  const goal = status ? Math.min(status.target, status.fits) : 0;
+  const goal = status ? Math.min(status.reserved, status.fits) : 0;
   return (
     <section className="prewarm" aria-labelledby="prewarm-title">
       <h2 id="prewarm-title">Pre-warm sandboxes</h2>
@@ -59,12 +62,12 @@ export function PrewarmPanel({ workshopId, capacity, ended }: { workshopId: stri
           {problem}
         </p>
       )}
-      {status && (status.reserved > 0 || status.ready > 0) && (
+      {status && status.reserved > 0 && (
         <p role="status" data-testid="prewarm-status">
-          <progress max={Math.max(goal, 1)} value={Math.min(status.ready, goal)} aria-label="Warm sandboxes ready" /> {status.ready} of {goal} ready
+          <progress max={Math.max(goal, 1)} value={Math.min(status.ready, goal)} aria-label="Warm sandboxes ready for this class" /> {status.ready} of {status.reserved} ready
+          for this class
           {status.starting > 0 ? `, ${status.starting} starting` : ""}
-          {status.reserved > 0 ? ` · ${status.reserved} still reserved for this class` : ""}
-          {status.target > status.fits ? ` · this server fits only ${status.fits} more now (SANDBOX_MAX or memory)` : ""}
+          {status.fits < status.reserved ? ` · this server has room for only ${status.fits} of them now (SANDBOX_MAX or memory); learners beyond that queue` : ""}
         </p>
       )}
     </section>
