@@ -116,6 +116,14 @@ test("the class wall shows every learner's live terminal faithfully, hands and t
   assert.match(await page.title(), /^\(1 hand up\) /);
   await shoot(page, "10");
 
+  // The join code full screen, for the projector; Escape closes it.
+  await page.getByRole("button", { name: "Show on the projector" }).click();
+  const projector = page.getByRole("dialog", { name: "Join code for the projector" });
+  assert.match(await projector.innerText(), new RegExp(workshop.joinCode));
+  await page.screenshot({ path: path.join(SCREENSHOTS, "class-wall-projector.png") });
+  await page.keyboard.press("Escape");
+  await until("the projector view to close", async () => (await projector.count()) === 0, 10_000);
+
   // One click on a tile opens the learner's full view, which says where they are.
   await ada.click({ position: { x: 40, y: 80 } });
   const dialog = page.getByRole("dialog", { name: "Ada's terminal" });

@@ -81,6 +81,7 @@ export function Dashboard({ id }: { id: string }) {
   const [view, setView] = useState<View>("wall");
   const [tileSize, setTileSize] = useState<TileSize>("large");
   const [sound, setSound] = useState(false);
+  const [projecting, setProjecting] = useState(false);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const tick = setInterval(() => setNow(Date.now()), NOW_TICK_MS);
@@ -205,20 +206,29 @@ export function Dashboard({ id }: { id: string }) {
             Lost the live connection to the server; reconnecting… The rows below may be out of date.
           </p>
         )}
-        <section className="join-panel" aria-label="How learners join">
-          <img src={`/api/workshops/${encodeURIComponent(id)}/qr.svg`} alt={`QR code for ${workshop.joinUrl}`} width={160} height={160} />
-          <div>
-            <p className="join-code" data-testid="join-code">
-              {workshop.joinCode}
-            </p>
-            <p>
-              Join at <a href={workshop.joinUrl}>{workshop.joinUrl}</a>
-            </p>
-            <p className="muted">
-              {learners.length} of {workshop.capacity} learners · {workshop.lessons.map((l) => l.title).join(" → ")}
-            </p>
-          </div>
-        </section>
+        {workshop.endedAt ? (
+          <p className="muted" data-testid="ended-note">
+            This workshop ended {new Date(workshop.endedAt).toLocaleString()}: its join code no longer works. Progress and recordings are kept below.
+          </p>
+        ) : (
+          <section className="join-panel" aria-label="How learners join">
+            <img src={`/api/workshops/${encodeURIComponent(id)}/qr.svg`} alt={`QR code for ${workshop.joinUrl}`} width={160} height={160} />
+            <div>
+              <p className="join-code" data-testid="join-code">
+                {workshop.joinCode}
+              </p>
+              <p>
+                Join at <a href={workshop.joinUrl}>{workshop.joinUrl}</a>
+              </p>
+              <p className="muted">
+                {learners.length} of {workshop.capacity} learners · {workshop.lessons.map((l) => l.title).join(" → ")}
+              </p>
+              <button type="button" className="button" onClick={() => setProjecting(true)}>
+                Show on the projector
+              </button>
+            </div>
+          </section>
+        )}
         <PrewarmPanel workshopId={id} capacity={workshop.capacity} ended={!!workshop.endedAt} />
         <HandsPanel workshopId={id} hands={hands} onOpen={setWatchingId} onProblem={setNotice} />
         {!workshop.endedAt && <MessageForm workshopId={id} to={null} label="Message to everyone" />}
@@ -310,6 +320,17 @@ export function Dashboard({ id }: { id: string }) {
         <ProgressMatrix workshopId={id} version={version} />
         <AuditTrail workshopId={id} version={version} />
       </main>
+      {projecting && !workshop.endedAt && (
+        <div className="projector" role="dialog" aria-modal="true" aria-label="Join code for the projector" onKeyDown={(e) => e.key === "Escape" && setProjecting(false)}>
+          <p className="projector-title">{workshop.title}</p>
+          <p className="projector-code">{workshop.joinCode}</p>
+          <p className="projector-url">{workshop.joinUrl}</p>
+          <img src={`/api/workshops/${encodeURIComponent(id)}/qr.svg`} alt={`QR code for ${workshop.joinUrl}`} width={360} height={360} />
+          <button type="button" className="button" onClick={() => setProjecting(false)} autoFocus>
+            Close (Esc)
+          </button>
+        </div>
+      )}
       {watching && <LearnerDialog workshopId={id} learner={watching} onClose={() => setWatchingId(null)} />}
       <ConfirmDialog
         open={confirmEnd}

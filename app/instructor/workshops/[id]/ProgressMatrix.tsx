@@ -23,6 +23,17 @@ export function ProgressMatrix({ workshopId, version }: { workshopId: string; ve
       {problem && <p role="alert">{problem}</p>}
       {matrix && matrix.learners.length === 0 && <p className="muted">No learner yet.</p>}
       {matrix && matrix.learners.length > 0 && (
+        <p className="muted matrix-legend">
+          ✓ passed · ✗2 two failed checks · empty: not reached yet. Columns are lesson.step:{" "}
+          {[...new Map(matrix.steps.map((s) => [s.lessonId, s.lessonTitle])).entries()].map(([id, title], i) => (
+            <span key={id}>
+              {i > 0 ? " · " : ""}
+              <strong>{id.slice(0, 2)}</strong> {title}
+            </span>
+          ))}
+        </p>
+      )}
+      {matrix && matrix.learners.length > 0 && (
         <div className="table-scroll">
           <table className="matrix" data-testid="matrix">
             <thead>
