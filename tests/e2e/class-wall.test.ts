@@ -115,6 +115,14 @@ test("the class wall shows every learner's live terminal faithfully, hands and t
   await until("Hana's tile first", async () => /^Hana/.test(await wall.locator(".wall-tile").first().innerText()), 15_000);
   assert.match(await page.title(), /^\(1 hand up\) /);
   await shoot(page, "10");
+  // Replying answers the hand in one step: Hana gets the message, the hand goes down.
+  const messages: string[] = [];
+  hana.on("workshop:message", (m) => messages.push(m.body));
+  await page.getByLabel("Reply to Hana (optional)").fill("Look at docker logs first");
+  await page.getByRole("button", { name: "Reply and mark answered" }).click();
+  await until("Hana's reply", () => messages.includes("Look at docker logs first"), 15_000);
+  await until("the hand to go down", async () => (await wall.locator('.wall-tile[data-state="hand"]').count()) === 0, 15_000);
+  assert.doesNotMatch(await page.title(), /hand up/);
 
   // The join code full screen, for the projector; Escape closes it.
   await page.getByRole("button", { name: "Show on the projector" }).click();
@@ -150,5 +158,12 @@ test("the class wall shows every learner's live terminal faithfully, hands and t
   // Leaving (closing the page) takes a learner out of the queue, and the wall follows.
   for (const s of sockets.slice(names.length)) s.close();
   await until("no one queued any more", async () => (await wall.locator('.wall-tile[data-state="queued"]').count()) === 0, 30_000);
+
+  // Ending the class: confirmed in red, then the code and QR give way to a note.
+  await page.getByRole("button", { name: "End workshop" }).click();
+  const confirm = page.getByRole("dialog", { name: "End this workshop?" });
+  await confirm.getByRole("button", { name: "End workshop" }).click();
+  await page.getByTestId("ended-note").waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByTestId("join-code").count(), 0, "the ended workshop's code is no longer shown");
   await context.close();
 });
