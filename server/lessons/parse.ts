@@ -343,6 +343,8 @@ export function loadCourse(root: string): { lessons: Lesson[]; problems: LessonP
     if (lesson) add(lesson, path.join(root, name));
   }
   let order = Math.max(0, ...lessons.map((l) => l.order));
+  // By lesson name, so "My_Scenario" and "a-repo/inner" sort as a learner reads them.
+  scenarios.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const s of scenarios) {
     const r = parseScenario(s.dir, { id: s.id, order: order + 1 });
     problems.push(...r.problems);
