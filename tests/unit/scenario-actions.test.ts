@@ -95,3 +95,10 @@ test("codec and language helpers round-trip, and exec commands are collected in 
   const md = t("`one`{{exec}}\n```\ntwo\nthree\n```{{exec interrupt}}\n`skip`{{copy}}").markdown;
   assert.deepEqual(execCommands(md), ["one", "two\nthree"]);
 });
+
+test("images and raw HTML, which the player does not show, are reported; code spans are not", () => {
+  const r = t("![diagram](./assets/x.png)\n<details><summary>More</summary>\nuse `<name>` here\n`a`{{exec}}");
+  assert.deepEqual(r.notes.map((n) => n.line), [1, 2]);
+  assert.match(r.notes[0].message, /images are not shown/);
+  assert.match(r.notes[1].message, /raw HTML/);
+});

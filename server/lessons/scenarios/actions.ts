@@ -142,6 +142,13 @@ function leftoverPlaceholders(line: string, note: (m: string) => void): string {
   return line;
 }
 
+/** Images and raw HTML: the player shows neither (only our own inlined SVG diagrams, no HTML). */
+function unshownMarkup(line: string, note: (m: string) => void): void {
+  const prose = line.replace(/(`+)[^`]*?\1/g, "");
+  if (/!\[[^\]]*\]\([^)]*\)/.test(prose)) note("images are not shown (not supported yet): describe what the image shows in words");
+  if (/<\/?[a-zA-Z][\w-]*(\s[^>]*)?\/?>/.test(prose)) note("raw HTML is not shown (not supported yet): the player renders Markdown only");
+}
+
 /** Rewrites a scenario's step text (either format; Killercoda accepts Katacoda's markers too). */
 export function transformScenarioMarkdown(text: string): TransformResult {
   const notes: ActionNote[] = [];
@@ -184,6 +191,7 @@ export function transformScenarioMarkdown(text: string): TransformResult {
     });
     if (MARKER.test(rewritten.replace(/\]\(cp-[^)]*\)/g, ""))) note(`an action marker (${MARKER.exec(rewritten)![0]}) that follows no code is shown as text`);
     rewritten = leftoverPlaceholders(trafficInProse(rewritten, note), note);
+    unshownMarkup(rewritten, note);
     out.push(rewritten);
   });
   if (fence) notes.push({ line: (fence as { line: number }).line, message: "a code block is not closed (``` without its end)" });
