@@ -52,6 +52,12 @@ for (const profile of ["hardened", "trusted"] as const) {
       assert.match(typed.transcript, /hello from kc-greet/);
       const after = await runCheck(driver, sandbox, one);
       assert.ok(after.passed, `step-1 passes after its commands: ${after.feedback}`);
+      // A background runs once per sandbox, as on the platforms, though the player prepares the
+      // step each time the learner opens the lesson.
+      await driver.run(sandbox, { cmd: ["rm", "/tmp/kc-fixture/step1-background"], user: "root", workingDir: "/root", env: [], timeoutMs: 20_000 });
+      await runSetup(driver, sandbox, one);
+      const again = await driver.run(sandbox, { cmd: ["ls", "/tmp/kc-fixture"], user: "root", workingDir: "/root", env: [], timeoutMs: 20_000 });
+      assert.doesNotMatch(again.stdout, /step1-background/);
       // Step 2's interrupt block: Ctrl-C is the player's (unit-tested); its command is typed here.
       const interrupt = /```cp-exec-interrupt\n([\s\S]*?)\n```/.exec(two.body)![1];
       await typeScript(driver, sandbox, interrupt, { user: "ubuntu", timeoutMs: 60_000 });

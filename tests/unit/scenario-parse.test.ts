@@ -120,6 +120,9 @@ test("helpers: JSON error lines, slugs, set-up parts each in their own subshell"
   assert.equal(jsonErrorLine("{}", "Expected ',' (line 7 column 2)"), 7);
   assert.equal(jsonErrorLine('{\n "a": 1,\n', "Unexpected end of JSON input"), 2);
   assert.equal(scenarioSlug("My_Scenario 2!"), "my-scenario-2");
-  assert.equal(combineSetup([], undefined), undefined);
-  assert.equal(combineSetup(["#!/bin/bash\necho a\nexit 0"], "echo b\n"), "#!/bin/bash\n(\necho a\nexit 0\n) || exit $?\n(\necho b\n) || exit $?\n");
+  assert.equal(combineSetup("m", [], undefined), undefined);
+  assert.equal(
+    combineSetup("kc-step-1", ["#!/bin/bash\necho a\nexit 0"], "echo b\n"),
+    '#!/bin/bash\nmark=/run/cp-scenario/kc-step-1\n[ -e "$mark" ] && exit 0\n(\necho a\nexit 0\n) || exit $?\n(\necho b\n) || exit $?\nmkdir -p /run/cp-scenario 2>/dev/null && touch "$mark" 2>/dev/null\nexit 0\n',
+  );
 });

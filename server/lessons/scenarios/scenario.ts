@@ -162,7 +162,7 @@ export function parseScenario(dir: string, opts: { id?: string; order: number })
       check: verify ?? ACKNOWLEDGE_CHECK,
       solve: solveLines.length ? `#!/bin/bash\n${solveLines.join("\n")}\n` : "",
       alternatives: [],
-      setup: combineSetup(first ? [assets.script, introBackground] : [], background),
+      setup: combineSetup(`${id}-step-${i + 1}`, first ? [assets.script, introBackground] : [], background),
       foreground: [first ? introForeground : undefined, foreground].filter((f): f is string => !!f?.trim()).join("\n") || undefined,
       acknowledge: verify === undefined,
       challenge: false,
@@ -200,12 +200,22 @@ function solutionOf(answer: string): string[] {
 
 /**
  * One root script of several: each part in a subshell, so a part's "exit 0" ends only that
- * part, and a failing part stops the rest (the player logs the failed set-up).
+ * part, and a failing part stops the rest (the player logs the failed set-up). Killercoda and
+ * Katacoda run a step's background once per machine, while our set-up runs whenever the
+ * learner (re)opens the lesson at that step: a mark in the sandbox's /run (gone with the
+ * sandbox) makes it run once.
  */
-export function combineSetup(before: (string | undefined)[], own: string | undefined): string | undefined {
+export function combineSetup(mark: string, before: (string | undefined)[], own: string | undefined): string | undefined {
   const parts = [...before, own].filter((p): p is string => !!p?.trim());
   if (parts.length === 0) return undefined;
-  return ["#!/bin/bash", ...parts.map((p) => `(\n${p.replace(/^#!.*\n/, "").replace(/\n?$/, "\n")}) || exit $?`)].join("\n") + "\n";
+  return [
+    "#!/bin/bash",
+    `mark=/run/cp-scenario/${mark}`,
+    '[ -e "$mark" ] && exit 0',
+    ...parts.map((p) => `(\n${p.replace(/^#!.*\n/, "").replace(/\n?$/, "\n")}) || exit $?`),
+    'mkdir -p /run/cp-scenario 2>/dev/null && touch "$mark" 2>/dev/null',
+    "exit 0",
+  ].join("\n") + "\n";
 }
 
 function minutesOf(time: unknown): number | null {
