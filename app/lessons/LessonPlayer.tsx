@@ -100,13 +100,26 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
       const step = lesson.steps.find((s) => s.id === stepId);
       if (!client || !step?.foreground || !sandboxName) return;
       const key = `cp-foreground:${lesson.id}:${step.id}:${sandboxName}`;
+      const lines = step.foreground.replace(/^#!.*\n/, "").split("\n").filter((l) => l.trim());
       try {
-        if (sessionStorage.getItem(key)) return;
-        sessionStorage.setItem(key, "1");
+        if (!lines.length || sessionStorage.getItem(key)) return;
       } catch {
         // no storage: type it anyway
       }
-      for (const line of step.foreground.replace(/^#!.*\n/, "").split("\n")) if (line.trim()) client.runCommand(line);
+      // The terminal may attach just after the sandbox is ready: try again for a few seconds.
+      const attempt = (left: number) => {
+        if (!client.runCommand(lines[0])) {
+          if (left > 0) setTimeout(() => attempt(left - 1), 1000);
+          return;
+        }
+        try {
+          sessionStorage.setItem(key, "1");
+        } catch {
+          // typed once in this page anyway
+        }
+        for (const line of lines.slice(1)) client.runCommand(line);
+      };
+      attempt(10);
     },
     [client, lesson.id, lesson.steps, sandboxName],
   );
