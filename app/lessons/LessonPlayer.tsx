@@ -95,17 +95,20 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
   // An imported scenario's foreground script is typed into the terminal when its step starts:
   // after the server prepared the step (lesson:enter, or a check that passed), once per step and
   // sandbox (sessionStorage survives a reload, so a reload does not type it again).
+  const foregrounds = useRef(new Set<string>()); // typed or being typed in this page
   const typeForeground = useCallback(
     (stepId: string | null) => {
       const step = lesson.steps.find((s) => s.id === stepId);
       if (!client || !step?.foreground || !sandboxName) return;
       const key = `cp-foreground:${lesson.id}:${step.id}:${sandboxName}`;
       const lines = step.foreground.replace(/^#!.*\n/, "").split("\n").filter((l) => l.trim());
+      if (!lines.length || foregrounds.current.has(key)) return;
       try {
-        if (!lines.length || sessionStorage.getItem(key)) return;
+        if (sessionStorage.getItem(key)) return;
       } catch {
-        // no storage: type it anyway
+        // no storage: this page's memory only
       }
+      foregrounds.current.add(key);
       // The terminal may attach just after the sandbox is ready: try again for a few seconds.
       const attempt = (left: number) => {
         if (!client.runCommand(lines[0])) {
