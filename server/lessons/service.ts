@@ -36,8 +36,7 @@ export interface StepView {
   solution?: string;
 }
 
-export interface LessonView extends Omit<LessonSummary, "done" | "steps" | "source"> {
-  source: LessonSource;
+export interface LessonView extends Omit<LessonSummary, "done" | "steps"> {
   intro: string;
   prerequisites: { id: string; slug: string; title: string }[];
   steps: StepView[];

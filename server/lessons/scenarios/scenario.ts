@@ -147,6 +147,8 @@ export function parseScenario(dir: string, opts: { id?: string; order: number })
     const body = markdown(`${where}.text`, s.text);
     if (s.text === undefined) problem(`${where} needs "text" (a Markdown file)`, typeof s.title === "string" ? s.title : "steps");
     const verify = readFile(`${where}.verify`, s.verify, "script");
+    // An empty verify would pass at once; leaving "verify" out says "press Next" instead.
+    if (verify !== undefined && !verify.replace(/^#!.*\n?/, "").trim()) problem(`${where}.verify: ${String(s.verify)} is empty (leave "verify" out for a step that passes on Next)`, String(s.verify));
     const background = script(s, format.background, where);
     const foreground = script(s, format.foreground, where);
     const answerRaw = s.answer !== undefined ? markdown(`${where}.answer`, s.answer) : undefined;
