@@ -126,3 +126,38 @@ test("helpers: JSON error lines, slugs, set-up parts each in their own subshell"
     '#!/bin/bash\nmark=/run/cp-scenario/kc-step-1\n[ -e "$mark" ] && exit 0\n(\necho a\nexit 0\n) || exit $?\n(\necho b\n) || exit $?\nmkdir -p /run/cp-scenario 2>/dev/null && touch "$mark" 2>/dev/null\nexit 0\n',
   );
 });
+
+test("more problems and warnings, each at the line of index.json that causes it", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cp-scenario-bad-"));
+  fs.mkdirSync(path.join(dir, "assets"));
+  fs.writeFileSync(path.join(dir, "assets", "a.sh"), "echo a\n");
+  fs.writeFileSync(path.join(dir, "step1.md"), "Text\n");
+  fs.writeFileSync(path.join(dir, "empty.sh"), "#!/bin/bash\n\n");
+  const index = {
+    description: "no title",
+    interface: { layout: "ide" },
+    sparkles: true,
+    details: {
+      steps: [{ title: "One", text: "step1.md", verify: "empty.sh", hint: "x" }],
+      assets: { host01: [{ file: "a.sh", target: "/root", chmod: "rwx" }], host02: [{ file: "a.sh", target: "/root" }] },
+    },
+    backend: { imageid: "ubuntu-4GB" },
+  };
+  fs.writeFileSync(path.join(dir, "index.json"), JSON.stringify(index, null, 2));
+  const text = fs.readFileSync(path.join(dir, "index.json"), "utf8").split("\n");
+  const lineOf = (s: string) => text.findIndex((l) => l.includes(s)) + 1;
+  const r = parseScenario(dir, { order: 1 });
+  assert.equal(r.lesson, null);
+  const problems = r.problems.map((p) => [p.line, p.message.split(":")[0]]);
+  assert.deepEqual(problems.sort(), [
+    [1, 'index.json needs a "title"'],
+    [lineOf('"a.sh"'), "asset a.sh"],
+    [lineOf('"empty.sh"'), "details.steps[0].verify"],
+    [lineOf('"host02"'), 'assets for "host02"'],
+  ].sort());
+  assert.deepEqual(r.warnings.map((w) => [w.line, w.message.split(" ")[0]]).sort(), [
+    [lineOf('"interface"'), "interface"],
+    [lineOf('"sparkles"'), "unknown"],
+    [lineOf('"hint"'), "details.steps[0]:"],
+  ].sort());
+});

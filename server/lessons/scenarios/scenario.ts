@@ -82,7 +82,7 @@ export function parseScenario(dir: string, opts: { id?: string; order: number })
   if (env?.dashboards !== undefined || env?.showdashboard) warn("environment dashboards are not supported: link ports in the text (https://[[HOST_SUBDOMAIN]]-PORT-[[KATACODA_HOST]].environments.katacoda.com)", "dashboards");
 
   const title = typeof index.title === "string" && index.title.trim() ? index.title.trim() : null;
-  if (!title) problem('index.json needs a "title"', "title");
+  if (!title) problem('index.json needs a "title"', index.title === undefined ? undefined : "title");
   const description = typeof index.description === "string" ? index.description.trim() : "";
   const details = (index.details ?? {}) as { intro?: Part; steps?: unknown; finish?: Part; assets?: unknown };
   if (typeof index.details !== "object" || index.details === null) problem('index.json needs "details" with "steps"', "details");
