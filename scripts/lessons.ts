@@ -14,9 +14,10 @@ import { createDriver } from "../server/sandbox/factory";
 import { sandboxName } from "../server/sandbox/names";
 
 const root = path.resolve(process.env.LESSONS_DIR ?? "lessons");
+const scenariosDir = process.env.SCENARIOS_DIR ? path.resolve(process.env.SCENARIOS_DIR) : undefined;
 
 async function lint(): Promise<number> {
-  const { lessons, problems, warnings } = loadCourse(root);
+  const { lessons, problems, warnings } = loadCourse(root, { scenariosDir });
   for (const p of problems) console.error(formatProblem(p));
   // Unsupported features of imported scenarios: reported, but the scenario still loads.
   for (const w of warnings) console.error(`${formatProblem(w)} (warning)`);
@@ -28,7 +29,7 @@ async function lint(): Promise<number> {
 async function prove(args: string[]): Promise<number> {
   const wanted = args.filter((a) => a.startsWith("--variant=")).map((a) => a.slice("--variant=".length));
   const only = args.filter((a) => !a.startsWith("--"));
-  const course = loadCourse(root);
+  const course = loadCourse(root, { scenariosDir });
   // With lessons named, only their own problems stop the run (others may be mid-edit).
   const selected = (file: string) => only.length === 0 || only.some((o) => file.includes(`${path.sep}${o}`));
   const problems = course.problems.filter((p) => selected(p.file));

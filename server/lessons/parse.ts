@@ -303,27 +303,30 @@ function byAlternativeOrder(a: string, b: string): number {
  * scenario folders (a scenario repository copied in as it is) is read one level deep.
  * `warnings` are unsupported scenario features that do not stop a scenario from loading.
  */
-export function loadCourse(root: string): { lessons: Lesson[]; problems: LessonProblem[]; warnings: LessonProblem[] } {
+export function loadCourse(root: string, opts: { scenariosDir?: string } = {}): { lessons: Lesson[]; problems: LessonProblem[]; warnings: LessonProblem[] } {
   const problems: LessonProblem[] = [];
   const warnings: LessonProblem[] = [];
   if (!fs.existsSync(root)) return { lessons: [], problems: [{ file: root, line: 0, message: "no lessons folder" }], warnings };
+  if (opts.scenariosDir && !fs.existsSync(opts.scenariosDir)) problems.push({ file: opts.scenariosDir, line: 0, message: "no scenarios folder (SCENARIOS_DIR)" });
   const subdirs = (dir: string) =>
     fs
       .readdirSync(dir, { withFileTypes: true })
       .filter((d) => d.isDirectory() && !d.name.startsWith("."))
       .map((d) => d.name)
       .sort();
-  const dirs = subdirs(root);
   const scenarios: { dir: string; id: string }[] = [];
   const native: string[] = [];
-  for (const name of dirs) {
-    const dir = path.join(root, name);
+  // SCENARIOS_DIR holds scenario folders only: anything else in it is reported, not parsed as a lesson.
+  const roots = [root, ...(opts.scenariosDir && fs.existsSync(opts.scenariosDir) ? [opts.scenariosDir] : [])];
+  for (const [name, top] of roots.flatMap((r) => subdirs(r).map((n) => [n, r] as const))) {
+    const dir = path.join(top, name);
     if (isScenarioFolder(dir)) scenarios.push({ dir, id: scenarioSlug(name) });
     else if (!fs.existsSync(path.join(dir, "lesson.md")) && !LESSON_FOLDER.test(name) && subdirs(dir).some((c) => isScenarioFolder(path.join(dir, c)))) {
       for (const child of subdirs(dir)) {
         if (isScenarioFolder(path.join(dir, child))) scenarios.push({ dir: path.join(dir, child), id: scenarioSlug(`${name}-${child}`) });
       }
-    } else native.push(name);
+    } else if (top === root) native.push(name);
+    else problems.push({ file: dir, line: 0, message: "not a scenario folder (no index.json): SCENARIOS_DIR holds Killercoda/Katacoda scenario folders only" });
   }
   const known = new Set(native);
   const lessons: Lesson[] = [];

@@ -161,3 +161,20 @@ test("more problems and warnings, each at the line of index.json that causes it"
     [lineOf('"hint"'), "details.steps[0]:"],
   ].sort());
 });
+
+test("SCENARIOS_DIR: a second folder of scenario folders (and scenario repositories) loads after LESSONS_DIR", () => {
+  const lessons = fs.mkdtempSync(path.join(os.tmpdir(), "cp-lessons-"));
+  fs.cpSync(path.join(__dirname, "..", "..", "lessons", "01-container-is-a-process"), path.join(lessons, "01-container-is-a-process"), { recursive: true });
+  const extra = fs.mkdtempSync(path.join(os.tmpdir(), "cp-extra-"));
+  fs.cpSync(path.join(FIXTURES, "killercoda-basics"), path.join(extra, "kc"), { recursive: true });
+  fs.cpSync(path.join(FIXTURES, "katacoda-basics"), path.join(extra, "repo", "kata"), { recursive: true });
+  fs.mkdirSync(path.join(extra, "notes"));
+  const c = loadCourse(lessons, { scenariosDir: extra });
+  assert.deepEqual(c.lessons.map((l) => [l.id, l.order]), [
+    ["01-container-is-a-process", 1],
+    ["kc", 2],
+    ["repo-kata", 3],
+  ]);
+  assert.deepEqual(c.problems.map((p) => [path.basename(p.file), p.message.split(" (")[0]]), [["notes", "not a scenario folder"]]);
+  assert.match(loadCourse(lessons, { scenariosDir: path.join(extra, "nope") }).problems[0].message, /no scenarios folder/);
+});
