@@ -98,7 +98,8 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   log.info({ engine: driver.engine, capacity, pool: config.scheduling.poolSize }, "sandbox capacity");
 
   // The course: a malformed lesson is left out with its problems logged; the rest is served.
-  const course = loadCourse(config.lessonsDir);
+  const course = loadCourse(config.lessonsDir, { scenariosDir: config.scenariosDir });
+  for (const w of course.warnings) log.warn({ problem: formatProblem(w) }, "scenario feature not supported");
   for (const p of course.problems) log.error({ problem: formatProblem(p) }, "lesson refused");
   log.info({ lessons: course.lessons.length, refused: course.problems.length }, "course loaded");
   const lessons = new LessonService(course.lessons, { progress: new ProgressService(db.prisma), sessions: service, driver, log });

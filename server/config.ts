@@ -12,6 +12,7 @@ const ConfigSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATA_DIR: z.string().min(1).default("./data"),
   LESSONS_DIR: z.string().min(1).default("./lessons"),
+  SCENARIOS_DIR: z.string().min(1).optional(),
   DATABASE_URL: z.string().min(1).optional(),
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
   COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
@@ -132,6 +133,8 @@ export interface Config {
   dataDir: string;
   /** The course: one folder per lesson (docs/lessons.md). */
   lessonsDir: string;
+  /** A second folder with Killercoda/Katacoda scenario folders only, loaded after LESSONS_DIR (docs/lessons.md). */
+  scenariosDir?: string;
   database: { provider: DatabaseProvider; url: string };
   sessionSecret?: string;
   cookieSecure: "auto" | boolean;
@@ -253,6 +256,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dev: e.NODE_ENV !== "production",
     dataDir,
     lessonsDir: path.resolve(e.LESSONS_DIR),
+    scenariosDir: e.SCENARIOS_DIR ? path.resolve(e.SCENARIOS_DIR) : undefined,
     database: parseDatabaseUrl(e.DATABASE_URL, dataDir),
     sessionSecret: e.SESSION_SECRET,
     cookieSecure: e.COOKIE_SECURE === "auto" ? "auto" : e.COOKIE_SECURE === "true",

@@ -6,6 +6,12 @@ import type { LessonSummary } from "../../server/lessons/service";
 import { ensureGuest } from "../guest";
 import { KeepProgress } from "./KeepProgress";
 
+/** Imported scenarios say where they come from (server/lessons/scenarios/). */
+const SOURCE_LABEL: Record<Exclude<LessonSummary["source"], "native">, string> = {
+  killercoda: "Killercoda scenario",
+  katacoda: "Katacoda scenario",
+};
+
 export function CourseList() {
   const [lessons, setLessons] = useState<LessonSummary[] | null>(null);
   const [error, setError] = useState(false);
@@ -59,6 +65,7 @@ export function CourseList() {
                       <span className="lesson-summary">{l.summary}</span>
                       <span className="lesson-meta">
                         About {l.minutes} min · {state}
+                        {l.source !== "native" && <span className="lesson-source"> · {SOURCE_LABEL[l.source]}</span>}
                       </span>
                     </span>
                   </Link>

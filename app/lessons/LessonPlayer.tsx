@@ -90,6 +90,42 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
   const stateRef = useRef(state);
   stateRef.current = state;
   const ready = view.state === "ready";
+  const sandboxName = view.sandbox?.name;
+
+  // An imported scenario's foreground script is typed into the terminal when its step starts:
+  // after the server prepared the step (lesson:enter, or a check that passed), once per step and
+  // sandbox (sessionStorage survives a reload, so a reload does not type it again).
+  const foregrounds = useRef(new Set<string>()); // typed or being typed in this page
+  const typeForeground = useCallback(
+    (stepId: string | null) => {
+      const step = lesson.steps.find((s) => s.id === stepId);
+      if (!client || !step?.foreground || !sandboxName) return;
+      const key = `cp-foreground:${lesson.id}:${step.id}:${sandboxName}`;
+      const lines = step.foreground.replace(/^#!.*\n/, "").split("\n").filter((l) => l.trim());
+      if (!lines.length || foregrounds.current.has(key)) return;
+      try {
+        if (sessionStorage.getItem(key)) return;
+      } catch {
+        // no storage: this page's memory only
+      }
+      foregrounds.current.add(key);
+      // The terminal may attach just after the sandbox is ready: try again for a few seconds.
+      const attempt = (left: number) => {
+        if (!client.runCommand(lines[0])) {
+          if (left > 0) setTimeout(() => attempt(left - 1), 1000);
+          return;
+        }
+        try {
+          sessionStorage.setItem(key, "1");
+        } catch {
+          // typed once in this page anyway
+        }
+        for (const line of lines.slice(1)) client.runCommand(line);
+      };
+      attempt(10);
+    },
+    [client, lesson.id, lesson.steps, sandboxName],
+  );
 
   const current = state.current;
   const complete = state.total > 0 && state.done >= state.total;
@@ -118,21 +154,26 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
       }
       setProblem(null);
       setState(res.state);
+      if (res.result?.passed) typeForeground(res.state.current);
       // Automatic checks only speak up when they pass; a manual check always answers.
       if (res.result && (!auto || res.result.passed)) setFeedback({ stepId, result: res.result, auto });
     },
-    [client, lesson.id, answers],
+    [client, lesson.id, answers, typeForeground],
   );
 
   // Prepare the current step whenever a sandbox becomes ready (first start, reset).
   useEffect(() => {
     if (!client) return;
     const enter = () =>
-      void client.lessonRequest<{ state: LessonStateInfo }>("lesson:enter", { lessonId: lesson.id }).then((res) => res.ok && setState(res.state));
+      void client.lessonRequest<{ state: LessonStateInfo }>("lesson:enter", { lessonId: lesson.id }).then((res) => {
+        if (!res.ok) return;
+        setState(res.state);
+        typeForeground(res.state.current);
+      });
     if (ready) enter();
     return client.onReady(enter);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [client, lesson.id]);
+  }, [client, lesson.id, sandboxName]);
 
   // Check the current step each time the shell comes back to a prompt (debounced).
   useEffect(() => {
@@ -142,7 +183,7 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
         const step = lesson.steps.find((s) => s.id === stateRef.current.current);
-        if (step && !step.question) void check(step.id, true);
+        if (step && !step.question && !step.acknowledge) void check(step.id, true);
       }, 300);
     });
     return () => {
@@ -170,6 +211,7 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
   };
 
   const run = (command: string) => client?.runCommand(command) ?? false;
+  const input = (bytes: string) => client?.sendInput(bytes) ?? false;
   const stepState = (id: string) => state.steps.find((s) => s.id === id);
 
   return (
@@ -194,7 +236,7 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
           {problem}
         </p>
       )}
-      <Markdown text={lesson.intro} onRun={ready ? run : undefined} sandboxName={ready ? view.sandbox?.name : undefined} />
+      <Markdown text={lesson.intro} onRun={ready ? run : undefined} onInput={ready ? input : undefined} sandboxName={ready ? view.sandbox?.name : undefined} />
 
       <ol className="steps">
         {lesson.steps.map((step, i) => {
@@ -224,7 +266,7 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
               {parts.challenge && (
                 <p className={styles.challengeNote}>No Run buttons here: work it out and type it yourself. The hint and the solution are there if you need them.</p>
               )}
-              <Markdown text={parts.body} onRun={ready ? run : undefined} runnable={!parts.challenge} sandboxName={ready ? view.sandbox?.name : undefined} />
+              <Markdown text={parts.body} onRun={ready ? run : undefined} onInput={ready ? input : undefined} runnable={!parts.challenge} sandboxName={ready ? view.sandbox?.name : undefined} />
               {step.question && (
                 <div className="question">
                   <label htmlFor={`answer-${step.id}`}>{step.question}</label>
@@ -246,7 +288,7 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
               {(isCurrent || (!passed && step.question)) && (
                 <div className="step-actions">
                   <button type="button" className="button primary" disabled={!ready || checking} onClick={() => void check(step.id, false)}>
-                    {checking ? "Checking…" : "Check"}
+                    {checking ? "Checking…" : step.acknowledge ? "Next" : "Check"}
                   </button>
                   {!shown.hint && (
                     <button type="button" className="button" disabled={!client} onClick={() => void reveal(step.id, "hint")}>

@@ -7,9 +7,13 @@ import { useState } from "react";
 import ReactMarkdown, { defaultUrlTransform } from "react-markdown";
 import remarkGfm from "remark-gfm";
 import { KEYS_DIRECTIVE, lineToRun } from "../../server/lessons/marks";
+import { actionInput, actionOfLanguage, parseActionHref, type ActionKind } from "../../server/lessons/scenarios/actions";
 import styles from "./lesson-extras.module.css";
 
 const SVG_DATA_URL = "data:image/svg+xml;base64,";
+
+/** Sends raw bytes to the learner's terminal (Ctrl-C before an imported scenario's {{exec interrupt}}). */
+export type SendInput = (bytes: string) => boolean;
 
 /**
  * `[text](preview:8080)` links open port 8080 of the learner's sandbox through the
@@ -20,9 +24,11 @@ export function Markdown({
   onRun,
   sandboxName,
   runnable = true,
+  onInput,
 }: {
   text: string;
   onRun?: (command: string) => boolean;
+  onInput?: SendInput;
   sandboxName?: string;
   /** false: code blocks get Copy only (a challenge step, its solution). */
   runnable?: boolean;
@@ -33,6 +39,8 @@ export function Markdown({
         remarkPlugins={[remarkGfm]}
         urlTransform={(url, key) => {
           if (url.startsWith("preview:")) return url;
+          // Actions of imported scenarios (server/lessons/scenarios/actions.ts), only as links.
+          if (parseActionHref(url)) return key === "href" ? url : "";
           // Only lesson diagrams, inlined by the server, may be data: URLs, and only as images.
           if (url.startsWith(SVG_DATA_URL)) return key === "src" ? url : "";
           return defaultUrlTransform(url);
@@ -43,6 +51,8 @@ export function Markdown({
             const props = (code as { props?: { className?: string; children?: unknown } })?.props ?? {};
             const language = /language-(\w+)/.exec(props.className ?? "")?.[1];
             const source = String(props.children ?? "").replace(/\n$/, "");
+            const action = actionOfLanguage(/language-(cp-[\w-]+)/.exec(props.className ?? "")?.[1]);
+            if (action) return <ActionBlock kind={action} source={source} onRun={runnable ? onRun : undefined} onInput={runnable ? onInput : undefined} />;
             return <CodeBlock source={source} runnable={runnable && (language === "bash" || language === "sh") && !!onRun} onRun={onRun} />;
           },
           img: ({ src, alt }) => {
@@ -55,6 +65,8 @@ export function Markdown({
             );
           },
           a: ({ href, children }) => {
+            const action = parseActionHref(href ?? "");
+            if (action) return <ActionButton kind={action.kind} text={action.text} label={children} onRun={runnable ? onRun : undefined} onInput={runnable ? onInput : undefined} />;
             const port = /^preview:(\d{1,5})(\/.*)?$/.exec(href ?? "");
             if (!port) return <a href={href}>{children}</a>;
             if (!sandboxName) return <span title="Start your sandbox to open this page">{children}</span>;
@@ -118,5 +130,82 @@ function CodeBlock({ source, runnable, onRun }: { source: string; runnable: bool
         </span>
       </div>
     </div>
+  );
+}
+
+/**
+ * Does what an imported scenario's action asks: types the lines (with Enter, or without for
+ * Katacoda's no-newline), after Ctrl-C for an interrupt; a copy action copies. Returns what to
+ * tell the learner.
+ */
+async function perform(kind: ActionKind, text: string, onRun?: (command: string) => boolean, onInput?: SendInput): Promise<string> {
+  const input = actionInput(kind, text);
+  if (!input) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return "Copied";
+    } catch {
+      return "Select the text to copy it";
+    }
+  }
+  if (!onRun || !onInput) return "Start your sandbox first";
+  if (input.before && !onInput(input.before)) return "The terminal is not ready yet";
+  const ok = input.lines.every((line) => (input.enter ? onRun(line) : onInput(line)));
+  return ok ? (kind === "exec-interrupt" ? "Stopped what ran, then sent to the terminal" : "Sent to the terminal") : "The terminal is not ready yet";
+}
+
+const ACTION_LABEL: Record<ActionKind, string> = {
+  exec: "Run",
+  "exec-interrupt": "Stop and run",
+  copy: "Copy",
+  type: "Type",
+  keys: "Press",
+  open: "Show",
+};
+
+function ActionBlock({ kind, source, onRun, onInput }: { kind: ActionKind; source: string; onRun?: (command: string) => boolean; onInput?: SendInput }) {
+  const [said, setSaid] = useState("");
+  const act = async (k: ActionKind) => {
+    setSaid(await perform(k, source, onRun, onInput));
+    setTimeout(() => setSaid(""), 2000);
+  };
+  return (
+    <div className="code-block" data-action={kind}>
+      <pre>
+        <code>{source}</code>
+      </pre>
+      <div className="code-actions">
+        {kind !== "copy" && onRun && (
+          <button type="button" className="button small" onClick={() => void act(kind)} aria-label={`${ACTION_LABEL[kind]} in the terminal: ${source}`}>
+            {ACTION_LABEL[kind]}
+          </button>
+        )}
+        <button type="button" className="button small" onClick={() => void act("copy")} aria-label={`Copy: ${source}`}>
+          Copy
+        </button>
+        <span className="code-said" aria-live="polite">
+          {said}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+function ActionButton({ kind, text, label, onRun, onInput }: { kind: ActionKind; text: string; label: React.ReactNode; onRun?: (command: string) => boolean; onInput?: SendInput }) {
+  const [said, setSaid] = useState("");
+  const runs = kind !== "copy" && !!onRun;
+  const act = async () => {
+    setSaid(await perform(runs ? kind : "copy", text, onRun, onInput));
+    setTimeout(() => setSaid(""), 2000);
+  };
+  return (
+    <span className="inline-action" data-action={kind}>
+      <button type="button" className="button small inline" onClick={() => void act()} aria-label={`${runs ? ACTION_LABEL[kind] : "Copy"}: ${text}`} title={runs ? `${ACTION_LABEL[kind]} in the terminal` : "Copy"}>
+        {label}
+      </button>
+      <span className="code-said" aria-live="polite">
+        {said}
+      </span>
+    </span>
   );
 }

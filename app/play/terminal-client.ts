@@ -256,6 +256,14 @@ export class TerminalClient {
     return true;
   }
 
+  /** Sends raw bytes as if typed (Ctrl-C before an imported scenario's {{exec interrupt}}). */
+  sendInput(bytes: string): boolean {
+    if (!this.terminalId || !this.connection.connected) return false;
+    this.connection.send("terminal:input", this.terminalId, bytes);
+    this.terminal.focus();
+    return true;
+  }
+
   /** Hears workshop messages and answered hands. Returns an unsubscribe. */
   onWorkshop(listener: (event: WorkshopEvent) => void): () => void {
     this.workshopListeners.add(listener);

@@ -7,6 +7,8 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { CHALLENGE_MARK, RECAP_MARK } from "./marks";
 import { DIAGRAM_DIR, LessonDiagrams } from "./diagrams";
+import type { ScenarioSource } from "./scenarios/format";
+import { isScenarioFolder, parseScenario, scenarioSlug } from "./scenarios/scenario";
 
 export interface LessonStep {
   id: string;
@@ -23,6 +25,10 @@ export interface LessonStep {
   /** Other correct solutions (solve-alt.sh, solve-alt-2.sh, ...), each proven from the same starting state. */
   alternatives: { name: string; script: string }[];
   setup?: string;
+  /** Typed into the learner's terminal when the step starts (a scenario's foreground script). */
+  foreground?: string;
+  /** The step has nothing to verify: it passes when the learner presses Next, never automatically. */
+  acknowledge?: boolean;
   /** The lesson's last step: a goal without Run buttons (docs/lessons.md). */
   challenge: boolean;
 }
@@ -41,7 +47,11 @@ export interface Lesson {
   steps: LessonStep[];
   /** What the lesson taught, shown after its steps ("## Recap {.recap}"). */
   recap: string;
+  /** The format it was written in: our own, or an imported scenario folder (server/lessons/scenarios/). */
+  source: LessonSource;
 }
+
+export type LessonSource = "native" | ScenarioSource;
 
 export interface LessonProblem {
   file: string;
@@ -272,6 +282,7 @@ export function parseLesson(dir: string, known: Set<string> = new Set()): { less
       intro: introText,
       steps: built,
       recap: recapText,
+      source: "native",
     },
     problems,
   };
@@ -286,31 +297,67 @@ function byAlternativeOrder(a: string, b: string): number {
   return n(a) && n(b) ? n(a) - n(b) : a.localeCompare(b);
 }
 
-/** Loads every lesson folder under `root`, in course order. */
-export function loadCourse(root: string): { lessons: Lesson[]; problems: LessonProblem[] } {
+/**
+ * Loads every lesson folder under `root`, in course order: our NN-slug lessons first, then
+ * Killercoda/Katacoda scenario folders (with an index.json) by folder name. A folder of
+ * scenario folders (a scenario repository copied in as it is) is read one level deep.
+ * `warnings` are unsupported scenario features that do not stop a scenario from loading.
+ */
+export function loadCourse(root: string, opts: { scenariosDir?: string } = {}): { lessons: Lesson[]; problems: LessonProblem[]; warnings: LessonProblem[] } {
   const problems: LessonProblem[] = [];
-  if (!fs.existsSync(root)) return { lessons: [], problems: [{ file: root, line: 0, message: "no lessons folder" }] };
-  const dirs = fs
-    .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
-  const known = new Set(dirs);
+  const warnings: LessonProblem[] = [];
+  if (!fs.existsSync(root)) return { lessons: [], problems: [{ file: root, line: 0, message: "no lessons folder" }], warnings };
+  if (opts.scenariosDir && !fs.existsSync(opts.scenariosDir)) problems.push({ file: opts.scenariosDir, line: 0, message: "no scenarios folder (SCENARIOS_DIR)" });
+  const subdirs = (dir: string) =>
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !d.name.startsWith("."))
+      .map((d) => d.name)
+      .sort();
+  const scenarios: { dir: string; id: string }[] = [];
+  const native: string[] = [];
+  // SCENARIOS_DIR holds scenario folders only: anything else in it is reported, not parsed as a lesson.
+  const roots = [root, ...(opts.scenariosDir && fs.existsSync(opts.scenariosDir) ? [opts.scenariosDir] : [])];
+  for (const [name, top] of roots.flatMap((r) => subdirs(r).map((n) => [n, r] as const))) {
+    const dir = path.join(top, name);
+    if (isScenarioFolder(dir)) scenarios.push({ dir, id: scenarioSlug(name) });
+    else if (!fs.existsSync(path.join(dir, "lesson.md")) && !LESSON_FOLDER.test(name) && subdirs(dir).some((c) => isScenarioFolder(path.join(dir, c)))) {
+      for (const child of subdirs(dir)) {
+        if (isScenarioFolder(path.join(dir, child))) scenarios.push({ dir: path.join(dir, child), id: scenarioSlug(`${name}-${child}`) });
+      }
+    } else if (top === root) native.push(name);
+    else problems.push({ file: dir, line: 0, message: "not a scenario folder (no index.json): SCENARIOS_DIR holds Killercoda/Katacoda scenario folders only" });
+  }
+  const known = new Set(native);
   const lessons: Lesson[] = [];
   const slugs = new Map<string, string>();
-  for (const name of dirs) {
+  const add = (lesson: Lesson, dir: string) => {
+    const clash = slugs.get(lesson.slug) ?? lessons.find((l) => l.id === lesson.id)?.id;
+    if (clash) {
+      problems.push({ file: dir, line: 0, message: `slug "${lesson.slug}" is also used by ${clash}` });
+      return;
+    }
+    slugs.set(lesson.slug, path.relative(root, dir) || dir);
+    lessons.push(lesson);
+  };
+  for (const name of native) {
     const { lesson, problems: p } = parseLesson(path.join(root, name), known);
     problems.push(...p);
-    if (!lesson) continue;
-    const clash = slugs.get(lesson.slug);
-    if (clash) {
-      problems.push({ file: path.join(root, name), line: 0, message: `slug "${lesson.slug}" is also used by ${clash}` });
-      continue;
-    }
-    slugs.set(lesson.slug, name);
-    lessons.push(lesson);
+    if (lesson) add(lesson, path.join(root, name));
   }
-  return { lessons, problems };
+  let order = Math.max(0, ...lessons.map((l) => l.order));
+  // By lesson name, so "My_Scenario" and "a-repo/inner" sort as a learner reads them.
+  scenarios.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const s of scenarios) {
+    const r = parseScenario(s.dir, { id: s.id, order: order + 1 });
+    problems.push(...r.problems);
+    warnings.push(...r.warnings);
+    if (r.lesson) {
+      add(r.lesson, s.dir);
+      order = Math.max(order, r.lesson.order);
+    }
+  }
+  return { lessons, problems, warnings };
 }
 
 export function formatProblem(p: LessonProblem): string {

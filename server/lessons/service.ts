@@ -6,7 +6,7 @@ import { PlaygroundFailure } from "../sandbox/errors";
 import type { PlaygroundService } from "../sessions/playground-service";
 import { AttemptCounter } from "../auth/attempts";
 import { cleanAnswer, runCheck, runSetup, type CheckResult } from "./checks";
-import type { Lesson } from "./parse";
+import type { Lesson, LessonSource } from "./parse";
 import type { LessonState, ProgressService } from "./progress";
 
 export interface LessonSummary {
@@ -18,6 +18,8 @@ export interface LessonSummary {
   minutes: number;
   steps: number;
   done: number;
+  /** "native", or the scenario format it was imported from (shown as a label in the course list). */
+  source: LessonSource;
 }
 
 export interface StepView {
@@ -25,6 +27,10 @@ export interface StepView {
   title: string;
   body: string;
   question?: string;
+  /** Typed into the learner's terminal when the step starts (imported scenarios' foreground scripts). */
+  foreground?: string;
+  /** Nothing to verify: the learner presses Next (never checked automatically). */
+  acknowledge?: boolean;
   /** Present once the learner revealed it. */
   hint?: string;
   solution?: string;
@@ -93,6 +99,7 @@ export class LessonService {
       minutes: l.minutes,
       steps: l.steps.length,
       done: Math.min(counts.get(l.id) ?? 0, l.steps.length),
+      source: l.source,
     }));
   }
 
@@ -116,6 +123,7 @@ export class LessonService {
       title: l.title,
       summary: l.summary,
       minutes: l.minutes,
+      source: l.source,
       intro: l.intro,
       prerequisites: l.prerequisites.map((p) => this.lessons.find((x) => x.id === p)).filter((x): x is Lesson => !!x).map((x) => ({ id: x.id, slug: x.slug, title: x.title })),
       steps: l.steps.map((s) => {
@@ -125,6 +133,8 @@ export class LessonService {
           title: s.title,
           body: s.body,
           question: s.question,
+          foreground: s.foreground,
+          acknowledge: s.acknowledge || undefined,
           hint: st?.hintShown ? s.hint : undefined,
           solution: st?.solutionShown ? s.solution : undefined,
         };
@@ -139,6 +149,8 @@ export class LessonService {
     const lesson = this.byId(lessonId);
     const step = this.step(lesson, stepId);
     let answer: string | undefined;
+    // A step without a verify script (imported scenarios) passes only when the learner says Next.
+    if (step.acknowledge && auto) return { result: null, state: await this.deps.progress.lessonState(userId, lesson) };
     if (step.question) {
       if (auto) return { result: null, state: await this.deps.progress.lessonState(userId, lesson) }; // questions are answered, not watched
       const cleaned = cleanAnswer(rawAnswer);

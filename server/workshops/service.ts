@@ -20,7 +20,8 @@ const STUCK_FAILED_CHECKS = 5;
 export const WorkshopInput = z
   .object({
     title: z.string().trim().min(3, "title: at least 3 characters").max(120),
-    lessonIds: z.array(z.string().regex(/^\d{2}-[a-z0-9-]+$/)).min(1, "choose at least one lesson").max(50),
+    // NN-slug lessons and imported scenarios (scenarioSlug: lowercase words with dashes).
+    lessonIds: z.array(z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)).min(1, "choose at least one lesson").max(50),
     startsAt: z.coerce.date(),
     endsAt: z.coerce.date(),
     capacity: z.coerce.number().int().min(1).max(500),

@@ -38,6 +38,7 @@ describe("every lesson in every profile", { concurrency: 2 }, () => {
             const report = proofs.map((p) => `${p.step} [${p.solution}]: ${p.detail}`).join("\n");
             assert.equal(proofs.length, lesson.steps.length, `stopped early:\n${report}`);
             for (const p of proofs) {
+              if (p.unproven) continue; // an imported scenario's step without a solution (docs/lessons.md)
               assert.ok(p.failedBefore, `${lesson.id}/${p.step} [${p.solution}] must fail before its solution:\n${report}`);
               assert.ok(p.passedAfter, `${lesson.id}/${p.step} [${p.solution}] must pass after its solution:\n${report}`);
             }

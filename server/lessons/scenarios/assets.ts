@@ -1,0 +1,87 @@
+// details.assets: files of the scenario's assets/ folder copied into the machine before the
+// intro, each into its target folder with an optional chmod. We turn them into one root
+// script that runs as part of the first step's set-up (our lessons have no set-up before the
+// first step), writing each file from base64 so any content survives the shell.
+import fs from "node:fs";
+import path from "node:path";
+
+export interface AssetProblem {
+  /** The JSON string the problem is about (to find its line), or null for the assets field. */
+  about: string | null;
+  message: string;
+  /** A warning does not stop the scenario from loading. */
+  warning?: boolean;
+}
+
+/** The script goes into `bash -c` as one argument: stay well under Linux's 128 KiB per argument. */
+export const MAX_ASSET_BYTES = 64 * 1024;
+const CHMOD = /^(?:[0-7]{3,4}|[ugoa]*[-+=][rwxXst]+(?:,[ugoa]*[-+=][rwxXst]+)*)$/;
+/** Top-level folders the sandbox has; a new one (Killercoda's /ks) cannot be made on its read-only /. */
+const TOP_LEVEL = new Set(["root", "home", "tmp", "usr", "etc", "opt", "var", "srv", "mnt", "run"]);
+
+function quote(s: string): string {
+  return `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+/** Matches "*" and "?" in one file name (Katacoda's {"file": "*"}); no folders. */
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
+}
+
+export function assetsScript(scenarioDir: string, assets: unknown): { script: string; problems: AssetProblem[] } {
+  const problems: AssetProblem[] = [];
+  if (assets === undefined) return { script: "", problems };
+  if (typeof assets !== "object" || assets === null || Array.isArray(assets)) {
+    return { script: "", problems: [{ about: null, message: 'details.assets must be an object like {"host01": [{"file": "x.sh", "target": "/root"}]}' }] };
+  }
+  const assetsDir = path.join(scenarioDir, "assets");
+  const lines: string[] = [];
+  let bytes = 0;
+  for (const [host, list] of Object.entries(assets as Record<string, unknown>)) {
+    if (host !== "host01" && host !== "client") {
+      problems.push({ about: host, message: `assets for "${host}": this playground gives each learner one machine (host01)` });
+      continue;
+    }
+    if (!Array.isArray(list)) {
+      problems.push({ about: host, message: `assets.${host} must be a list of {"file", "target", "chmod"}` });
+      continue;
+    }
+    for (const entry of list as unknown[]) {
+      const e = entry as { file?: unknown; target?: unknown; chmod?: unknown };
+      if (typeof e?.file !== "string" || typeof e.target !== "string" || !e.target.startsWith("/")) {
+        problems.push({ about: typeof e?.file === "string" ? e.file : host, message: 'an asset needs "file" (in assets/) and an absolute "target" folder' });
+        continue;
+      }
+      if (e.chmod !== undefined && (typeof e.chmod !== "string" || !CHMOD.test(e.chmod))) {
+        problems.push({ about: e.file, message: `asset ${e.file}: chmod "${String(e.chmod)}" is not a mode like "+x" or "0755"` });
+        continue;
+      }
+      const top = e.target.split("/").filter(Boolean)[0];
+      if (top && !TOP_LEVEL.has(top)) {
+        problems.push({ about: e.target, warning: true, message: `asset target ${e.target}: the sandbox's / is read-only, so a new top-level folder (/${top}) cannot be created (not supported yet)` });
+      }
+      const names = /[*?]/.test(e.file)
+        ? (fs.existsSync(assetsDir) ? fs.readdirSync(assetsDir).filter((n) => globToRegExp(e.file as string).test(n) && fs.statSync(path.join(assetsDir, n)).isFile()) : [])
+        : [e.file];
+      if (names.length === 0) problems.push({ about: e.file, message: `asset ${e.file}: no file in assets/ matches` });
+      for (const name of names) {
+        const source = path.resolve(assetsDir, name);
+        if (!source.startsWith(assetsDir + path.sep)) {
+          problems.push({ about: e.file, message: `asset ${name}: must be inside the scenario's assets/ folder` });
+          continue;
+        }
+        if (!fs.existsSync(source) || !fs.statSync(source).isFile()) {
+          problems.push({ about: e.file, message: `asset ${name}: missing file assets/${name}` });
+          continue;
+        }
+        const content = fs.readFileSync(source);
+        bytes += content.length;
+        const target = path.posix.join(e.target, path.basename(name));
+        lines.push(`mkdir -p ${quote(e.target)}`, `base64 -d > ${quote(target)} <<'CP_ASSET_END'`, content.toString("base64").replace(/(.{76})/g, "$1\n").replace(/\n$/, ""), "CP_ASSET_END");
+        if (typeof e.chmod === "string") lines.push(`chmod ${quote(e.chmod)} ${quote(target)}`);
+      }
+    }
+  }
+  if (bytes > MAX_ASSET_BYTES) problems.push({ about: null, message: `assets add up to ${bytes} bytes; at most ${MAX_ASSET_BYTES} are supported` });
+  return { script: lines.length ? ["# Scenario assets (details.assets), copied in before the first step", "set -e", ...lines, "set +e"].join("\n") : "", problems };
+}
