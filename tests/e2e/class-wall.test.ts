@@ -86,16 +86,18 @@ test("the class wall shows every learner's live terminal faithfully, hands and t
   const page = await context.newPage();
   await page.goto(`${app.url}/instructor/workshops/${workshop.id}`);
   const wall = page.getByTestId("class-wall");
+  // A learner's tile, found by its control's exact name (tile text also holds terminal output).
+  const tileOf = (n: string) => wall.locator(".wall-tile").filter({ has: page.getByRole("button", { name: `Open ${n}'s terminal`, exact: true }) });
   await until("ten tiles", async () => (await wall.locator(".wall-tile").count()) === names.length, 30_000);
 
   for (const n of names) {
-    const tile = wall.locator(".wall-tile").filter({ hasText: n }).first();
+    const tile = tileOf(n);
     await until(`${n}'s own output on ${n}'s tile`, async () => new RegExp(`wall-of-${n.toLowerCase()}-42`).test(await tile.innerText()), 30_000);
     assert.match(await tile.innerText(), /A container is a process · step 1 of \d+/);
   }
   // Faithful: the picture has the learner's 24 lines, drawn left-aligned at its full width and
   // scaled down to fit the tile (the old miniature centred each line and cut off the right).
-  const ada = wall.locator(".wall-tile").filter({ hasText: "Ada" }).first();
+  const ada = tileOf("Ada");
   assert.equal(await ada.locator(".xterm-rows > div").count(), 24);
   const fit = await ada.locator(".scaled-inner").evaluate((el) => ({
     natural: (el as HTMLElement).offsetWidth,
@@ -111,7 +113,7 @@ test("the class wall shows every learner's live terminal faithfully, hands and t
   const hana = sockets[names.indexOf("Hana")];
   const raised = await new Promise<Ack<object>>((resolve) => (hana.emit as (e: string, p: unknown, cb: (r: Ack<object>) => void) => void).call(hana, "hand:raise", { message: "my container exits at once" }, resolve));
   assert.ok(raised.ok);
-  await wall.locator('.wall-tile[data-state="hand"]').filter({ hasText: "Hana" }).waitFor({ timeout: 15_000 });
+  await wall.locator('.wall-tile[data-state="hand"]').filter({ has: page.getByRole("button", { name: "Open Hana's terminal", exact: true }) }).waitFor({ timeout: 15_000 });
   await until("Hana's tile first", async () => /^Hana/.test(await wall.locator(".wall-tile").first().innerText()), 15_000);
   assert.match(await page.title(), /^\(1 hand up\) /);
   await shoot(page, "10");
