@@ -1,5 +1,7 @@
-// npm run staff -- add EMAIL [--admin]   create an instructor (or admin) account; the password
-//                                        comes from STAFF_PASSWORD or is asked for (hidden)
+// npm run staff -- add EMAIL [--admin] [--name "Ms Lee"]
+//                                        create an instructor (or admin) account; the password
+//                                        comes from STAFF_PASSWORD or is asked for (hidden);
+//                                        --name is what learners see (never the email)
 // npm run staff -- list                  list the accounts
 import { createInterface } from "node:readline";
 import { loadConfig } from "../server/config";
@@ -29,11 +31,14 @@ async function main(): Promise<number> {
     }
     if (command === "add" && email) {
       const password = process.env.STAFF_PASSWORD ?? (await askHidden(`Password for ${email} (10+ characters): `));
-      const created = await staff.create(email, password, flags.includes("--admin") ? "admin" : "instructor");
-      console.log(`created ${created.role} ${created.email}`);
+      const nameAt = flags.indexOf("--name");
+      const name = nameAt >= 0 ? flags[nameAt + 1] : undefined;
+      if (nameAt >= 0 && !name) throw new Error('--name needs a value, e.g. --name "Ms Lee"');
+      const created = await staff.create(email, password, flags.includes("--admin") ? "admin" : "instructor", name);
+      console.log(`created ${created.role} ${created.email}, shown to learners as "${created.displayName}"`);
       return 0;
     }
-    console.error("usage: npm run staff -- add EMAIL [--admin] | list");
+    console.error('usage: npm run staff -- add EMAIL [--admin] [--name "Ms Lee"] | list');
     return 2;
   } catch (err) {
     console.error(`staff: ${(err as Error).message}`);

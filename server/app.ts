@@ -74,7 +74,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   const identities = new IdentityService(db.prisma, guestKey, config.cookieSecure, secret);
   const names = new NamedGuests(db.prisma, guestKey, config.cookieSecure);
   const staff = new StaffService(db.prisma, deriveKey(secret, "staff-cookie"), config.cookieSecure);
-  const firstAdmin = await staff.ensureFirstAdmin(config.admin?.email, config.admin?.password);
+  const firstAdmin = await staff.ensureFirstAdmin(config.admin?.email, config.admin?.password, config.admin?.name);
   if (firstAdmin) log.info({ email: firstAdmin.email }, "created the first admin account (ADMIN_EMAIL)");
   const instanceId = config.instanceId ?? (await db.installationId());
   const driver = opts.driver ?? (await createDriver(config, { instanceId, log }));

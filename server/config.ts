@@ -19,6 +19,7 @@ const ConfigSchema = z.object({
   // The first admin account, created at start when there is no staff account yet.
   ADMIN_EMAIL: z.string().email("ADMIN_EMAIL: an email address").optional(),
   ADMIN_PASSWORD: z.string().min(10, "ADMIN_PASSWORD: at least 10 characters").optional(),
+  ADMIN_NAME: z.string().trim().min(1).max(60, "ADMIN_NAME: at most 60 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Which engine runs sandboxes (server/sandbox/factory.ts): docker, or fake (in memory,
   // no real shells: for developing the pages and for the fast test tier).
@@ -140,7 +141,8 @@ export interface Config {
   cookieSecure: "auto" | boolean;
   logLevel: string;
   /** First admin (only used while no staff account exists). */
-  admin?: { email: string; password: string };
+  /** The first admin: ADMIN_EMAIL, ADMIN_PASSWORD, and ADMIN_NAME (what learners see). */
+  admin?: { email: string; password: string; name?: string };
   /** What a sandbox is and may do, whatever runs it. */
   sandbox: {
     /** The engine that runs sandboxes. */
@@ -261,7 +263,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecret: e.SESSION_SECRET,
     cookieSecure: e.COOKIE_SECURE === "auto" ? "auto" : e.COOKIE_SECURE === "true",
     logLevel: e.LOG_LEVEL,
-    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
+    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD, name: e.ADMIN_NAME } : undefined,
     sandbox: {
       engine: e.SANDBOX_ENGINE,
       image: e.SANDBOX_IMAGE,

@@ -3,6 +3,8 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
+import { DISPLAY_NAME_FALLBACK } from "../../lib/staff-names";
+import { DisplayNameForm } from "./DisplayNameForm";
 import type { LessonSummary } from "../../server/lessons/service";
 import { api } from "../api-client";
 
@@ -24,13 +26,13 @@ function localInput(d: Date): string {
 
 export default function InstructorHome() {
   const router = useRouter();
-  const [me, setMe] = useState<{ email: string; role: string } | null>(null);
+  const [me, setMe] = useState<{ email: string; role: string; displayName: string } | null>(null);
   const [workshops, setWorkshops] = useState<WorkshopItem[] | null>(null);
   const [lessons, setLessons] = useState<LessonSummary[]>([]);
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(async () => {
-    const who = await api<{ staff: { email: string; role: string } }>("/api/staff/me");
+    const who = await api<{ staff: { email: string; role: string; displayName: string } }>("/api/staff/me");
     if (!who.ok) return router.replace("/instructor/login");
     setMe(who.data.staff);
     const [list, course] = await Promise.all([api<{ workshops: WorkshopItem[] }>("/api/workshops"), api<{ lessons: LessonSummary[] }>("/api/lessons")]);
@@ -78,6 +80,7 @@ export default function InstructorHome() {
       </header>
       <main>
         <h1>Your workshops</h1>
+        {me && <DisplayNameForm key={me.email} current={me.displayName === DISPLAY_NAME_FALLBACK ? "" : me.displayName} onSaved={(displayName) => setMe({ ...me, displayName })} />}
         {error && (
           <p className="lesson-problem" role="alert">
             {error}

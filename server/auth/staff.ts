@@ -9,6 +9,7 @@ import { parse, serialize } from "cookie";
 import type { Db } from "../db";
 import { AttemptCounter } from "./attempts";
 import { signValue, verifySignedValue } from "./cookie";
+import { DISPLAY_NAME_FALLBACK } from "../../lib/staff-names";
 
 export const STAFF_COOKIE = "cp_staff";
 const SESSION_MS = 12 * 3600_000;
@@ -28,6 +29,23 @@ export interface StaffIdentity {
   staffId: string;
   email: string;
   role: StaffRole;
+  /** What learners see of this staff member: never the email (DISPLAY_NAME_FALLBACK if unset). */
+  displayName: string;
+}
+
+export { DISPLAY_NAME_FALLBACK };
+
+/** A display name: 1 to 60 characters of text, trimmed; no control characters. */
+export function cleanDisplayName(name: string): string {
+  const trimmed = name.trim().replace(/\s+/g, " ");
+  if (trimmed.length < 1 || trimmed.length > 60) throw new Error("a display name has 1 to 60 characters");
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new Error("a display name cannot contain control characters");
+  if (trimmed.includes("@")) throw new Error("a display name is what learners see: use a name, not an email address");
+  return trimmed;
+}
+
+function identity(row: { id: string; email: string; role: string; displayName: string | null }): StaffIdentity {
+  return { staffId: row.id, email: row.email, role: row.role as StaffRole, displayName: row.displayName ?? DISPLAY_NAME_FALLBACK };
 }
 
 export type LoginResult = { ok: true; setCookie: string; staff: StaffIdentity } | { ok: false; reason: "invalid" | "rate_limited" };
@@ -64,22 +82,29 @@ export class StaffService {
   ) {}
 
   /** Creates an account; throws a clear error for a bad email, weak password or duplicate. */
-  async create(email: string, password: string, role: StaffRole): Promise<StaffIdentity> {
+  async create(email: string, password: string, role: StaffRole, displayName?: string): Promise<StaffIdentity> {
     const normalized = email.trim().toLowerCase();
     if (!validEmail(normalized)) throw new Error(`not an email address: ${email}`);
     if (password.length < 10) throw new Error("the password must have at least 10 characters");
+    const shown = displayName === undefined ? null : cleanDisplayName(displayName);
     if (await this.prisma.staff.findUnique({ where: { email: normalized } })) throw new Error(`an account for ${normalized} exists already`);
     const id = `s_${randomBytes(12).toString("base64url")}`;
     const passwordHash = await this.bcryptSlots(() => bcrypt.hash(password, BCRYPT_COST));
-    await this.prisma.staff.create({ data: { id, email: normalized, role, passwordHash } });
-    return { staffId: id, email: normalized, role };
+    await this.prisma.staff.create({ data: { id, email: normalized, role, passwordHash, displayName: shown } });
+    return identity({ id, email: normalized, role, displayName: shown });
+  }
+
+  /** Sets the name learners see; throws a clear error for a bad one. */
+  async rename(staffId: string, displayName: string): Promise<StaffIdentity> {
+    const row = await this.prisma.staff.update({ where: { id: staffId }, data: { displayName: cleanDisplayName(displayName) } });
+    return identity(row);
   }
 
   /** ADMIN_EMAIL/ADMIN_PASSWORD at start: the first admin, if there is no account yet. */
-  async ensureFirstAdmin(email: string | undefined, password: string | undefined): Promise<StaffIdentity | null> {
+  async ensureFirstAdmin(email: string | undefined, password: string | undefined, displayName?: string): Promise<StaffIdentity | null> {
     if (!email || !password) return null;
     if ((await this.prisma.staff.count()) > 0) return null;
-    return this.create(email, password, "admin");
+    return this.create(email, password, "admin", displayName);
   }
 
   async login(req: IncomingMessage, email: string, password: string, address = req.socket.remoteAddress ?? "?"): Promise<LoginResult> {
@@ -111,7 +136,7 @@ export class StaffService {
       path: "/",
       maxAge: SESSION_MS / 1000,
     });
-    return { ok: true, setCookie, staff: { staffId: staff.id, email: staff.email, role: staff.role as StaffRole } };
+    return { ok: true, setCookie, staff: identity(staff) };
   }
 
   /** The signed-in staff member of a request, or null (unsigned, unknown or expired session). */
@@ -126,7 +151,7 @@ export class StaffService {
     const session = await this.prisma.staffSession.findUnique({ where: { id: sessionId }, include: { staff: true } });
     if (!session || session.expiresAt <= new Date()) return null;
     return {
-      staff: { staffId: session.staff.id, email: session.staff.email, role: session.staff.role as StaffRole },
+      staff: identity(session.staff),
       sessionId,
       expiresAt: session.expiresAt,
     };

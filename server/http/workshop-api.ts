@@ -34,7 +34,8 @@ export interface WorkshopApiDeps {
 }
 
 const Login = z.object({ email: z.string().max(254), password: z.string().max(200) });
-const NewStaff = z.object({ email: z.string().max(254), password: z.string().max(200), role: z.enum(["admin", "instructor"]).default("instructor") });
+const NewStaff = z.object({ email: z.string().max(254), password: z.string().max(200), role: z.enum(["admin", "instructor"]).default("instructor"), displayName: z.string().max(200).optional() });
+const Rename = z.object({ displayName: z.string().max(200) });
 const WORKSHOP = /^\/api\/workshops\/([A-Za-z0-9_-]{10,40})(\/end|\/qr\.svg|\/progress|\/progress\.csv|\/audit|\/prewarm|\/learners\/([A-Za-z0-9_-]{3,80})\/recordings)?$/;
 const JOIN = /^\/api\/join\/([A-Za-z0-9-]{1,20})$/;
 
@@ -84,6 +85,13 @@ export async function handleWorkshopApi(req: IncomingMessage, res: ServerRespons
 
 async function handleStaff(req: IncomingMessage, res: ServerResponse, deps: WorkshopApiDeps, me: StaffIdentity, path: string): Promise<void> {
   if (path === "/api/staff/me" && req.method === "GET") return sendJson(res, 200, { ok: true, staff: me });
+  if (path === "/api/staff/me" && req.method === "PATCH") {
+    const body = Rename.safeParse(await jsonBody(req));
+    if (!body.success) return sendJson(res, 400, { ok: false, error: "send the display name learners should see" });
+    const renamed = await deps.staff.rename(me.staffId, body.data.displayName).catch((err: Error) => err);
+    if (renamed instanceof Error) return sendJson(res, 400, { ok: false, error: renamed.message });
+    return sendJson(res, 200, { ok: true, staff: renamed });
+  }
   if (path === "/api/staff" && req.method === "GET") {
     if (me.role !== "admin") return sendJson(res, 403, { ok: false, error: "Only an admin manages instructors." });
     return sendJson(res, 200, { ok: true, staff: await deps.staff.list() });
@@ -92,7 +100,7 @@ async function handleStaff(req: IncomingMessage, res: ServerResponse, deps: Work
     if (me.role !== "admin") return sendJson(res, 403, { ok: false, error: "Only an admin manages instructors." });
     const body = NewStaff.safeParse(await jsonBody(req));
     if (!body.success) return sendJson(res, 400, { ok: false, error: "send email, password and role" });
-    const created = await deps.staff.create(body.data.email, body.data.password, body.data.role).catch((err: Error) => err);
+    const created = await deps.staff.create(body.data.email, body.data.password, body.data.role, body.data.displayName).catch((err: Error) => err);
     if (created instanceof Error) return sendJson(res, 400, { ok: false, error: created.message });
     return sendJson(res, 201, { ok: true, staff: created });
   }

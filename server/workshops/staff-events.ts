@@ -104,7 +104,7 @@ export function attachStaffEvents(io: PlayServer, nsp: StaffNamespace, deps: Sta
         term
           .watch({
             id: watchId,
-            name: me.email,
+            name: me.displayName, // learners see who watches: a name, never the email
             output: (data) => socket.emit("watch:output", watchId, data),
             exit: (message) => {
               watching.delete(watchId);
@@ -131,7 +131,7 @@ export function attachStaffEvents(io: PlayServer, nsp: StaffNamespace, deps: Sta
       const w = watching.get(watchId);
       if (!w) throw new WorkshopError(409, "Open the learner's terminal first.");
       await myLearnerNow(w.workshopId, w.userId); // the workshop may have changed hands or ended
-      if (!w.term.takeControl(watchId, me.email)) throw new WorkshopError(409, `${w.term.controlledBy ?? "Someone"} already has control of this terminal.`);
+      if (!w.term.takeControl(watchId, me.displayName)) throw new WorkshopError(409, `${w.term.controlledBy ?? "Someone"} already has control of this terminal.`);
       audit(w, "control:start", "");
       return {};
     });
@@ -163,7 +163,7 @@ export function attachStaffEvents(io: PlayServer, nsp: StaffNamespace, deps: Sta
       const w = await deps.workshops.get(me, workshopId);
       const userId = await deps.help.answer(w.id, handId, me.email);
       if (!userId) throw new WorkshopError(409, "That hand was already answered or lowered.");
-      io.to(userRoom(userId)).emit("hand:answered", { by: me.email });
+      io.to(userRoom(userId)).emit("hand:answered", { by: me.displayName });
       deps.feed.workshopChanged(w.id);
       return {};
     });
@@ -172,7 +172,7 @@ export function attachStaffEvents(io: PlayServer, nsp: StaffNamespace, deps: Sta
       const w = await deps.workshops.get(me, workshopId);
       if (w.endedAt) throw new WorkshopError(409, "This workshop has ended; its learners no longer see messages.");
       if (toUserId && !(await deps.workshops.member(w.id, toUserId))) throw new WorkshopError(409, "no such learner in this workshop");
-      const message = await deps.help.send(w.id, me.email, body, toUserId);
+      const message = await deps.help.send(w.id, me.displayName, body, toUserId);
       const to = toUserId ? [toUserId] : await deps.workshops.memberIds(w.id);
       if (to.length) io.to(to.map(userRoom)).emit("workshop:message", message);
       deps.log.info({ staff: me.email, workshopId: w.id, direct: !!toUserId, recipients: to.length }, "workshop message sent");

@@ -40,6 +40,14 @@ test("an instructor creates a workshop, a learner joins with its code, and the d
   await teacher.getByLabel("Password").fill("a good long password");
   await teacher.getByRole("button", { name: "Sign in" }).click();
   await teacher.waitForURL(/\/instructor$/);
+  // The name learners will see (never the email): a bad one is refused next to the field.
+  const shownName = teacher.getByLabel("Your name as learners see it");
+  await shownName.fill("rahman@school.org");
+  await teacher.getByRole("button", { name: "Save name" }).click();
+  await teacher.getByRole("status").filter({ hasText: "not an email address" }).waitFor();
+  await shownName.fill("Ms Rahman");
+  await teacher.getByRole("button", { name: "Save name" }).click();
+  await teacher.getByRole("status").filter({ hasText: "learners see you as “Ms Rahman”" }).waitFor();
   await teacher.getByLabel("Title").fill("Friday containers class");
   await teacher.getByRole("button", { name: "Create workshop" }).click();
   await teacher.waitForURL(/\/instructor\/workshops\/[A-Za-z0-9_-]+$/);
@@ -72,7 +80,7 @@ test("an instructor creates a workshop, a learner joins with its code, and the d
   await until("the full view", async () => /hello-from-noor-42/.test(await full.innerText()), 30_000);
   await teacher.screenshot({ path: path.join(SCREENSHOTS, "workshop-watch.png") });
   // The learner knows they are being watched, and by whom.
-  await learner.getByTestId("watched-banner").filter({ hasText: "teacher@example.org" }).waitFor({ timeout: 10_000 });
+  await learner.getByTestId("watched-banner").filter({ hasText: "Ms Rahman" }).waitFor({ timeout: 10_000 });
   await learner.screenshot({ path: path.join(SCREENSHOTS, "workshop-watched-banner.png") });
 
   // Take control: the instructor's typing runs in the learner's shell, under a banner.
@@ -80,7 +88,7 @@ test("an instructor creates a workshop, a learner joins with its code, and the d
   assert.match(await learnerBar.innerText(), /Friday containers class.*recorded/s, "the learner is told the session is recorded");
   await full.getByRole("button", { name: "Take control" }).click();
   await full.getByRole("button", { name: "Give control back" }).waitFor();
-  await learner.getByTestId("control-banner").filter({ hasText: "teacher@example.org" }).waitFor({ timeout: 10_000 });
+  await learner.getByTestId("control-banner").filter({ hasText: "Ms Rahman" }).waitFor({ timeout: 10_000 });
   await full.locator(".xterm-helper-textarea").focus();
   await teacher.keyboard.type("echo from-teacher-$((9*9))");
   await teacher.keyboard.press("Enter");
@@ -110,7 +118,8 @@ test("an instructor creates a workshop, a learner joins with its code, and the d
   assert.match(await teacher.title(), /^\(1 hand up\) /);
   await teacher.screenshot({ path: path.join(SCREENSHOTS, "workshop-hands.png"), fullPage: true });
   await hands.getByRole("button", { name: "Mark answered" }).click();
-  await learner.getByText("teacher@example.org answered your raised hand.").waitFor({ timeout: 10_000 });
+  await learner.getByText("Ms Rahman answered your raised hand.").waitFor({ timeout: 10_000 });
+  assert.doesNotMatch(await learner.locator("body").innerText(), /teacher@example\.org/, "learners never see the instructor's email");
   await until("the hand to leave the dashboard", async () => (await hands.count()) === 0, 10_000);
   assert.doesNotMatch(await teacher.title(), /hand up/);
 

@@ -9,6 +9,7 @@ import type { Ack, LearnerRow, WatchStarted } from "../../lib/protocol";
 import { call, connect, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
 import { tempDataDir, until } from "../helpers/env";
 import { startFastApp, type FastApp } from "../helpers/fast";
+import { DISPLAY_NAME_FALLBACK } from "../../lib/staff-names";
 import { httpClient, staffCall, staffLogin, staffSocket, startWatch, workshopBody } from "../helpers/staff";
 
 const ADMIN = { email: "fast@example.org", password: "correct horse battery" };
@@ -114,9 +115,10 @@ test("an instructor watches a learner's shell and takes control of it; the learn
   const watch = startWatch(staff, w.workshop.id, userId);
   const started = (await watch.started) as Ack<WatchStarted>;
   assert.ok(started.ok);
-  await until("the learner sees who watches", () => watchers.at(-1)?.[0] === ADMIN.email);
+  // No display name set: learners see "Your instructor", never the email.
+  await until("the learner sees who watches", () => watchers.at(-1)?.[0] === DISPLAY_NAME_FALLBACK);
   assert.deepEqual(await staffCall(staff, "control:start", started.watchId), { ok: true });
-  await until("the control banner", () => banners.at(-1) === ADMIN.email);
+  await until("the control banner", () => banners.at(-1) === DISPLAY_NAME_FALLBACK);
   staff.emit("control:input", started.watchId, "echo from-teacher\r");
   await shell.waitFor(/from-teacher\r\nfrom-teacher/);
   staff.emit("watch:stop", started.watchId);
@@ -218,4 +220,21 @@ test("a workshop's pre-warm counts its own sandboxes only, says honestly how man
     for (const s of local) s.close();
     await server.close();
   }
+});
+
+test("staff choose the name learners see; a bad one is refused and changes nothing", async () => {
+  const http = httpClient(app.url);
+  const patch = (body: unknown, cookie = teacher) => fetch(`${app.url}/api/staff/me`, { method: "PATCH", headers: { "content-type": "application/json", cookie }, body: JSON.stringify(body) });
+  const me = async () => ((await (await http.get("/api/staff/me", teacher)).json()) as { staff: { displayName: string } }).staff.displayName;
+  for (const bad of [{ displayName: "" }, { displayName: "x".repeat(61) }, { displayName: "me@school.org" }, { displayName: "a\u0007b" }, {}, { displayName: 42 }]) {
+    const res = await patch(bad);
+    assert.equal(res.status, 400, JSON.stringify(bad));
+    assert.match(((await res.json()) as { error: string }).error, /name/);
+  }
+  assert.equal(await me(), DISPLAY_NAME_FALLBACK, "nothing changed");
+  assert.equal((await patch({ displayName: "Mr  Okafor " }, "cp_staff=forged")).status, 401);
+  const ok = await patch({ displayName: "Mr  Okafor " });
+  assert.equal(ok.status, 200);
+  assert.equal(await me(), "Mr Okafor");
+  await patch({ displayName: DISPLAY_NAME_FALLBACK }); // as it was, for the other tests
 });

@@ -19,7 +19,7 @@ import { httpClient, staffCall, staffLogin, staffSocket, startWatch, workshopBod
 let app: RunningApp;
 let config: Config;
 const sockets: { close(): unknown }[] = [];
-const ADMIN = { email: "teacher@example.org", password: "correct horse battery" };
+const ADMIN = { email: "teacher@example.org", password: "correct horse battery", name: "Ms Lee" };
 const OTHER = { email: "other@example.org", password: "another long password" };
 const RECORDING_LIMIT = 64 * 1024;
 let http: ReturnType<typeof httpClient>;
@@ -32,6 +32,7 @@ before(async () => {
     SANDBOX_IMAGE: image.ref,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
+    ADMIN_NAME: ADMIN.name,
     RECORDING_MAX_MB: String(RECORDING_LIMIT / 1024 / 1024),
     RECORD_INPUT: "true",
   });
@@ -102,7 +103,7 @@ test("take control: the instructor's typing reaches the learner's shell, the lea
   assert.doesNotMatch(learner.shell.text, /not-in-control-4/);
 
   assert.deepEqual(await staffCall(t, "control:start", watchId), { ok: true });
-  await until("the learner's banner", () => banners.at(-1) === ADMIN.email, 10_000);
+  await until("the learner's banner", () => banners.at(-1) === ADMIN.name, 10_000);
   t.emit("control:input", watchId, "echo typed-by-teacher-$((6*7))\r");
   await learner.shell.waitFor(/typed-by-teacher-42/);
   await until("the watcher sees it too", () => /typed-by-teacher-42/.test(watch.text()), 10_000);
@@ -121,7 +122,7 @@ test("take control: the instructor's typing reaches the learner's shell, the lea
   const seen = new Promise<string | null>((resolve) => reloaded.on("terminal:control", (_id, { by }) => resolve(by)));
   const attached = await new Promise<Ack<{ terminalId: string }>>((resolve) => reloaded.emit("terminal:attach", learner.terminalId, { cols: 120, rows: 30 }, resolve));
   assert.ok(attached.ok);
-  assert.equal(await seen, ADMIN.email);
+  assert.equal(await seen, ADMIN.name);
 
   assert.deepEqual(await staffCall(t, "control:stop", watchId), { ok: true });
   await until("the banner goes", () => banners.at(-1) === null, 10_000);
@@ -184,7 +185,7 @@ test("raised hands and messages reach the right people, live and after a reload;
   assert.equal((await staffCall(o, "hand:answer", { workshopId: w.id, handId: hand.id })).ok, false);
   const answered = new Promise<{ by: string }>((resolve) => a.socket.once("hand:answered", resolve));
   assert.ok((await staffCall(t, "hand:answer", { workshopId: w.id, handId: hand.id })).ok);
-  assert.equal((await answered).by, ADMIN.email);
+  assert.equal((await answered).by, ADMIN.name, "learners see a name, never the email");
   await until("the hand leaves the dashboard", () => updates.at(-1)!.hands.length === 0, 10_000);
   assert.equal((await staffCall(t, "hand:answer", { workshopId: w.id, handId: hand.id })).ok, false, "a hand is answered once");
 
