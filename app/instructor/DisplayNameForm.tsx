@@ -15,9 +15,9 @@ export function DisplayNameForm({ current, onSaved }: { current: string; onSaved
     onSaved(res.data.staff.displayName);
   };
   return (
-    <form className="message-form" onSubmit={(e) => void save(e)} aria-labelledby="shown-name-title">
+    <form className="message-form" onSubmit={(e) => void save(e)} aria-label="Display name">
       <label>
-        <span id="shown-name-title">Your name as learners see it</span>
+        Your name as learners see it
         <input value={name} onChange={(e) => setName(e.target.value)} maxLength={60} required placeholder="e.g. Ms Lee" aria-describedby="shown-name-status" />
       </label>
       <button type="submit" className="button">
