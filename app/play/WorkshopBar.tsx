@@ -1,7 +1,8 @@
 "use client";
 // A learner's workshop strip above the terminal: which workshop, that the instructor can watch
 // and replay this terminal, "Raise hand" (with an optional message), and the instructor's
-// messages as they arrive. Renders nothing outside a workshop.
+// messages as they arrive, also while the learner waits for a sandbox. Renders nothing
+// outside a workshop.
 import { useEffect, useState } from "react";
 import type { LearnerWorkshopInfo, RaisedHand, WorkshopMessageInfo } from "../../lib/protocol";
 import type { ClientView, TerminalClient } from "./terminal-client";
@@ -15,9 +16,11 @@ export function WorkshopBar({ view, client }: { view: ClientView; client: Termin
   const [question, setQuestion] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const [answeredBy, setAnsweredBy] = useState<string | null>(null);
-  const ready = view.state === "ready";
+  // Connected, with or without a sandbox yet: a learner waiting in the queue (or for their
+  // sandbox to start) still sees their workshop, its messages, and can raise a hand.
+  const ready = view.state === "ready" || view.state === "queued" || view.state === "starting";
 
-  // (Re)load on every ready: first start, reconnect, new sandbox.
+  // (Re)load whenever the connection comes (back): first start, queue, reconnect, new sandbox.
   useEffect(() => {
     const c = client;
     if (!c || !ready) return;

@@ -155,8 +155,26 @@ test("the class wall shows every learner's live terminal faithfully, hands and t
     Array.from({ length: 30 }, (_, i) => i + 1),
     "each queued learner shows their own place",
   );
+  // A learner who waits in the queue in their browser still has the workshop bar and can
+  // raise a hand; the wall shows both on their tile.
+  const waiter = await (await browser.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await waiter.goto(`${app.url}/join/${workshop.joinCode}`);
+  await waiter.getByLabel(/Your name/).fill("Kim");
+  await waiter.getByRole("button", { name: "Join and start" }).click();
+  await waiter.getByText(/number 31 in the queue/).waitFor({ timeout: 30_000 });
+  const bar = waiter.getByTestId("workshop-bar");
+  await bar.getByRole("button", { name: "Raise hand" }).click();
+  await bar.getByLabel(/What do you need/).fill("still waiting for a sandbox");
+  await bar.getByRole("button", { name: "Raise hand" }).click();
+  await waiter.getByTestId("hand-status").waitFor({ timeout: 10_000 });
+  await waiter.screenshot({ path: path.join(SCREENSHOTS, "class-wall-queued-learner.png") });
+  await until("Kim's tile: hand raised, number 31 in the queue", async () => {
+    const text = await tileOf("Kim").innerText().catch(() => "");
+    return (await tileOf("Kim").getAttribute("data-state").catch(() => null)) === "hand" && /Queued #31/.test(text);
+  }, 30_000);
   await page.getByLabel("Tiles").selectOption("small");
   await shoot(page, "40");
+  await waiter.context().close();
   // Leaving (closing the page) takes a learner out of the queue, and the wall follows.
   for (const s of sockets.slice(names.length)) s.close();
   await until("no one queued any more", async () => (await wall.locator('.wall-tile[data-state="queued"]').count()) === 0, 30_000);
