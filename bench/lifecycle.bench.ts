@@ -108,8 +108,8 @@ async function crowd(poolSize: number): Promise<{ allMs: number; each: ReturnTyp
 }
 
 export async function lifecycleBench(opts: BenchOptions): Promise<BenchResult> {
-  RUNS = Number(process.env.BENCH_RUNS ?? (opts.smoke ? 2 : 20));
-  CROWD = Number(process.env.BENCH_CROWD ?? (opts.smoke ? 3 : 20));
+  RUNS = Number(process.env.BENCH_RUNS ?? (opts.smoke ? 1 : 20));
+  CROWD = Number(process.env.BENCH_CROWD ?? (opts.smoke ? 2 : 20));
   console.log("lifecycle: page load to prompt, cold and warm…");
   const pages = await pageToPrompt();
   const cold = stats(pages.cold);

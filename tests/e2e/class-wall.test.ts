@@ -51,7 +51,7 @@ async function join(code: string, name: string): Promise<TestSocket> {
 }
 
 /** A learner with a sandbox and a shell that has printed a line of its own. */
-async function busyLearner(code: string, name: string): Promise<void> {
+async function busyLearner(code: string, name: string): Promise<TestSocket> {
   const socket = await join(code, name);
   const opened = await call(socket, "sandbox:open");
   assert.ok(opened.ok, `${name}'s sandbox: ${JSON.stringify(opened)}`);
@@ -61,6 +61,7 @@ async function busyLearner(code: string, name: string): Promise<void> {
   await shell.waitFor(/\$ $/, 120_000);
   socket.emit("terminal:input", t.terminalId, `echo wall-of-${name.toLowerCase()}-$((6*7))\r`);
   await shell.waitFor(new RegExp(`wall-of-${name.toLowerCase()}-42`));
+  return socket;
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
@@ -78,7 +79,10 @@ test("the class wall shows every learner's live terminal faithfully, hands and t
 
   const names = ["Ada", "Bo", "Chen", "Dara", "Eli", "Femi", "Gus", "Hana", "Ines", "Jon"];
   // Four at a time: sandboxes start in parallel, as a class arriving does.
-  for (let i = 0; i < names.length; i += 4) await Promise.all(names.slice(i, i + 4).map((n) => busyLearner(workshop.joinCode, n)));
+  const socketOf = new Map<string, TestSocket>();
+  for (let i = 0; i < names.length; i += 4) {
+    await Promise.all(names.slice(i, i + 4).map(async (n) => socketOf.set(n, await busyLearner(workshop.joinCode, n))));
+  }
 
   const context = await browser.browser.newContext({ viewport: { width: 1440, height: 900 } });
   const [name, value] = teacherCookie.split("=");
@@ -110,7 +114,7 @@ test("the class wall shows every learner's live terminal faithfully, hands and t
   assert.match(fit.align, /^(start|left)$/);
 
   // A raised hand: on the tile, first in "needs help first" order, and in the tab title.
-  const hana = sockets[names.indexOf("Hana")];
+  const hana = socketOf.get("Hana")!;
   const raised = await new Promise<Ack<object>>((resolve) => (hana.emit as (e: string, p: unknown, cb: (r: Ack<object>) => void) => void).call(hana, "hand:raise", { message: "my container exits at once" }, resolve));
   assert.ok(raised.ok);
   await wall.locator('.wall-tile[data-state="hand"]').filter({ has: page.getByRole("button", { name: "Open Hana's terminal", exact: true }) }).waitFor({ timeout: 15_000 });
@@ -176,7 +180,7 @@ test("the class wall shows every learner's live terminal faithfully, hands and t
   await shoot(page, "40");
   await waiter.context().close();
   // Leaving (closing the page) takes a learner out of the queue, and the wall follows.
-  for (const s of sockets.slice(names.length)) s.close();
+  for (const s of sockets.filter((s) => ![...socketOf.values()].includes(s))) s.close();
   await until("no one queued any more", async () => (await wall.locator('.wall-tile[data-state="queued"]').count()) === 0, 30_000);
 
   // Ending the class: confirmed in red, then the code and QR give way to a note.
