@@ -30,6 +30,8 @@ export default function InstructorHome() {
   const [workshops, setWorkshops] = useState<WorkshopItem[] | null>(null);
   const [lessons, setLessons] = useState<LessonSummary[]>([]);
   const [error, setError] = useState<string | null>(null);
+  /** What is wrong with the new-workshop form, shown beside its button (not at the page top). */
+  const [formError, setFormError] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     const who = await api<{ staff: { email: string; role: string; displayName: string } }>("/api/staff/me");
@@ -57,7 +59,8 @@ export default function InstructorHome() {
         capacity: Number(form.get("capacity")),
       },
     });
-    if (!res.ok) return setError(res.error);
+    if (!res.ok) return setFormError(`${res.error.charAt(0).toUpperCase()}${res.error.slice(1)}.`.replace(/\.\.$/, "."));
+    setFormError(null);
     router.push(`/instructor/workshops/${res.data.workshop.id}`);
   };
 
@@ -124,7 +127,12 @@ export default function InstructorHome() {
             <input id="endsAt" name="endsAt" type="datetime-local" required defaultValue={localInput(new Date(now.getTime() + 3 * 3600_000))} />
             <label htmlFor="capacity">Capacity (learners)</label>
             <input id="capacity" name="capacity" type="number" min={1} max={500} defaultValue={30} required />
-            <button type="submit" className="button primary">
+            {formError && (
+              <p className="field-error" role="alert" id="new-workshop-error">
+                {formError}
+              </p>
+            )}
+            <button type="submit" className="button primary" aria-describedby={formError ? "new-workshop-error" : undefined}>
               Create workshop
             </button>
           </form>

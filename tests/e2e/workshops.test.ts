@@ -49,6 +49,12 @@ test("an instructor creates a workshop, a learner joins with its code, and the d
   await teacher.getByRole("button", { name: "Save name" }).click();
   await teacher.getByRole("status").filter({ hasText: "learners see you as “Ms Rahman”" }).waitFor();
   await teacher.getByLabel("Title").fill("Friday containers class");
+  // A mistake in the form is said beside the button, as a sentence, and the form keeps its values.
+  await teacher.getByLabel("Ends").fill("2020-01-01T10:00");
+  await teacher.getByRole("button", { name: "Create workshop" }).click();
+  await teacher.getByRole("alert").filter({ hasText: "The workshop must end after it starts." }).waitFor();
+  assert.equal(await teacher.getByLabel("Title").inputValue(), "Friday containers class");
+  await teacher.getByLabel("Ends").fill("2099-01-01T10:00");
   await teacher.getByRole("button", { name: "Create workshop" }).click();
   await teacher.waitForURL(/\/instructor\/workshops\/[A-Za-z0-9_-]+$/);
   const code = (await teacher.getByTestId("join-code").innerText()).trim();
