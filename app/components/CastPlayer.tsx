@@ -74,6 +74,11 @@ export function CastPlayer({ src, label }: { src: string; label: string }) {
     [cast],
   );
 
+  // A loaded recording shows its last screen (not a black box) until Play replays it.
+  useEffect(() => {
+    if (cast) seek(castDuration(cast));
+  }, [cast, seek]);
+
   // Playback: a timer writes every event whose time has come, scaled by the speed.
   useEffect(() => {
     if (!playing || !cast) return;

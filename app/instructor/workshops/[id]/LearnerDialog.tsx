@@ -11,6 +11,13 @@ import { MessageForm } from "./MessageForm";
 
 type Tab = "live" | "replay";
 
+/** "4 min 10 s" from a recording's start to its end (or "live" while it is still being written). */
+function lasted(r: RecordingInfo): string {
+  if (!r.endedAt) return "live";
+  const s = Math.max(0, Math.round((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000));
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
 function size(bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
@@ -66,8 +73,7 @@ export function LearnerDialog({ workshopId, learner, onClose }: { workshopId: st
                 <select value={playing ?? ""} onChange={(e) => setPlaying(e.target.value)} data-testid="recording-select">
                   {recordings.map((r) => (
                     <option key={r.id} value={r.id}>
-                      {new Date(r.startedAt).toLocaleString()} · {size(r.bytes)}
-                      {r.endedAt ? "" : " · live"}
+                      {new Date(r.startedAt).toLocaleString()} · {lasted(r)} · {size(r.bytes)}
                       {r.truncated ? " · cut at the size limit" : ""}
                     </option>
                   ))}
