@@ -161,15 +161,32 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
     [client, lesson.id, answers, typeForeground],
   );
 
+  // While the server prepares the step (its set-up script), what the learner clicks waits and
+  // is typed right after: a command must not run before the files it needs exist.
+  const preparing = useRef(false);
+  const held = useRef<{ kind: "command" | "input"; text: string }[]>([]);
+  const sendHeld = useCallback(() => {
+    const next = held.current.shift();
+    if (!next || !client) return;
+    const sent = next.kind === "command" ? client.runCommand(next.text) : client.sendInput(next.text);
+    if (!sent) held.current.unshift(next); // the terminal is not attached yet: try again soon
+    setTimeout(sendHeld, sent ? 0 : 1000);
+  }, [client]);
+
   // Prepare the current step whenever a sandbox becomes ready (first start, reset).
   useEffect(() => {
     if (!client) return;
-    const enter = () =>
+    const enter = () => {
+      preparing.current = true;
       void client.lessonRequest<{ state: LessonStateInfo }>("lesson:enter", { lessonId: lesson.id }).then((res) => {
-        if (!res.ok) return;
-        setState(res.state);
-        typeForeground(res.state.current);
+        preparing.current = false;
+        if (res.ok) {
+          setState(res.state);
+          typeForeground(res.state.current);
+        }
+        sendHeld();
       });
+    };
     if (ready) enter();
     return client.onReady(enter);
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -210,8 +227,12 @@ function LessonPanel({ lesson, client, view }: { lesson: LessonView; client: Ter
     void client.lessonRequest<{ state: LessonStateInfo }>("lesson:enter", { lessonId: lesson.id }).then((r) => r.ok && setState(r.state));
   };
 
-  const run = (command: string) => client?.runCommand(command) ?? false;
-  const input = (bytes: string) => client?.sendInput(bytes) ?? false;
+  const hold = (kind: "command" | "input", text: string) => {
+    held.current.push({ kind, text });
+    return true;
+  };
+  const run = (command: string) => (preparing.current ? hold("command", command) : client?.runCommand(command) ?? false);
+  const input = (bytes: string) => (preparing.current ? hold("input", bytes) : client?.sendInput(bytes) ?? false);
   const stepState = (id: string) => state.steps.find((s) => s.id === id);
 
   return (

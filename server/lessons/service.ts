@@ -59,7 +59,8 @@ export class LessonService {
   /** Checks and step set-ups each start a process in the sandbox: bounded per learner. */
   private readonly checkCount = new AttemptCounter(60_000);
   private readonly enterCount = new AttemptCounter(60_000);
-  private readonly entering = new Set<string>();
+  /** Set-ups in flight, per learner: a second enter waits for the first instead of running it again. */
+  private readonly entering = new Map<string, Promise<void>>();
   private readonly progressListeners: ((userId: string) => void)[] = [];
 
   constructor(
@@ -200,16 +201,21 @@ export class LessonService {
   async enter(userId: string, lessonId: string): Promise<LessonState> {
     const lesson = this.byId(lessonId);
     const state = await this.deps.progress.lessonState(userId, lesson);
-    // A step's set-up runs once at a time per learner, and only so often: opening the lesson
-    // again meanwhile just shows the state.
-    if (!state.current || this.entering.has(userId) || this.enterCount.exceeded(userId, MAX_ENTERS_PER_MINUTE)) return state;
-    this.enterCount.count(userId);
-    this.entering.add(userId);
-    try {
-      await this.prepare(userId, lesson, state.current);
-    } finally {
-      this.entering.delete(userId);
+    // A step's set-up runs once at a time per learner, and only so often. Opening the lesson
+    // again meanwhile (a second tab, a reconnect) waits for the set-up in flight, so the reply
+    // always means "the step is ready": the page types a foreground script or queued commands
+    // only then.
+    if (!state.current) return state;
+    const inFlight = this.entering.get(userId);
+    if (inFlight) {
+      await inFlight;
+      return state;
     }
+    if (this.enterCount.exceeded(userId, MAX_ENTERS_PER_MINUTE)) return state;
+    this.enterCount.count(userId);
+    const preparing = this.prepare(userId, lesson, state.current).finally(() => this.entering.delete(userId));
+    this.entering.set(userId, preparing);
+    await preparing;
     return state;
   }
 

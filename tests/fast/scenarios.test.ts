@@ -90,3 +90,29 @@ test("a workshop can use an imported scenario", async () => {
   const unknown = await httpClient(app.url).post("/api/workshops", workshopBody(["refused-kubernetes"]), teacher);
   assert.equal(unknown.status, 400, "a refused scenario is no lesson of this course");
 });
+
+test("a second enter while the step is being set up waits for that set-up: every reply means the step is ready", async () => {
+  const socket = await connect(app.url, await guestCookie(app.url));
+  sockets.push(socket);
+  const opened = await call<{ sandbox: { name: string } }>(socket, "sandbox:open");
+  assert.ok(opened.ok);
+  // This learner's set-up takes a while, and says when it finished.
+  let release!: () => void;
+  const slow = new Promise<void>((r) => (release = r));
+  let setupDone = false;
+  app.fake.scripts.unshift(async (cmd, _opts, sandbox) => {
+    if (sandbox.name !== opened.sandbox.name || !cmd.join(" ").includes("step1 background")) return undefined;
+    await slow;
+    setupDone = true;
+    return { exitCode: 0, stdout: "", stderr: "" };
+  });
+  const replies = [ask(socket, "lesson:enter", { lessonId: KC }), ask(socket, "lesson:enter", { lessonId: KC })];
+  const doneAtReply: boolean[] = [];
+  for (const r of replies) void r.then(() => doneAtReply.push(setupDone));
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(doneAtReply, [], "neither reply comes before the set-up has finished");
+  release();
+  await Promise.all(replies);
+  assert.deepEqual(doneAtReply, [true, true]);
+  assert.equal(app.fake.ran.filter((r) => r.sandbox === opened.sandbox.name && r.cmd.join(" ").includes("step1 background")).length, 1, "the set-up ran once");
+});
