@@ -28,7 +28,7 @@ interface FakeSandbox extends SandboxListing {
 }
 
 /** Answers run(): return a result to take the command, undefined to pass it on. */
-export type RunScript = (cmd: string[], opts: ExecOptions, sandbox: Sandbox) => RunResult | Promise<RunResult> | undefined;
+export type RunScript = (cmd: string[], opts: ExecOptions, sandbox: Sandbox) => RunResult | undefined | Promise<RunResult | undefined>;
 
 export interface FakeDriverOptions {
   instanceId: string;
