@@ -174,12 +174,30 @@ async function installIpv6(tag: string, log: Logger): Promise<void> {
 }
 
 /** Installs the rules (idempotent). Throws with a clear message when it cannot. */
-export async function installFirewall(plan: FirewallPlan, log: Logger): Promise<void> {
+/** Installs in flight in this process, per installation tag (see installFirewall). */
+const installing = new Map<string, Promise<void>>();
+
+/**
+ * Installs this installation's chains and hooks. Two drivers of one installation (or two app
+ * servers of it) may install at the same moment: within a process the installs take turns,
+ * and across processes a chain that appeared between looking and creating is fine.
+ */
+export function installFirewall(plan: FirewallPlan, log: Logger): Promise<void> {
+  const before = installing.get(plan.tag) ?? Promise.resolve();
+  const mine = before.catch(() => undefined).then(() => installNow(plan, log));
+  installing.set(plan.tag, mine);
+  void mine.finally(() => installing.get(plan.tag) === mine && installing.delete(plan.tag)).catch(() => undefined);
+  return mine;
+}
+
+async function installNow(plan: FirewallPlan, log: Logger): Promise<void> {
   const { chains, hooks } = firewallRules(plan);
   try {
     // Fill the chains before hooking them in: no moment without rules.
     for (const [chain, rules] of Object.entries(chains)) {
-      if (!(await succeeds(["-n", "-L", chain]))) await iptables(["-N", chain]);
+      if (!(await succeeds(["-n", "-L", chain]))) await iptables(["-N", chain]).catch((err: { stderr?: string }) => {
+        if (!/already exists/i.test(err.stderr ?? "")) throw err; // made meanwhile by another process of this installation
+      });
       await iptables(["-F", chain]);
       for (const rule of rules) await iptables(rule);
     }
