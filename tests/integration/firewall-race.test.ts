@@ -12,11 +12,14 @@ test("concurrent installs of one installation's firewall both succeed, and remov
   const [one, two] = [await testDriver(config), await testDriver(config)];
   const plan = one.firewallPlan();
   assert.equal(plan.tag, two.firewallPlan().tag, "the same installation");
-  await Promise.all([installFirewall(plan, log), installFirewall(two.firewallPlan(), log), installFirewall(plan, log)]);
-  assert.equal(await firewallInstalled(plan), true);
-  const hooks = execFileSync("iptables", ["-w", "-S"], { encoding: "utf8" }).split("\n").filter((l) => l.startsWith("-A ") && l.includes(`container-playground ${config.instanceId}"`));
-  assert.equal(new Set(hooks).size, hooks.length, `each hook once:\n${hooks.join("\n")}`);
-  await removeFirewall(plan, log);
+  try {
+    await Promise.all([installFirewall(plan, log), installFirewall(two.firewallPlan(), log), installFirewall(plan, log)]);
+    assert.equal(await firewallInstalled(plan), true);
+    const hooks = execFileSync("iptables", ["-w", "-S"], { encoding: "utf8" }).split("\n").filter((l) => l.startsWith("-A ") && l.includes(`container-playground ${config.instanceId}"`));
+    assert.equal(new Set(hooks).size, hooks.length, `each hook once:\n${hooks.join("\n")}`);
+  } finally {
+    await removeFirewall(plan, log);
+  }
   assert.equal(await firewallInstalled(plan), false);
   assert.doesNotMatch(execFileSync("iptables", ["-w", "-S"], { encoding: "utf8" }), new RegExp(`container-playground ${config.instanceId}"`));
 });
