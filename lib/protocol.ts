@@ -88,6 +88,16 @@ export interface RaisedHand {
   raisedAt: string;
 }
 
+/** A message as its sender's colleagues see it on the dashboard ("Messages sent"). */
+export interface SentMessageInfo {
+  id: string;
+  body: string;
+  fromName: string;
+  /** The learner's display name, or null for a message to everyone. */
+  to: string | null;
+  sentAt: string;
+}
+
 export interface WorkshopMessageInfo {
   id: string;
   body: string;

@@ -169,7 +169,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
         res.end(JSON.stringify({ ok: false, error: "This request came from another site. Open the playground at its own address and try again." }));
         return;
       }
-      if (await handleWorkshopApi(req, res, { staff, workshops, identities, recordings, audit, feed: () => feed, addressOf, limits, staffSockets: () => staffSockets, log })) return;
+      if (await handleWorkshopApi(req, res, { staff, workshops, identities, recordings, audit, help, feed: () => feed, addressOf, limits, staffSockets: () => staffSockets, log })) return;
       if (await handleRecordingApi(req, res, { identities, staff, workshops, recordings })) return;
       if (await handleApi(req, res, { identities, driver, pingDatabase: db.ping, lessons, names, addressOf, limits, isStaff, log })) return;
       if (await handlePreview(req, res, previewDeps)) return;

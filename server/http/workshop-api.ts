@@ -9,6 +9,7 @@ import type { StaffIdentity, StaffService } from "../auth/staff";
 import type { Logger } from "../log";
 import type { RecordingStore } from "../recordings/store";
 import type { AuditLog } from "../workshops/audit";
+import type { HelpDesk } from "../workshops/help-desk";
 import type { DashboardFeed } from "../workshops/dashboard-feed";
 import { progressCsv } from "../workshops/progress-csv";
 import { WorkshopError, type WorkshopService } from "../workshops/service";
@@ -24,6 +25,7 @@ export interface WorkshopApiDeps {
   identities: IdentityService;
   recordings: RecordingStore;
   audit: AuditLog;
+  help: HelpDesk;
   /** Told when a learner joins (the live dashboard); a function because it is built later. */
   feed: () => Pick<DashboardFeed, "learnerChanged">;
   addressOf: AddressOf;
@@ -36,7 +38,7 @@ export interface WorkshopApiDeps {
 const Login = z.object({ email: z.string().max(254), password: z.string().max(200) });
 const NewStaff = z.object({ email: z.string().max(254), password: z.string().max(200), role: z.enum(["admin", "instructor"]).default("instructor"), displayName: z.string().max(200).optional() });
 const Rename = z.object({ displayName: z.string().max(200) });
-const WORKSHOP = /^\/api\/workshops\/([A-Za-z0-9_-]{10,40})(\/end|\/qr\.svg|\/progress|\/progress\.csv|\/audit|\/prewarm|\/learners\/([A-Za-z0-9_-]{3,80})\/recordings)?$/;
+const WORKSHOP = /^\/api\/workshops\/([A-Za-z0-9_-]{10,40})(\/end|\/qr\.svg|\/progress|\/progress\.csv|\/audit|\/messages|\/prewarm|\/learners\/([A-Za-z0-9_-]{3,80})\/recordings)?$/;
 const JOIN = /^\/api\/join\/([A-Za-z0-9-]{1,20})$/;
 
 /** The workshop's public join link, from the request's own host. */
@@ -156,6 +158,10 @@ async function handleStaff(req: IncomingMessage, res: ServerResponse, deps: Work
   if (action === "/audit" && req.method === "GET") {
     const w = await deps.workshops.get(me, id);
     return sendJson(res, 200, { ok: true, audit: await deps.audit.forWorkshop(w.id) });
+  }
+  if (action === "/messages" && req.method === "GET") {
+    const w = await deps.workshops.get(me, id);
+    return sendJson(res, 200, { ok: true, messages: await deps.help.sentIn(w.id) });
   }
   if (action === "/prewarm" && req.method === "GET") {
     return sendJson(res, 200, { ok: true, prewarm: deps.workshops.prewarmStatus(await deps.workshops.get(me, id)) });

@@ -2,7 +2,7 @@
 // instructor) shows what is still open; the socket events only announce changes.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { WorkshopMessageInfo } from "../../lib/protocol";
+import type { SentMessageInfo, WorkshopMessageInfo } from "../../lib/protocol";
 import type { Db } from "../db";
 
 export const HandMessage = z.string().trim().max(280, "a hand-raise message is at most 280 characters");
@@ -58,6 +58,16 @@ export class HelpDesk {
   /** Stores a message to everyone (toUserId null) or to one member. */
   async send(workshopId: string, fromName: string, body: string, toUserId: string | null): Promise<MessageInfo> {
     return messageInfo(await this.prisma.workshopMessage.create({ data: { id: newId(), workshopId, fromName, body, toUserId } }));
+  }
+
+  /** What staff sent in a workshop, newest first, with each recipient's display name (null: everyone). */
+  async sentIn(workshopId: string, take = 100): Promise<SentMessageInfo[]> {
+    const [rows, members] = await Promise.all([
+      this.prisma.workshopMessage.findMany({ where: { workshopId }, orderBy: { sentAt: "desc" }, take }),
+      this.prisma.workshopMember.findMany({ where: { workshopId }, select: { userId: true, displayName: true } }),
+    ]);
+    const names = new Map(members.map((m) => [m.userId, m.displayName]));
+    return rows.map((m) => ({ id: m.id, body: m.body, fromName: m.fromName, to: m.toUserId === null ? null : (names.get(m.toUserId) ?? "a learner who left"), sentAt: m.sentAt.toISOString() }));
   }
 
   /** The latest messages a learner may see: broadcasts and those sent to them. */

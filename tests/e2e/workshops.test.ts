@@ -133,6 +133,10 @@ test("an instructor creates a workshop, a learner joins with its code, and the d
   await teacher.getByLabel("Message to everyone").fill("Ten minutes left on this lesson");
   await teacher.getByRole("button", { name: "Send" }).click();
   await learner.getByTestId("workshop-message").filter({ hasText: "Ten minutes left on this lesson" }).waitFor({ timeout: 10_000 });
+  // The dashboard keeps a list of what was sent, and to whom.
+  const sent = teacher.getByTestId("sent-messages");
+  await sent.locator("summary").click();
+  await until("the broadcast under Messages sent", async () => /Ms Rahman to everyone: \W?Ten minutes left on this lesson/.test(await sent.innerText()), 10_000);
   await learner.screenshot({ path: path.join(SCREENSHOTS, "workshop-learner-message.png") });
 
   // The table view: one row per learner, with when they last typed and saw output.

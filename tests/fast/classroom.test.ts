@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import type { Ack, LearnerRow, WatchStarted } from "../../lib/protocol";
-import { call, connect, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
+import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
 import { tempDataDir, until } from "../helpers/env";
 import { startFastApp, type FastApp } from "../helpers/fast";
 import { DISPLAY_NAME_FALLBACK } from "../../lib/staff-names";
@@ -237,4 +237,24 @@ test("staff choose the name learners see; a bad one is refused and changes nothi
   assert.equal(ok.status, 200);
   assert.equal(await me(), "Mr Okafor");
   await patch({ displayName: DISPLAY_NAME_FALLBACK }); // as it was, for the other tests
+});
+
+test("the dashboard lists the messages sent, to everyone or to one learner, for its own staff only", async () => {
+  const http = httpClient(app.url);
+  const w = (await (await http.post("/api/workshops", workshopBody([LESSON]), teacher)).json()) as { workshop: { id: string; joinCode: string } };
+  await join(w.workshop.joinCode, "Lin");
+  const linId = (await app.db.prisma.workshopMember.findFirstOrThrow({ where: { workshopId: w.workshop.id, displayName: "Lin" } })).userId;
+  const staff = await staffSocket(app.url, teacher);
+  sockets.push(staff);
+  assert.ok((await staffCall(staff, "message:send", { workshopId: w.workshop.id, toUserId: null, body: "Five more minutes" })).ok);
+  assert.ok((await staffCall(staff, "message:send", { workshopId: w.workshop.id, toUserId: linId, body: "Try docker ps -a" })).ok);
+  const url = `/api/workshops/${w.workshop.id}/messages`;
+  const res = await http.get(url, teacher);
+  assert.equal(res.status, 200);
+  const { messages } = (await res.json()) as { messages: { body: string; to: string | null; fromName: string }[] };
+  assert.deepEqual(messages.map((m) => [m.body, m.to]), [["Try docker ps -a", "Lin"], ["Five more minutes", null]], "newest first, with the recipient");
+  assert.doesNotMatch(JSON.stringify(messages), /fast@example\.org/, "the sender is a display name");
+  assert.equal((await http.get(url)).status, 401, "not without signing in");
+  assert.equal((await http.get(url, await guestCookie(app.url))).status, 401, "not for a learner");
+  assert.equal((await http.get(`/api/workshops/${"x".repeat(22)}/messages`, teacher)).status, 404);
 });

@@ -19,6 +19,7 @@ import { HandsPanel } from "./HandsPanel";
 import { LearnerDialog } from "./LearnerDialog";
 import { MessageForm } from "./MessageForm";
 import { PrewarmPanel } from "./PrewarmPanel";
+import { SentMessages } from "./SentMessages";
 import { ProgressMatrix } from "./ProgressMatrix";
 
 interface WorkshopView {
@@ -231,7 +232,8 @@ export function Dashboard({ id }: { id: string }) {
         )}
         <PrewarmPanel workshopId={id} capacity={workshop.capacity} ended={!!workshop.endedAt} />
         <HandsPanel workshopId={id} hands={hands} onOpen={setWatchingId} onProblem={setNotice} />
-        {!workshop.endedAt && <MessageForm workshopId={id} to={null} label="Message to everyone" />}
+        {!workshop.endedAt && <MessageForm workshopId={id} to={null} label="Message to everyone" onSent={() => setVersion((v) => v + 1)} />}
+        <SentMessages workshopId={id} version={version} />
         <h2>Learners</h2>
         <div className="table-tools">
           <div role="group" aria-label="Show learners as" className="segmented">
@@ -331,7 +333,7 @@ export function Dashboard({ id }: { id: string }) {
           </button>
         </div>
       )}
-      {watching && <LearnerDialog workshopId={id} learner={watching} onClose={() => setWatchingId(null)} />}
+      {watching && <LearnerDialog workshopId={id} learner={watching} onClose={() => setWatchingId(null)} onMessageSent={() => setVersion((v) => v + 1)} />}
       <ConfirmDialog
         open={confirmEnd}
         title="End this workshop?"

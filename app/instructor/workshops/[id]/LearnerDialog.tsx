@@ -22,7 +22,7 @@ function size(bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export function LearnerDialog({ workshopId, learner, onClose }: { workshopId: string; learner: LearnerRow; onClose: () => void }) {
+export function LearnerDialog({ workshopId, learner, onClose, onMessageSent }: { workshopId: string; learner: LearnerRow; onClose: () => void; onMessageSent?: () => void }) {
   const [tab, setTab] = useState<Tab>(learner.sandboxRunning ? "live" : "replay");
   const [recordings, setRecordings] = useState<RecordingInfo[] | null>(null);
   const [playing, setPlaying] = useState<string | null>(null);
@@ -83,7 +83,7 @@ export function LearnerDialog({ workshopId, learner, onClose }: { workshopId: st
             {playing && <CastPlayer key={playing} src={`/api/recordings/${playing}.cast`} label={`Replay of ${learner.displayName}'s terminal`} />}
           </div>
         )}
-        <MessageForm workshopId={workshopId} to={learner} label={`Message to ${learner.displayName}`} />
+        <MessageForm workshopId={workshopId} to={learner} label={`Message to ${learner.displayName}`} onSent={onMessageSent} />
       </div>
     </div>
   );

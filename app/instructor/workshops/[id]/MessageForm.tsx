@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { staffRequest } from "../../staff-socket";
 
-export function MessageForm({ workshopId, to, label }: { workshopId: string; to: { userId: string; displayName: string } | null; label: string }) {
+export function MessageForm({ workshopId, to, label, onSent }: { workshopId: string; to: { userId: string; displayName: string } | null; label: string; onSent?: () => void }) {
   const [body, setBody] = useState("");
   const [status, setStatus] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
@@ -13,6 +13,7 @@ export function MessageForm({ workshopId, to, label }: { workshopId: string; to:
     setSending(false);
     if (!res.ok) return setStatus(res.error);
     setBody("");
+    onSent?.();
     setStatus(to ? `Sent to ${to.displayName}.` : `Sent to ${res.recipients} learner(s).`);
   };
   return (
