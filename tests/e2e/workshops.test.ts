@@ -115,6 +115,7 @@ test("an instructor creates a workshop, a learner joins with its code, and the d
   // Raise hand: it shows on the dashboard until answered; the learner hears the answer.
   await learnerBar.getByRole("button", { name: "Raise hand" }).click();
   await learnerBar.getByLabel(/What do you need/).fill("stuck on step 2");
+  await learner.screenshot({ path: path.join(SCREENSHOTS, "workshop-raise-hand.png") });
   await learnerBar.getByRole("button", { name: "Raise hand" }).click();
   await learner.getByTestId("hand-status").filter({ hasText: "stuck on step 2" }).waitFor();
   const hands = teacher.getByTestId("hands");
