@@ -8,36 +8,28 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startApp, type RunningApp } from "../../server/app";
-import { launchBrowser, SCREENSHOTS, terminalText, waitForStatus } from "../helpers/browser";
-import { endAllSessions, log, requireDocker, requireSandboxImage, tempDataDir, testConfig, until } from "../helpers/env";
+import type { BrowserContext, Page } from "playwright-core";
+import type { RunningApp } from "../../server/app";
+import { SCREENSHOTS, terminalText, waitForStatus } from "../helpers/browser";
+import { startBrowserApp, type BrowserApp } from "../helpers/browser-app";
+import { tempDataDir, until } from "../helpers/env";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "scenarios");
 let app: RunningApp;
-let browser: { browser: Browser; close(): Promise<void> };
 let context: BrowserContext;
 let page: Page;
+let stack: BrowserApp | undefined;
 
 before(async () => {
   // Only the two good fixtures: the others are refusals, tested in tests/unit and tests/fast.
   const scenarios = path.join(tempDataDir(), "scenarios");
   for (const name of ["killercoda-basics", "katacoda-basics"]) fs.cpSync(path.join(FIXTURES, name), path.join(scenarios, name), { recursive: true });
-  const image = await requireSandboxImage(await requireDocker());
-  const config = testConfig({ LESSONS_DIR: path.join(__dirname, "..", "..", "lessons"), SCENARIOS_DIR: scenarios });
-  app = await startApp({ ...config, sandbox: { ...config.sandbox, image: image.ref } }, log, { withNext: true });
-  browser = await launchBrowser();
-  context = await browser.browser.newContext({ viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
+  stack = await startBrowserApp({ LESSONS_DIR: path.join(__dirname, "..", "..", "lessons"), SCENARIOS_DIR: scenarios });
+  ({ app, context, page } = stack);
 });
 
 after(async () => {
-  await context?.close();
-  await browser?.close();
-  if (app) {
-    await endAllSessions(app);
-    await app.close();
-  }
+  await stack?.close();
 });
 
 const step = (n: number) => page.getByTestId(`step-step-${n}`);
