@@ -75,6 +75,17 @@ test("a workshop day: pre-warm and cancel, capacity, filter and sort, stuck and 
   const { workshop } = (await created.json()) as { workshop: { id: string; joinCode: string } };
   const [name, value] = cookie.split("=");
   await context.addCookies([{ name, value, url: app.url }]);
+  // Counts chimes: a raised hand with "Sound when a hand goes up" ticked makes an AudioContext.
+  await context.addInitScript(() => {
+    const Real = window.AudioContext;
+    (window as unknown as { chimes: number }).chimes = 0;
+    window.AudioContext = class extends Real {
+      constructor() {
+        super();
+        (window as unknown as { chimes: number }).chimes++;
+      }
+    };
+  });
   await page.goto(`${app.url}/instructor/workshops/${workshop.id}`);
   await page.getByTestId("join-code").waitFor();
   assert.equal(await page.evaluate(() => window.scrollY), 0, "the dashboard opens at its top: title, code and QR in view");
@@ -108,6 +119,10 @@ test("a workshop day: pre-warm and cancel, capacity, filter and sort, stuck and 
   const wall = page.getByTestId("class-wall");
   await until("Ben stuck on the wall", async () => /Stuck/.test(await wall.locator(".wall-tile").filter({ has: page.getByRole("button", { name: "Open Ben's terminal", exact: true }) }).innerText()), 30_000);
   await until("Ben first (needs help first)", async () => /^Ben/.test(await wall.locator(".wall-tile").first().innerText()), 30_000);
+  // A hand goes up: with the sound on, the dashboard chimes once.
+  await page.getByLabel("Sound when a hand goes up").check();
+  assert.ok((await ask(ben, "hand:raise", { message: "my check keeps failing" })).ok);
+  await until("a chime for Ben's hand", async () => (await page.evaluate(() => (window as unknown as { chimes: number }).chimes)) === 1, 15_000);
   await page.getByLabel("Sort by").selectOption("name");
   await until("sorted by name", async () => (await wall.locator(".tile-open").allInnerTexts()).join(",") === "Ana,Ben,Cy", 10_000);
   await page.getByLabel("Filter by name").fill("an");
