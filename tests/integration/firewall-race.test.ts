@@ -23,3 +23,16 @@ test("concurrent installs of one installation's firewall both succeed, and remov
   assert.equal(await firewallInstalled(plan), false);
   assert.doesNotMatch(execFileSync("iptables", ["-w", "-S"], { encoding: "utf8" }), new RegExp(`container-playground ${config.instanceId}"`));
 });
+
+test("an installation's rules left by an earlier process go when the next one finds none of its sandboxes left", async () => {
+  const config = testConfig();
+  const earlier = await testDriver(config);
+  await installFirewall(earlier.firewallPlan(), log); // the earlier server stopped while its sandboxes ran
+  const next = await testDriver(config); // the next start of the same installation
+  try {
+    assert.equal(await next.releaseIsolation(), true, "removed although this process never installed them");
+    assert.equal(await firewallInstalled(next.firewallPlan()), false);
+  } finally {
+    await removeFirewall(earlier.firewallPlan(), log);
+  }
+});

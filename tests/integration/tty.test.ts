@@ -119,7 +119,11 @@ for (const profile of ["hardened", "trusted"] as const) {
     });
 
     test("Ctrl-P recalls the last command at once; Ctrl-P Ctrl-Q detaches from the learner's container, not the terminal", async () => {
+      const from = out.mark();
       assert.match(await run("echo recall-$((20+1))"), /recall-21/);
+      // At the prompt, as a learner presses it (a key typed while the command still runs is
+      // echoed by the TTY as "^P" before readline reads it).
+      await out.waitSince(from, /recall-21[\s\S]*\$ $/);
       // Docker's default detach keys on the terminal itself would hold Ctrl-P back until the next key.
       await typed(CTRL_P, /echo recall-\$\(\(20\+1\)\)/);
       await typed(CTRL_C, /\$ $/);

@@ -24,7 +24,7 @@ import { formatCidr, formatIp, innerPoolConflict, parseCidr } from "../subnets";
 import { SandboxDisks } from "./disk";
 import { watchEngineEvents } from "./events";
 import * as exec from "./exec";
-import { dnsResolvers, hostNetworks, installFirewall, instanceTag, removeFirewall, type FirewallPlan } from "./firewall";
+import { dnsResolvers, firewallInstalled, hostNetworks, installFirewall, instanceTag, removeFirewall, type FirewallPlan } from "./firewall";
 import { explicitDindHostConfig, hardenedHostConfig, PrivilegedProbe } from "./host-config";
 import type { SandboxImage } from "./image";
 import { fitOf, listingOf, ownLabels, sandboxLabels } from "./labels";
@@ -196,9 +196,12 @@ export class DockerDriver implements SandboxDriver {
    * whether it removed them.
    */
   async releaseIsolation(): Promise<boolean> {
-    if (this.sb.isolation === "off" || !this.isolation) return false;
+    if (this.sb.isolation === "off") return false;
     const left = await this.docker.listContainers({ all: true, filters: { label: ownLabels(this.opts.instanceId) } });
     if (left.length > 0) return false;
+    // Rules this process did not install may be an earlier process's of this installation
+    // (it stopped while its sandboxes ran; they are gone now): they go too.
+    if (!this.isolation && !(await firewallInstalled(this.firewallPlan()))) return false;
     await removeFirewall(this.firewallPlan(), this.log);
     this.isolation = null;
     return true;
