@@ -59,6 +59,7 @@ test("a sandbox that fails to start is removed, recorded and explained", async (
   assert.equal(row.endReason, "error");
   assert.match(row.errorDetail ?? "", /simulated dockerd crash/);
   assert.deepEqual(await leftovers(docker, row.sandboxName), [], "no half-created container or volume");
+  await driver.dispose(); // as a server stopping: its firewall rules go with its last sandbox
 });
 
 test("a missing image says what to do and creates nothing", async () => {
@@ -78,6 +79,7 @@ test("a missing image says what to do and creates nothing", async () => {
   assert.equal(health.engine.ok, true);
   assert.equal(health.image.ok, false);
   assert.match(health.image.detail, /missing/);
+  await driver.dispose();
 });
 
 test("an unreachable Docker engine is reported, not crashed on", async () => {
