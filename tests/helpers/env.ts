@@ -55,7 +55,7 @@ export function testProfile(): "hardened" | "trusted" {
 export function testConfig(overrides: Record<string, string> = {}): Config {
   const dataDir = tempDataDir();
   const instance = `${TEST_RUN_PREFIX}${randomBytes(5).toString("hex")}`;
-  return loadConfig({
+  const config = loadConfig({
     PORT: "0",
     HOST: "127.0.0.1",
     NODE_ENV: "production",
@@ -74,23 +74,43 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LIMIT_JOINS_PER_CODE_PER_HOUR: "100000",
     ...overrides,
   });
+  releaseWhenDone(config);
+  return config;
 }
 
-/** Drivers made by testDriver in this test file's process, disposed when it is done. */
-const testDrivers = new Set<DockerDriver>();
-
 /**
- * A Docker driver (through the factory) on the built sandbox image, for tests that make
- * sandboxes directly. Disposed (its firewall rules removed, as a server's are at shut-down)
- * when the file's tests are done, so no test leaves rules behind (tests/final checks).
+ * Installations this test file made on the Docker engine (testConfig). When the file is done
+ * (beforeExit: every test and hook has finished), each one whose sandboxes are all gone has
+ * its firewall rules removed through the driver's own releaseIsolation(), as that
+ * installation's next server start would do. (Tests often stop a server while its sandboxes
+ * still run and remove them afterwards.) tests/final then finds nothing left, unless a
+ * sandbox outlived its file.
  */
+const installations = new Map<string, Config>();
+let releaseAtExit = false;
+
+function releaseWhenDone(config: Config): void {
+  if (config.sandbox.engine === "fake" || !config.instanceId) return;
+  installations.set(config.instanceId, config);
+  if (releaseAtExit) return;
+  releaseAtExit = true;
+  process.once("beforeExit", () => {
+    const all = [...installations.values()];
+    installations.clear();
+    void Promise.all(
+      all.map(async (c) => {
+        const driver = await createDockerDriver({ ...c, sandbox: { ...c.sandbox, image: c.sandbox.image ?? "container-playground/sandbox:release" } }, { instanceId: c.instanceId!, log });
+        await driver.releaseIsolation();
+      }),
+    ).catch(() => undefined); // no engine here (a fast-tier file): nothing to release
+  });
+}
+
+/** A Docker driver (through the factory) on the built sandbox image, for tests that make sandboxes directly. */
 export async function testDriver(config: Config = testConfig()): Promise<DockerDriver> {
   const image = await requireSandboxImage(await requireDocker());
-  const driver = await createDockerDriver({ ...config, sandbox: { ...config.sandbox, image: image.ref } }, { instanceId: config.instanceId ?? `${TEST_RUN_PREFIX}driver`, log });
-  // beforeExit: the event loop is empty, so every test and hook of the file has finished.
-  if (testDrivers.size === 0) process.once("beforeExit", () => void Promise.all([...testDrivers].map((d) => d.dispose())).then(() => testDrivers.clear()));
-  testDrivers.add(driver);
-  return driver;
+  releaseWhenDone(config);
+  return createDockerDriver({ ...config, sandbox: { ...config.sandbox, image: image.ref } }, { instanceId: config.instanceId ?? `${TEST_RUN_PREFIX}driver`, log });
 }
 
 /** The Docker driver behind a server (tests that look at containers directly). */
