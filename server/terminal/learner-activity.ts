@@ -1,7 +1,7 @@
 // When each learner last typed and last saw output in a terminal, so an instructor can tell
 // an idle learner from a busy one ("typed 20 s ago · output 3 s ago"). Kept in memory by the
 // server that holds the learner's terminals (a few bytes per learner); after a restart it is
-// empty until the learner types again, which the dashboard shows as "no input yet".
+// empty until the learner types again (the dashboard then says "typed not yet").
 import type { Clock } from "../lifecycle/clock";
 import type { TerminalActivity } from "./terminal-session";
 
