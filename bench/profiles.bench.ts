@@ -4,6 +4,7 @@
 // Run: npm run bench:profiles  (BENCH_SMOKE=1 for one run each; writes bench/results/profiles.json)
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
+import type { DockerDriver } from "../server/sandbox/docker/driver";
 import { sandboxName } from "../server/sandbox/names";
 import { testConfig, testDriver } from "../tests/helpers/env";
 
@@ -15,6 +16,15 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length
 
 async function measure(profile: "trusted" | "hardened") {
   const driver = await testDriver(testConfig({ SANDBOX_PROFILE: profile }));
+  try {
+    return await measureWith(driver, profile);
+  } finally {
+    // Its firewall rules go with it: bench/run.ts exits without running beforeExit hooks.
+    await driver.dispose();
+  }
+}
+
+async function measureWith(driver: DockerDriver, profile: "trusted" | "hardened") {
   const ready: number[] = [];
   const hello: number[] = [];
   const idleMb: number[] = [];
