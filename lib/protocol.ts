@@ -52,6 +52,7 @@ export interface ClientToServerEvents {
   "sandbox:extend": (cb: (res: Ack<{ sandbox: SandboxInfo }>) => void) => void;
   /** The page is open and visible: counts as activity. */
   "sandbox:heartbeat": () => void;
+  /** A new shell: `{cols, rows, user?}`; user "root" (in /root) for imported scenarios, else ubuntu. */
   "terminal:open": (size: unknown, cb: (res: Ack<TerminalOpened>) => void) => void;
   /** Re-attaches to a terminal that kept running (after a reload or a dropped connection). */
   "terminal:attach": (terminalId: unknown, size: unknown, cb: (res: Ack<TerminalOpened>) => void) => void;
@@ -76,6 +77,9 @@ export interface SandboxOpened {
   /** Shown at once on a (re)opened page, rather than after the server's next clock tick. */
   warning: SandboxWarning | null;
 }
+
+/** Who a new shell is: the learner (ubuntu, with sudo), or root as Killercoda/Katacoda scenarios expect. */
+export type ShellUser = "ubuntu" | "root";
 
 export interface TerminalOpened {
   terminalId: string;

@@ -56,10 +56,11 @@ const ConfigSchema = z.object({
   SANDBOX_DISK_MB: z.coerce.number().int().min(0).max(1024 * 1024).default(8192),
   SANDBOX_DISK_DIR: z.string().min(1).optional(),
   // The inner Docker's bridge (first /24) and address pool; never one of the host's ranges.
+  // Unset: Docker's own defaults (172.17.0.0/16 for docker0, …), minus any that clash.
   SANDBOX_INNER_POOL: z
     .string()
     .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "SANDBOX_INNER_POOL: an IPv4 CIDR such as 10.250.0.0/16")
-    .default("10.250.0.0/16"),
+    .optional(),
   SANDBOX_POOL_SIZE: z.coerce.number().int().min(0).max(1000).default(1),
   SANDBOX_POOL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   SANDBOX_START_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
@@ -165,7 +166,7 @@ export interface Config {
     /** Each sandbox's own disk, in MB (0 = no limit). */
     diskMb: number;
     /** The inner Docker's address pool; its first /24 is the inner default bridge. */
-    innerPool: string;
+    innerPool: string | undefined;
     /** The host's registry mirror (null = off): stand-ins offline, or a pull-through cache. */
     mirror: { port: number; upstream?: string } | null;
     readyTimeoutMs: number;

@@ -53,6 +53,8 @@ export function LessonPlayer({ slug }: { slug: string }) {
   return (
     <Playground
       asideLabel="Lesson"
+      // The lesson says whose shell it is typed in (root for imported scenarios): open it once known.
+      shell={lesson ? lesson.shell : failed ? "ubuntu" : null}
       aside={(client, view) =>
         lesson ? (
           <LessonPanel lesson={lesson} client={client} view={view} />

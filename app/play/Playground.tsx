@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from "react";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { SplitView } from "../components/SplitView";
 import { Banners, TimeLeft } from "./Banners";
+import type { ShellUser } from "../../lib/protocol";
 import { INITIAL_VIEW, TerminalClient, type ClientView, type ConnectionState } from "./terminal-client";
 
 const STATE_LABEL: Record<ConnectionState, string> = {
@@ -24,7 +25,11 @@ type Confirming = "reset" | "end" | null;
 /** Content beside the terminal (the lesson player), given the terminal client once it exists. */
 export type AsideRenderer = (client: TerminalClient | null, view: ClientView) => React.ReactNode;
 
-export function Playground({ aside, asideLabel = "Lesson" }: { aside?: AsideRenderer; asideLabel?: string } = {}) {
+/**
+ * `shell`: whose shell the terminal is (default ubuntu); null while the page does not know
+ * yet (a lesson still loading), and nothing is opened until it does.
+ */
+export function Playground({ aside, asideLabel = "Lesson", shell = "ubuntu" }: { aside?: AsideRenderer; asideLabel?: string; shell?: ShellUser | null } = {}) {
   const hostRef = useRef<HTMLDivElement>(null);
   const clientRef = useRef<TerminalClient | null>(null);
   const [view, setView] = useState<ClientView>(INITIAL_VIEW);
@@ -32,13 +37,13 @@ export function Playground({ aside, asideLabel = "Lesson" }: { aside?: AsideRend
   const [clientReady, setClientReady] = useState<TerminalClient | null>(null);
 
   useEffect(() => {
-    if (!hostRef.current) return;
-    const client = new TerminalClient(hostRef.current, setView);
+    if (!hostRef.current || !shell) return;
+    const client = new TerminalClient(hostRef.current, setView, shell);
     clientRef.current = client;
     setClientReady(client);
     void client.start();
     return () => client.dispose();
-  }, []);
+  }, [shell]);
 
   const client = () => clientRef.current;
   const busy = view.state === "starting" || view.state === "connecting" || view.state === "queued";

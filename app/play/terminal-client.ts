@@ -10,6 +10,7 @@ import type {
   PlaygroundError,
   SandboxInfo,
   SandboxWarning,
+  ShellUser,
   TerminalOpened,
   WorkshopMessageInfo,
 } from "../../lib/protocol";
@@ -67,6 +68,8 @@ export class TerminalClient {
   constructor(
     host: HTMLElement,
     private readonly onView: (view: ClientView) => void,
+    /** Whose shell this page opens (a lesson's: shellUserOf); each keeps its own per tab. */
+    private readonly shell: ShellUser = "ubuntu",
   ) {
     this.terminal = new TerminalView(host, {
       onInput: (data) => this.terminalId && this.connection.send("terminal:input", this.terminalId, data),
@@ -143,7 +146,7 @@ export class TerminalClient {
     const opened = await this.connection.request("sandbox:open");
     if (!opened.ok) return this.set({ state: "error", error: opened.error });
     this.set({ warning: opened.warning });
-    const previous = storedTerminalId();
+    const previous = storedTerminalId(this.shell);
     if (previous && (await this.resumeShell(opened.sandbox, previous))) return;
     if (previous) this.terminal.writeNote("your previous shell has ended; this is a new one");
     await this.openShell(opened.sandbox);
@@ -153,7 +156,7 @@ export class TerminalClient {
   private async resumeShell(sandbox: SandboxInfo, terminalId: string): Promise<boolean> {
     const res = await this.connection.request("terminal:attach", terminalId, this.terminal.measure());
     if (!res.ok) {
-      storeTerminalId(null);
+      storeTerminalId(this.shell, null);
       return false;
     }
     this.terminal.clear(); // the screen snapshot that follows redraws everything
@@ -162,14 +165,14 @@ export class TerminalClient {
   }
 
   private async openShell(sandbox: SandboxInfo): Promise<void> {
-    const res = await this.connection.request("terminal:open", this.terminal.measure());
+    const res = await this.connection.request("terminal:open", { ...this.terminal.measure(), user: this.shell });
     if (!res.ok) return this.set({ state: "error", error: res.error });
     this.ready(sandbox, res);
   }
 
   private ready(sandbox: SandboxInfo, { terminalId, recordingId }: TerminalOpened): void {
     this.terminalId = terminalId;
-    storeTerminalId(terminalId);
+    storeTerminalId(this.shell, terminalId);
     this.terminal.setInputEnabled(true);
     // A control banner, if any, is re-sent by the server right after attaching.
     // The warning stays: it came with the sandbox (open or reset), or later from the server.
@@ -180,7 +183,7 @@ export class TerminalClient {
 
   private forgetShell(): void {
     this.terminalId = null;
-    storeTerminalId(null);
+    storeTerminalId(this.shell, null);
   }
 
   async retry(): Promise<void> {
@@ -290,21 +293,21 @@ export class TerminalClient {
   }
 }
 
-/** The shell this tab was using, kept per tab (sessionStorage survives a reload). */
-const TERMINAL_KEY = "container-playground.terminal";
+/** The shell this tab was using, kept per tab (sessionStorage survives a reload), one per shell user. */
+const terminalKey = (shell: ShellUser) => (shell === "ubuntu" ? "container-playground.terminal" : `container-playground.terminal.${shell}`);
 
-function storedTerminalId(): string | null {
+function storedTerminalId(shell: ShellUser): string | null {
   try {
-    return sessionStorage.getItem(TERMINAL_KEY);
+    return sessionStorage.getItem(terminalKey(shell));
   } catch {
     return null;
   }
 }
 
-function storeTerminalId(id: string | null): void {
+function storeTerminalId(shell: ShellUser, id: string | null): void {
   try {
-    if (id) sessionStorage.setItem(TERMINAL_KEY, id);
-    else sessionStorage.removeItem(TERMINAL_KEY);
+    if (id) sessionStorage.setItem(terminalKey(shell), id);
+    else sessionStorage.removeItem(terminalKey(shell));
   } catch {
     // Storage disabled: reloads open a new shell instead of resuming.
   }

@@ -3,6 +3,7 @@
 // lesson is refused with a precise message and never reaches a learner.
 import fs from "node:fs";
 import path from "node:path";
+import type { ShellUser } from "../../lib/protocol";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { CHALLENGE_MARK, RECAP_MARK } from "./marks";
@@ -52,6 +53,11 @@ export interface Lesson {
 }
 
 export type LessonSource = "native" | ScenarioSource;
+
+/** Whose shell a lesson is typed in: ours teach as ubuntu with sudo; imported scenarios were written for root in /root. */
+export function shellUserOf(lesson: Pick<Lesson, "source">): ShellUser {
+  return lesson.source === "native" ? "ubuntu" : "root";
+}
 
 export interface LessonProblem {
   file: string;

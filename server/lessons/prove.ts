@@ -9,7 +9,7 @@
 // (docs/lessons.md, "Alternative solutions").
 import type { Sandbox, SandboxDriver } from "../sandbox/driver";
 import { runCheck, runSetup } from "./checks";
-import type { Lesson, LessonStep } from "./parse";
+import { shellUserOf, type Lesson, type LessonStep } from "./parse";
 import { typeScript } from "./typed";
 
 export interface StepProof {
@@ -86,7 +86,7 @@ export async function proveLesson(driver: SandboxDriver, sandbox: Sandbox, lesso
     let after: Awaited<ReturnType<typeof runCheck>> | null = null;
     let answer: string | undefined;
     const solved = await typeScript(driver, sandbox, solution.script, {
-      user: "ubuntu",
+      user: shellUserOf(lesson),
       timeoutMs: 240_000,
       beforeExit: async (typed) => {
         answer = step.question ? typed.lastOutput.split("\n").pop()?.trim() : undefined;

@@ -6,7 +6,8 @@ import { PlaygroundFailure } from "../sandbox/errors";
 import type { PlaygroundService } from "../sessions/playground-service";
 import { AttemptCounter } from "../auth/attempts";
 import { cleanAnswer, runCheck, runSetup, type CheckResult } from "./checks";
-import type { Lesson, LessonSource } from "./parse";
+import type { ShellUser } from "../../lib/protocol";
+import { shellUserOf, type Lesson, type LessonSource } from "./parse";
 import type { LessonState, ProgressService } from "./progress";
 
 export interface LessonSummary {
@@ -38,6 +39,8 @@ export interface StepView {
 
 export interface LessonView extends Omit<LessonSummary, "done" | "steps"> {
   intro: string;
+  /** Whose shell the lesson's terminal is (shellUserOf). */
+  shell: ShellUser;
   prerequisites: { id: string; slug: string; title: string }[];
   steps: StepView[];
   next: { slug: string; title: string } | null;
@@ -125,6 +128,7 @@ export class LessonService {
       summary: l.summary,
       minutes: l.minutes,
       source: l.source,
+      shell: shellUserOf(l),
       intro: l.intro,
       prerequisites: l.prerequisites.map((p) => this.lessons.find((x) => x.id === p)).filter((x): x is Lesson => !!x).map((x) => ({ id: x.id, slug: x.slug, title: x.title })),
       steps: l.steps.map((s) => {

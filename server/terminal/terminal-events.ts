@@ -4,6 +4,7 @@
 // id from the client only ever finds that learner's own terminals.
 import { z } from "zod";
 import { AttemptCounter } from "../auth/attempts";
+import type { ShellUser } from "../../lib/protocol";
 import type { Logger } from "../log";
 import { learnerErrors, onRequest } from "../realtime/requests";
 import type { PlayServer } from "../realtime/types";
@@ -25,7 +26,14 @@ const RESIZE_SETTLE_MS = 50;
 /** Re-attaches per socket in ATTACH_WINDOW_MS (a reload needs one per tab). */
 const MAX_ATTACHES = 20;
 const ATTACH_WINDOW_MS = 10_000;
-const SHELL = { cmd: ["bash", "-l"], user: "ubuntu", workingDir: "/home/ubuntu", env: ["TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8"] };
+/** A new shell's size, and whose it is (root for imported scenarios: the learner has sudo anyway). */
+const OpenRequest = Size.extend({ user: z.enum(["ubuntu", "root"]).default("ubuntu") });
+const shell = (user: ShellUser) => ({
+  cmd: ["bash", "-l"],
+  user,
+  workingDir: user === "root" ? "/root" : `/home/${user}`,
+  env: ["TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8"],
+});
 
 export interface TerminalEventDeps {
   service: PlaygroundService;
@@ -79,9 +87,9 @@ export function attachTerminalEvents(io: PlayServer, deps: TerminalEventDeps): v
       );
 
     onRequest(socket, "terminal:open", {
-      schema: Size,
+      schema: OpenRequest,
       errors,
-      run: async (size) => {
+      run: async ({ user, ...size }) => {
         if (registry.countFor(userId) >= deps.terminalsPerLearner) {
           throw new PlaygroundFailure("limit_reached", `You have ${deps.terminalsPerLearner} terminals open, the most one learner may have.`, "Close a terminal tab you no longer use, then try again.");
         }
@@ -89,7 +97,7 @@ export function attachTerminalEvents(io: PlayServer, deps: TerminalEventDeps): v
         if (!active) throw noSandbox();
         let term: TerminalSession;
         try {
-          const proc = await driver.openTty(active.sandbox, SHELL, size);
+          const proc = await driver.openTty(active.sandbox, shell(user), size);
           term = new TerminalSession({ sessionId: active.sessionId, userId }, proc, size);
         } catch (err) {
           throw new PlaygroundFailure("terminal_failed", "The terminal could not be opened.", "Press Retry; if that fails, reset the sandbox.", toFailure(err).detail);

@@ -3,7 +3,9 @@
 // given in SCENARIOS_DIR, completed by clicking their actions and typing. Covers the
 // foreground script typed at the step's start, {{exec}}, {{exec interrupt}} (Ctrl-C first),
 // a traffic link opening the sandbox's page in a preview tab, a step without a verify script
-// ("Next"), and the finish text. npm test runs it in both sandbox profiles.
+// ("Next"), and the finish text. The scenario's terminal is root's in /root, as on those
+// platforms, and a native lesson opened afterwards gets the learner's own ubuntu shell back.
+// npm test runs it in both sandbox profiles.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -55,6 +57,8 @@ test("a Killercoda scenario is completed by clicking its actions: exec, exec int
   await waitForStatus(page, /Ready/);
   // The step's foreground script runs visibly in the learner's terminal.
   await until("the foreground script in the terminal", async () => /kc-fixture foreground: step 1 starts/.test(await terminalText(page)), 60_000);
+  // As on Killercoda: the scenario's terminal is root's, in /root.
+  assert.match(await terminalText(page), /root@sbx-[a-z0-9]+:~# /);
 
   await step(1).getByRole("button", { name: "Run in the terminal: kc-greet > /tmp/kc-fixture/greeting.txt" }).click();
   await passed(1);
@@ -92,4 +96,14 @@ test("a Katacoda scenario is completed the same way: assets, courseData, code, e
   await passed(2);
   await page.getByTestId("lesson-complete").waitFor({ timeout: 30_000 });
   await page.screenshot({ path: path.join(SCREENSHOTS, "scenario-katacoda.png") });
+});
+
+test("a native lesson after a scenario opens the learner's own shell (ubuntu), and the scenario's root shell is resumed on its page", async () => {
+  await page.goto(`${app.url}/lessons/container-is-a-process`);
+  await waitForStatus(page, /Ready/);
+  await until("ubuntu's prompt", async () => /ubuntu@sbx-[a-z0-9]+:~\$ /.test(await terminalText(page)), 30_000);
+  assert.doesNotMatch(await terminalText(page), /kc-fixture/, "not the scenario's shell");
+  await page.goto(`${app.url}/lessons/killercoda-basics`);
+  await waitForStatus(page, /Ready/);
+  await until("the scenario's root shell, with what was typed in it", async () => /root@sbx-[a-z0-9]+:~# /.test(await terminalText(page)) && /kata-fixture\/done/.test(await terminalText(page)), 30_000);
 });

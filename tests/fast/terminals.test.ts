@@ -36,6 +36,19 @@ test("a terminal opens at a prompt, echoes what is typed and runs it", async () 
   await out.waitFor(/echo hello-fast\r\nhello-fast\r\n/);
 });
 
+test("a scenario's page opens root's shell in /root; without a user it is ubuntu's", async () => {
+  const { socket } = await learner();
+  assert.ok((await call(socket, "sandbox:open")).ok);
+  const root = await openTerminal(socket, { cols: 100, rows: 30, user: "root" });
+  assert.ok(root.ok);
+  await new OutputCollector(socket, root.terminalId).waitFor(/root@sbx-\w+:~# $/);
+  const plain = await openTerminal(socket, { cols: 100, rows: 30 });
+  assert.ok(plain.ok);
+  await new OutputCollector(socket, plain.terminalId).waitFor(/ubuntu@sbx-\w+:~\$ $/);
+  // Its room goes back: the fake server holds as many sandboxes as this file's other tests use.
+  assert.ok((await call(socket, "sandbox:end")).ok);
+});
+
 test("bad payloads are refused with a reason; another learner's terminal id finds nothing", async () => {
   const a = await learner();
   const b = await learner();
@@ -43,6 +56,8 @@ test("bad payloads are refused with a reason; another learner's terminal id find
   assert.ok((await call(b.socket, "sandbox:open")).ok);
   const bad = await openTerminal(a.socket, { cols: 99999, rows: 3 });
   assert.ok(!bad.ok && bad.error.code === "bad_request");
+  const badUser = await openTerminal(a.socket, { cols: 80, rows: 24, user: "daemon" });
+  assert.ok(!badUser.ok && badUser.error.code === "bad_request", "a shell is ubuntu's or root's, nobody else's");
   const theirs = await openTerminal(b.socket);
   assert.ok(theirs.ok);
   const stolen = await new Promise<Ack<TerminalOpened>>((resolve) => a.socket.emit("terminal:attach", theirs.terminalId, { cols: 80, rows: 24 }, resolve));

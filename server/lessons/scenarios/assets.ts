@@ -16,8 +16,6 @@ export interface AssetProblem {
 /** The script goes into `bash -c` as one argument: stay well under Linux's 128 KiB per argument. */
 export const MAX_ASSET_BYTES = 64 * 1024;
 const CHMOD = /^(?:[0-7]{3,4}|[ugoa]*[-+=][rwxXst]+(?:,[ugoa]*[-+=][rwxXst]+)*)$/;
-/** Top-level folders the sandbox has; a new one (Killercoda's /ks) cannot be made on its read-only /. */
-const TOP_LEVEL = new Set(["root", "home", "tmp", "usr", "etc", "opt", "var", "srv", "mnt", "run"]);
 
 function quote(s: string): string {
   return `'${s.replace(/'/g, "'\\''")}'`;
@@ -55,10 +53,6 @@ export function assetsScript(scenarioDir: string, assets: unknown): { script: st
       if (e.chmod !== undefined && (typeof e.chmod !== "string" || !CHMOD.test(e.chmod))) {
         problems.push({ about: e.file, message: `asset ${e.file}: chmod "${String(e.chmod)}" is not a mode like "+x" or "0755"` });
         continue;
-      }
-      const top = e.target.split("/").filter(Boolean)[0];
-      if (top && !TOP_LEVEL.has(top)) {
-        problems.push({ about: e.target, warning: true, message: `asset target ${e.target}: the sandbox's / is read-only, so a new top-level folder (/${top}) cannot be created (not supported yet)` });
       }
       const names = /[*?]/.test(e.file)
         ? (fs.existsSync(assetsDir) ? fs.readdirSync(assetsDir).filter((n) => globToRegExp(e.file as string).test(n) && fs.statSync(path.join(assetsDir, n)).isFile()) : [])

@@ -2,7 +2,6 @@
 // Docker-in-Docker container (sandbox-images/README.md) with its own disk (disk.ts), bridge
 // network (networks.ts) and host firewall rules (firewall.ts); its registry mirror comes from
 // mirror.ts. This file puts them together; each part lives in its own module.
-import os from "node:os";
 import type Docker from "dockerode";
 import { ConfigError, type Config } from "../../config";
 import type { Logger } from "../../log";
@@ -20,7 +19,7 @@ import type {
   TtyProcess,
 } from "../driver";
 import { PlaygroundFailure, dockerUnavailable, toFailure } from "../errors";
-import { formatCidr, formatIp, innerPoolConflict, parseCidr } from "../subnets";
+import { innerDockerNetworks, type InnerNetworks } from "../subnets";
 import { SandboxDisks } from "./disk";
 import { watchEngineEvents } from "./events";
 import * as exec from "./exec";
@@ -93,8 +92,11 @@ export class DockerDriver implements SandboxDriver {
    * An engine that is down is logged, not fatal: health says so, and sandboxes explain it.
    */
   async prepare(): Promise<void> {
-    const conflict = innerPoolConflict(this.sb.innerPool, this.opts.docker.subnetPool, localNetworks());
-    if (conflict) throw new ConfigError(conflict);
+    try {
+      this.innerNetworks();
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
     const { engine, image } = await this.health();
     if (!engine.ok) {
       this.log.error({ detail: engine.detail }, "Docker engine unreachable: sandboxes cannot start until it is (check DOCKER_HOST)");
@@ -304,15 +306,25 @@ export class DockerDriver implements SandboxDriver {
     }
   }
 
+  /**
+   * The inner Docker's addresses: Docker's defaults (or SANDBOX_INNER_POOL) clear of this
+   * host's networks, the allow-listed addresses and the DNS servers, which sandboxes reach.
+   */
+  innerNetworks(): InnerNetworks {
+    const reachable = [...hostNetworks(), ...this.sb.egressAllow.map((t) => t.cidr), ...dnsResolvers().map((r) => `${r}/32`)];
+    return innerDockerNetworks(this.sb.innerPool, this.opts.docker.subnetPool, reachable);
+  }
+
   private sandboxEnv(mirrorPort: number | null): string[] {
-    const pool = parseCidr(this.sb.innerPool);
+    const inner = this.innerNetworks();
     return [
       ...(mirrorPort ? [`CP_MIRROR_PORT=${mirrorPort}`] : []),
       "container=docker",
       `SANDBOX_PROFILE=${this.sb.profile}`,
       `CP_DISK=${DISK_MOUNT}`,
-      `CP_INNER_BIP=${formatIp(pool.base + 1)}/24`,
-      `CP_INNER_POOL=${formatCidr(pool)}`,
+      `CP_INNER_BIP=${inner.bip}`,
+      // "base:size" pairs, one --default-address-pool each.
+      `CP_INNER_POOLS=${inner.pools.map((p) => `${p.base}:${p.size}`).join(" ")}`,
       `CP_RUN_MB=${this.sb.runMb}`,
       `CP_TMP_MB=${this.sb.tmpMb}`,
     ];
@@ -425,10 +437,3 @@ export class DockerDriver implements SandboxDriver {
   }
 }
 
-/** This host's IPv4 networks (the engine runs here), loopback left out. */
-function localNetworks(): string[] {
-  return Object.values(os.networkInterfaces())
-    .flat()
-    .filter((i): i is os.NetworkInterfaceInfoIPv4 => !!i && i.family === "IPv4" && !i.internal && !!i.cidr)
-    .map((i) => i.cidr!);
-}

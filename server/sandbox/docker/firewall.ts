@@ -242,7 +242,7 @@ export async function firewallInstalled(plan: FirewallPlan): Promise<boolean> {
  */
 export function hostNetworks(): string[] {
   return Object.entries(os.networkInterfaces())
-    .filter(([name]) => !/^(lo|docker\d*|br-|veth|cpb-)/.test(name))
+    .filter(([name]) => !/^(lo|docker\d*|br-|veth|cpb)/.test(name))
     .flatMap(([, addrs]) => addrs ?? [])
     .filter((a): a is os.NetworkInterfaceInfoIPv4 => a.family === "IPv4" && !a.internal && !!a.cidr)
     .map((a) => networkOf(a.cidr!));
