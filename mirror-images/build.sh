@@ -89,7 +89,70 @@ image() {
     rm -rf "$root"/var/lib/apt/lists/*
   fi
   case "$name" in
-    debian) change+=(--change 'CMD ["bash"]') ;;
+    debian | ubuntu) change+=(--change 'CMD ["bash"]') ;;
+    alpine)
+      # As small as the real one: busybox alone (its applets linked where Alpine has them),
+      # and an apk that says plainly that nothing can be installed offline.
+      local mini="$WORK/alpine-mini" applet
+      mkdir -p "$mini"/{bin,sbin,usr/bin,usr/sbin,etc,root,tmp,var/tmp,home,proc,sys,dev,run}
+      chmod 1777 "$mini/tmp" "$mini/var/tmp"
+      cp "$root/bin/busybox" "$mini/bin/busybox"
+      "$mini/bin/busybox" --list-full | while read -r applet; do
+        [ -e "$mini/$applet" ] || ln -s /bin/busybox "$mini/$applet"
+      done
+      printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n' >"$mini/etc/passwd"
+      printf 'root:x:0:\nnogroup:x:65534:\n' >"$mini/etc/group"
+      printf 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.0\nPRETTY_NAME="Alpine Linux stand-in (busybox only, offline)"\n' >"$mini/etc/os-release"
+      echo "3.20.0" >"$mini/etc/alpine-release"
+      cat >"$mini/sbin/apk" <<'EOF2'
+#!/bin/sh
+# Container Playground's stand-in for Alpine's apk: this image is busybox alone, and the
+# playground is offline, so no package can be downloaded. Tools busybox already has count
+# as installed.
+case "${1:-}" in
+  add)
+    shift
+    missing=""
+    for p in "$@"; do
+      case "$p" in -*) continue ;; esac
+      command -v "$p" >/dev/null 2>&1 || missing="$missing $p"
+    done
+    if [ -z "$missing" ]; then echo "OK: provided by busybox"; exit 0; fi
+    echo "apk: this alpine is an offline stand-in (busybox only); cannot install:$missing" >&2
+    exit 1 ;;
+  update | upgrade | cache) echo "apk: offline stand-in: no package index here (nothing to do)"; exit 0 ;;
+  info | list) echo "busybox" ;;
+  *) echo "apk: this alpine is an offline stand-in (busybox only): packages cannot be installed" >&2; exit 1 ;;
+esac
+EOF2
+      chmod 0755 "$mini/sbin/apk"
+      rm -rf --one-file-system "$root"
+      mv "$mini" "$root"
+      change=(--change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" --change 'CMD ["/bin/sh"]') ;;
+    redis)
+      # Like the official image: reachable from other containers, data in /data.
+      mkdir -p "$root/data"
+      change+=(--change 'WORKDIR /data' --change 'EXPOSE 6379' --change 'CMD ["redis-server", "--protected-mode", "no"]') ;;
+    httpd)
+      # Docker Hub's layout: the site is /usr/local/apache2/htdocs ("It works!"), logs go to
+      # the container's output, httpd-foreground runs it.
+      mkdir -p "$root/usr/local/apache2"
+      mv "$root/var/www/html" "$root/usr/local/apache2/htdocs"
+      ln -s /usr/local/apache2/htdocs "$root/var/www/html"
+      printf '<html><body><h1>It works!</h1></body></html>\n' >"$root/usr/local/apache2/htdocs/index.html"
+      echo "ServerName localhost" >>"$root/etc/apache2/apache2.conf"
+      ln -sf /dev/stdout "$root/var/log/apache2/access.log"; ln -sf /dev/stderr "$root/var/log/apache2/error.log"
+      ln -sf /dev/stdout "$root/var/log/apache2/other_vhosts_access.log"
+      cat >"$root/usr/local/bin/httpd-foreground" <<'EOF2'
+#!/bin/sh
+set -e
+. /etc/apache2/envvars
+mkdir -p "$APACHE_RUN_DIR" "$APACHE_LOCK_DIR" "$APACHE_LOG_DIR"
+rm -f "$APACHE_PID_FILE"
+exec apache2 -DFOREGROUND "$@"
+EOF2
+      chmod 0755 "$root/usr/local/bin/httpd-foreground"
+      change+=(--change 'EXPOSE 80' --change 'STOPSIGNAL SIGWINCH' --change 'CMD ["httpd-foreground"]') ;;
     nginx)
       # Like the official image: logs to the container's output, runs in the foreground.
       ln -sf /dev/stdout "$root/var/log/nginx/access.log"; ln -sf /dev/stderr "$root/var/log/nginx/error.log"

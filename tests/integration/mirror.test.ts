@@ -1,12 +1,15 @@
 // The registry mirror: in a sandbox of each profile, a plain `docker pull nginx` works with
 // no internet (the stand-in is real Debian nginx serving its welcome page), `python` runs
-// Python, and the mirror refuses pushes (no learner can replace an image for everyone).
+// Python, and the mirror refuses pushes (no learner can replace an image for everyone). The
+// other common images scenarios use (alpine, ubuntu, redis, httpd, the alpine tags) work as
+// typed in a terminal, and a pull of an image the mirror lacks says which ones it has.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, test } from "node:test";
 import type { Sandbox } from "../../server/sandbox/driver";
 import type { DockerDriver } from "../../server/sandbox/docker/driver";
 import { sandboxName } from "../../server/sandbox/names";
+import { typeScript } from "../../server/lessons/typed";
 import { testConfig, testDriver } from "../helpers/env";
 
 const made: { driver: DockerDriver; sandbox: Sandbox }[] = [];
@@ -31,7 +34,8 @@ test("the mirror runs on the host and serves the stand-ins", async () => {
   assert.ok(driver.mirror, "the mirror is on by default");
   await driver.mirror.ensure();
   const catalog = (await (await fetch(`http://127.0.0.1:${driver.mirror.opts.port}/v2/_catalog`)).json()) as { repositories: string[] };
-  for (const name of ["library/nginx", "library/python", "library/debian", "library/registry", "library/busybox", "library/hello-world"]) {
+  const names = ["nginx", "python", "debian", "ubuntu", "alpine", "redis", "httpd", "registry", "busybox", "hello-world"];
+  for (const name of names.map((n) => `library/${n}`)) {
     assert.ok(catalog.repositories.includes(name), `${name} is served: ${catalog.repositories}`);
   }
 });
@@ -54,5 +58,35 @@ for (const profile of ["trusted", "hardened"] as const) {
     const push = await sh(`docker tag busybox ${host}/library/nginx:latest && docker push ${host}/library/nginx:latest`);
     assert.doesNotMatch(push, /exit=0$/, `a push to the mirror must fail: ${push}`);
     assert.match(push, /read-only|read only|unsupported|denied|405|not allowed/i, push);
+  });
+}
+
+for (const profile of ["trusted", "hardened"] as const) {
+  test(`${profile}: alpine, ubuntu, redis, httpd and nginx:alpine as typed; a missing image names what the mirror has`, async () => {
+    const { driver, sandbox } = await sandboxOf(profile);
+    const t = (
+      await typeScript(
+        driver,
+        sandbox,
+        [
+          "docker run --rm alpine sh -c 'cat /etc/alpine-release; apk add wget; apk add curl; echo apk-exit=$?'",
+          "docker run --rm ubuntu bash -c 'echo ubuntu-bash-$((6*7))'",
+          "docker run -d --name cache redis >/dev/null && for i in $(seq 1 50); do docker exec cache redis-cli ping 2>/dev/null | grep -q PONG && echo redis-pong && break; sleep 0.2; done",
+          "docker run -d --name site -p 8081:80 httpd >/dev/null && for i in $(seq 1 50); do curl -fsS localhost:8081 2>/dev/null && break; sleep 0.2; done",
+          "docker pull -q nginx:alpine",
+          "docker pull no-such-image-here",
+        ].join("\n"),
+        { user: "ubuntu", timeoutMs: 300_000 },
+      )
+    ).transcript;
+    assert.match(t, /^3\.\d+\.\d+$/m, "alpine's release file");
+    assert.match(t, /^OK: provided by busybox$/m, "apk add of a tool busybox has");
+    assert.match(t, /cannot install: curl\s+apk-exit=1/, "apk add of anything else says why");
+    assert.match(t, /^ubuntu-bash-42$/m);
+    assert.match(t, /^redis-pong$/m);
+    assert.match(t, /<h1>It works!<\/h1>/);
+    assert.match(t, /^docker\.io\/library\/nginx:alpine$/m);
+    assert.match(t, /this playground cannot reach Docker Hub\. Its own mirror has these images/);
+    assert.match(t, /alpine, busybox, debian, hello-world, httpd, nginx, python, redis, registry, ubuntu/);
   });
 }

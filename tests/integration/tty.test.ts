@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startApp, type RunningApp } from "../../server/app";
+import type { Sandbox } from "../../server/sandbox/driver";
 import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
 import { stopApp, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
 
@@ -21,6 +22,7 @@ for (const profile of ["hardened", "trusted"] as const) {
     let socket: TestSocket;
     let terminalId: string;
     let out: OutputCollector;
+    let sandbox: Sandbox;
     let n = 0;
 
     before(async () => {
@@ -28,6 +30,8 @@ for (const profile of ["hardened", "trusted"] as const) {
       app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref, SANDBOX_PROFILE: profile }), log, { withNext: false });
       socket = await connect(app.url, await guestCookie(app.url));
       assert.ok((await call(socket, "sandbox:open")).ok);
+      const session = await app.db.prisma.playgroundSession.findFirstOrThrow();
+      sandbox = (await app.service.active(session.userId))!.sandbox;
       const t = await openTerminal(socket, { cols: 120, rows: 30 });
       assert.ok(t.ok, JSON.stringify(t));
       terminalId = t.terminalId;
@@ -54,6 +58,19 @@ for (const profile of ["hardened", "trusted"] as const) {
       return typed(`${line}; echo ${marker.slice(0, 4)}"${marker.slice(4)}"\r`, new RegExp(`${marker}\\r?\\n`), timeoutMs);
     }
 
+    /**
+     * Whether the process running `args` is the terminal's foreground job (its process group
+     * owns the terminal), seen from outside the shell: `fg` prints the job before it hands
+     * the terminal over, and a Ctrl-C in between would reach the shell, not the job.
+     */
+    async function inForeground(args: string): Promise<boolean> {
+      const r = await app.driver.run(sandbox, { cmd: ["ps", "-e", "-o", "pgid=,tpgid=,args="], user: "root", timeoutMs: 20_000 });
+      return r.stdout.split("\n").some((l) => {
+        const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l);
+        return !!m && m[3].trim() === args && m[1] === m[2];
+      });
+    }
+
     test("sudo, sudo -i and su work in the terminal", async () => {
       assert.match(await run("sudo id -u"), /^0\r?$/m);
       assert.doesNotMatch(out.text, /unable to allocate pty/);
@@ -72,6 +89,7 @@ for (const profile of ["hardened", "trusted"] as const) {
       await typed(CTRL_Z, /Stopped[\s\S]*\$ $/);
       assert.match(await run("bg >/dev/null; jobs"), /Running\s+sh -c/);
       await typed("fg\r", /sh -c .*\r?\n/);
+      await until("the job to be in the foreground again", () => inForeground("sleep 301"), 30_000);
       await typed(CTRL_C, /\$ $/);
       assert.match(await run("jobs | wc -l"), /^0\r?$/m);
     });
