@@ -152,7 +152,7 @@ rm -f "$APACHE_PID_FILE"
 exec apache2 -DFOREGROUND "$@"
 EOF2
       chmod 0755 "$root/usr/local/bin/httpd-foreground"
-      change+=(--change 'EXPOSE 80' --change 'STOPSIGNAL SIGWINCH' --change 'CMD ["httpd-foreground"]') ;;
+      change+=(--change 'EXPOSE 80' --change 'CMD ["httpd-foreground"]') ;;
     nginx)
       # Like the official image: logs to the container's output, runs in the foreground.
       ln -sf /dev/stdout "$root/var/log/nginx/access.log"; ln -sf /dev/stderr "$root/var/log/nginx/error.log"

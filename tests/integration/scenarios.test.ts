@@ -66,7 +66,7 @@ for (const profile of ["hardened", "trusted"] as const) {
       assert.equal(three.acknowledge, true);
       assert.ok((await runCheck(driver, sandbox, three)).passed);
       // The asset keeps its mode and content.
-      const asset = await driver.run(sandbox, { cmd: ["bash", "-c", "stat -c %A /usr/local/bin/kc-greet; cat /tmp/kc-fixture/notes.txt"], user: "root", workingDir: "/root", env: [], timeoutMs: 20_000 });
+      const asset = await driver.run(sandbox, { cmd: ["bash", "-c", "stat -c %A /usr/local/bin/kc-greet; cat /ks/kc-fixture/notes.txt"], user: "root", workingDir: "/root", env: [], timeoutMs: 20_000 });
       assert.match(asset.stdout, /^-rwxr-xr-x\nnotes for the fixture\n$/);
     } finally {
       await driver.remove(sandbox);

@@ -112,6 +112,8 @@ export class DockerDriver implements SandboxDriver {
     }
     if (image.ok) {
       this.usePrivileged().catch((err) => this.log.warn({ err: (err as Error).message }, "could not probe --privileged"));
+      // Seeding a new mirror takes a minute: start it now, not when the first learner arrives.
+      void this.mirrorPort();
     } else if (this.sb.autoBuild) {
       this.opts.image.startBuild();
     } else {
