@@ -89,7 +89,7 @@ export function Playground({ aside, asideLabel = "Lesson", shell = "ubuntu" }: {
         <span className="status-dot" data-state={view.state} aria-hidden="true" />
         <span role="status" aria-live="polite" data-testid="status">
           {STATE_LABEL[view.state]}
-          {view.state === "ready" && view.sandbox ? ` · logged in as ubuntu on ${view.sandbox.name}` : ""}
+          {view.state === "ready" && view.sandbox ? ` · logged in as ${shell ?? "ubuntu"} on ${view.sandbox.name}` : ""}
         </span>
         {view.recordingId && view.state === "ready" && (
           <a className="recorded" href={`/api/recordings/${view.recordingId}.cast?download`} download title="This terminal's output is recorded (asciicast). Download your recording.">

@@ -59,6 +59,7 @@ test("a Killercoda scenario is completed by clicking its actions: exec, exec int
   await until("the foreground script in the terminal", async () => /kc-fixture foreground: step 1 starts/.test(await terminalText(page)), 60_000);
   // As on Killercoda: the scenario's terminal is root's, in /root.
   assert.match(await terminalText(page), /root@sbx-[a-z0-9]+:~# /);
+  await waitForStatus(page, /logged in as root on sbx-/);
 
   await step(1).getByRole("button", { name: "Run in the terminal: kc-greet > /tmp/kc-fixture/greeting.txt" }).click();
   await passed(1);
@@ -102,6 +103,7 @@ test("a native lesson after a scenario opens the learner's own shell (ubuntu), a
   await page.goto(`${app.url}/lessons/container-is-a-process`);
   await waitForStatus(page, /Ready/);
   await until("ubuntu's prompt", async () => /ubuntu@sbx-[a-z0-9]+:~\$ /.test(await terminalText(page)), 30_000);
+  await waitForStatus(page, /logged in as ubuntu on sbx-/);
   assert.doesNotMatch(await terminalText(page), /kc-fixture/, "not the scenario's shell");
   await page.goto(`${app.url}/lessons/killercoda-basics`);
   await waitForStatus(page, /Ready/);
