@@ -122,5 +122,22 @@ for (const profile of ["hardened", "trusted"] as const) {
       assert.notEqual(asUbuntu.exitCode, 0);
       assert.match(asUbuntu.transcript, /Access denied \(try: sudo systemctl restart docker\)/);
     });
+    test("apt-get install: dpkg runs where /usr is the learner's (trusted); hardened says why not before touching anything", async () => {
+      // A package made here, so that no network is needed.
+      const t = await asRoot(
+        "mkdir -p /tmp/pkg/DEBIAN /tmp/pkg/usr/share/cp-fixture && echo hi > /tmp/pkg/usr/share/cp-fixture/hello\n" +
+          "printf 'Package: cp-fixture\\nVersion: 1.0\\nArchitecture: all\\nMaintainer: tests <t@example.org>\\nDescription: test package\\n' > /tmp/pkg/DEBIAN/control\n" +
+          "dpkg-deb --build /tmp/pkg /tmp/cp-fixture.deb >/dev/null\n" +
+          "apt-get install -y /tmp/cp-fixture.deb 2>&1 | tail -8\n" +
+          "dpkg -s cp-fixture 2>/dev/null | grep -c '^Status: install ok installed'",
+        profile === "trusted" ? 0 : 1,
+      );
+      if (profile === "trusted") {
+        assert.match(t, /^1$/m, "installed");
+      } else {
+        assert.match(t, /packages cannot be installed in this sandbox\. Its \/usr belongs to the\s+sandbox image and is read-only/);
+        assert.doesNotMatch(t, /Permission denied/, "stopped before dpkg started unpacking");
+      }
+    });
   });
 }
