@@ -165,7 +165,7 @@ export interface Config {
     profile: "trusted" | "hardened";
     /** Each sandbox's own disk, in MB (0 = no limit). */
     diskMb: number;
-    /** The inner Docker's address pool; its first /24 is the inner default bridge. */
+    /** The inner Docker's address pool (its first /24 is the inner default bridge); unset = Docker's defaults (subnets.ts). */
     innerPool: string | undefined;
     /** The host's registry mirror (null = off): stand-ins offline, or a pull-through cache. */
     mirror: { port: number; upstream?: string } | null;

@@ -438,4 +438,3 @@ export class DockerDriver implements SandboxDriver {
     return { engine, image };
   }
 }
-
