@@ -89,18 +89,44 @@ export function Markdown({
   );
 }
 
-function CodeBlock({ source, runnable, onRun }: { source: string; runnable: boolean; onRun?: (command: string) => boolean }) {
+/** A short note beside a button ("Copied", "Sent to the terminal") that clears itself. */
+function useSaid(): [string, (text: string, ms?: number) => void] {
   const [said, setSaid] = useState("");
+  const say = (text: string, ms = 2000) => {
+    setSaid(text);
+    setTimeout(() => setSaid(""), ms);
+  };
+  return [said, say];
+}
+
+/** A code block with its buttons underneath and what the last press did (lessons' and scenarios' alike). */
+function CodeFrame({ source, action, said, children }: { source: string; action?: ActionKind; said: string; children: React.ReactNode }) {
+  return (
+    <div className="code-block" data-action={action}>
+      <pre>
+        <code>{source}</code>
+      </pre>
+      <div className="code-actions">
+        {children}
+        <span className="code-said" aria-live="polite">
+          {said}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+function CodeBlock({ source, runnable, onRun }: { source: string; runnable: boolean; onRun?: (command: string) => boolean }) {
+  const [said, say] = useSaid();
   const lines = source.split("\n");
   const keys = lines.map((l) => KEYS_DIRECTIVE.exec(l)?.[1]).filter((k): k is string => !!k);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(source);
-      setSaid("Copied");
+      say("Copied");
     } catch {
-      setSaid("Select the text to copy it");
+      say("Select the text to copy it");
     }
-    setTimeout(() => setSaid(""), 2000);
   };
   const run = () => {
     // Several lines run one after the other, as if typed.
@@ -108,28 +134,19 @@ function CodeBlock({ source, runnable, onRun }: { source: string; runnable: bool
       .map(lineToRun)
       .filter((l): l is string => l !== null && !!l.trim())
       .every((line) => onRun?.(line));
-    setSaid(ok ? (keys.length ? `Sent to the terminal; now press ${keys.join(", then ")} yourself` : "Sent to the terminal") : "The terminal is not ready yet");
-    setTimeout(() => setSaid(""), keys.length ? 6000 : 2000);
+    say(ok ? (keys.length ? `Sent to the terminal; now press ${keys.join(", then ")} yourself` : "Sent to the terminal") : "The terminal is not ready yet", keys.length ? 6000 : 2000);
   };
   return (
-    <div className="code-block">
-      <pre>
-        <code>{source}</code>
-      </pre>
-      <div className="code-actions">
-        {runnable && (
-          <button type="button" className="button small" onClick={run} aria-label={`Run in the terminal: ${source}`}>
-            Run
-          </button>
-        )}
-        <button type="button" className="button small" onClick={() => void copy()} aria-label={`Copy: ${source}`}>
-          Copy
+    <CodeFrame source={source} said={said}>
+      {runnable && (
+        <button type="button" className="button small" onClick={run} aria-label={`Run in the terminal: ${source}`}>
+          Run
         </button>
-        <span className="code-said" aria-live="polite">
-          {said}
-        </span>
-      </div>
-    </div>
+      )}
+      <button type="button" className="button small" onClick={() => void copy()} aria-label={`Copy: ${source}`}>
+        Copy
+      </button>
+    </CodeFrame>
   );
 }
 
@@ -164,40 +181,26 @@ const ACTION_LABEL: Record<ActionKind, string> = {
 };
 
 function ActionBlock({ kind, source, onRun, onInput }: { kind: ActionKind; source: string; onRun?: (command: string) => boolean; onInput?: SendInput }) {
-  const [said, setSaid] = useState("");
-  const act = async (k: ActionKind) => {
-    setSaid(await perform(k, source, onRun, onInput));
-    setTimeout(() => setSaid(""), 2000);
-  };
+  const [said, say] = useSaid();
+  const act = async (k: ActionKind) => say(await perform(k, source, onRun, onInput));
   return (
-    <div className="code-block" data-action={kind}>
-      <pre>
-        <code>{source}</code>
-      </pre>
-      <div className="code-actions">
-        {kind !== "copy" && onRun && (
-          <button type="button" className="button small" onClick={() => void act(kind)} aria-label={`${ACTION_LABEL[kind]} in the terminal: ${source}`}>
-            {ACTION_LABEL[kind]}
-          </button>
-        )}
-        <button type="button" className="button small" onClick={() => void act("copy")} aria-label={`Copy: ${source}`}>
-          Copy
+    <CodeFrame source={source} action={kind} said={said}>
+      {kind !== "copy" && onRun && (
+        <button type="button" className="button small" onClick={() => void act(kind)} aria-label={`${ACTION_LABEL[kind]} in the terminal: ${source}`}>
+          {ACTION_LABEL[kind]}
         </button>
-        <span className="code-said" aria-live="polite">
-          {said}
-        </span>
-      </div>
-    </div>
+      )}
+      <button type="button" className="button small" onClick={() => void act("copy")} aria-label={`Copy: ${source}`}>
+        Copy
+      </button>
+    </CodeFrame>
   );
 }
 
 function ActionButton({ kind, text, label, onRun, onInput }: { kind: ActionKind; text: string; label: React.ReactNode; onRun?: (command: string) => boolean; onInput?: SendInput }) {
-  const [said, setSaid] = useState("");
+  const [said, say] = useSaid();
   const runs = kind !== "copy" && !!onRun;
-  const act = async () => {
-    setSaid(await perform(runs ? kind : "copy", text, onRun, onInput));
-    setTimeout(() => setSaid(""), 2000);
-  };
+  const act = async () => say(await perform(runs ? kind : "copy", text, onRun, onInput));
   return (
     <span className="inline-action" data-action={kind}>
       <button type="button" className="button small inline" onClick={() => void act()} aria-label={`${runs ? ACTION_LABEL[kind] : "Copy"}: ${text}`} title={runs ? `${ACTION_LABEL[kind]} in the terminal` : "Copy"}>
