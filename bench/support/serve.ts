@@ -9,13 +9,18 @@ void (async () => {
   const settings = JSON.parse(process.env.BENCH_SETTINGS ?? "{}") as Record<string, string>;
   const app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref, ...settings }), log, { withNext: false });
   process.stdout.write(`${JSON.stringify({ url: app.url })}\n`);
+  let stopping = false;
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     await endAllSessions(app);
     await app.pool.drain();
     await app.close();
     process.exit(0);
   };
-  process.once("SIGTERM", () => void stop());
+  // `on`, not `once`: a second SIGTERM (a whole process group signalled, then the parent's
+  // own stop) must not kill the process half-way through removing its sandboxes.
+  process.on("SIGTERM", () => void stop());
 })().catch((err) => {
   console.error(err);
   process.exit(1);

@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { startApp, type RunningApp } from "../../server/app";
 import { launchBrowser, SCREENSHOTS, terminalText, waitForStatus, waitForTerminal } from "../helpers/browser";
-import { dockerOf, leftovers, log, requireDocker, requireSandboxImage, stopApp, testConfig } from "../helpers/env";
+import { dockerOf, leftovers, log, requireDocker, requireSandboxImage, stopApp, testConfig, until } from "../helpers/env";
 
 let app: RunningApp;
 let browser: Browser;
@@ -35,6 +35,16 @@ after(async () => {
 async function run(command: string): Promise<void> {
   await page.keyboard.type(command);
   await page.keyboard.press("Enter");
+}
+
+/** Waits until the terminal shows the normal screen with the shell's prompt where the cursor is. */
+async function waitForPrompt(): Promise<void> {
+  const atPrompt = () =>
+    page.evaluate(() => {
+      const b = (window as unknown as { playground: { term: { buffer: { active: { type: string; baseY: number; cursorY: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } } }).playground.term.buffer.active;
+      return b.type === "normal" && /\$$/.test(b.getLine(b.baseY + b.cursorY)?.translateToString(true) ?? "");
+    });
+  await until("the shell's prompt", atPrompt, 60_000);
 }
 
 async function sandboxName(): Promise<string> {
@@ -102,9 +112,14 @@ test("colours and full-screen programs work (TERM, vim, less)", async () => {
   await waitForTerminal(page, /"\/etc\/hostname"/);
   await page.keyboard.type(":q");
   await page.keyboard.press("Enter");
+  // Keys typed before a full-screen program has handed the terminal back are lost (it
+  // flushes pending input as it restores the terminal): wait for the shell's prompt, as a
+  // learner does.
+  await waitForPrompt();
   await run("clear; seq 1 500 | less");
   await waitForTerminal(page, /^:$/m);
   await page.keyboard.press("q");
+  await waitForPrompt();
   await run("clear; echo back-$((3+4))");
   await waitForTerminal(page, /^back-7$/m);
 });
