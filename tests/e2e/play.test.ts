@@ -42,9 +42,15 @@ async function waitForPrompt(): Promise<void> {
   const atPrompt = () =>
     page.evaluate(() => {
       const b = (window as unknown as { playground: { term: { buffer: { active: { type: string; baseY: number; cursorY: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } } }).playground.term.buffer.active;
-      return b.type === "normal" && /\$$/.test(b.getLine(b.baseY + b.cursorY)?.translateToString(true) ?? "");
+      return b.type === "normal" && /\$\s*$/.test(b.getLine(b.baseY + b.cursorY)?.translateToString(true) ?? "");
     });
-  await until("the shell's prompt", atPrompt, 60_000);
+  await until("the shell's prompt", atPrompt, 60_000).catch(async (err: Error) => {
+    const where = await page.evaluate(() => {
+      const b = (window as unknown as { playground: { term: { buffer: { active: { type: string; baseY: number; cursorY: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } } }).playground.term.buffer.active;
+      return JSON.stringify({ type: b.type, baseY: b.baseY, cursorY: b.cursorY, line: b.getLine(b.baseY + b.cursorY)?.translateToString(true) });
+    });
+    throw new Error(`${err.message}: ${where}\n${await terminalText(page)}`);
+  });
 }
 
 async function sandboxName(): Promise<string> {
