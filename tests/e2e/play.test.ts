@@ -6,8 +6,8 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { startApp, type RunningApp } from "../../server/app";
-import { launchBrowser, SCREENSHOTS, terminalText, waitForStatus, waitForTerminal } from "../helpers/browser";
-import { dockerOf, leftovers, log, requireDocker, requireSandboxImage, stopApp, testConfig, until } from "../helpers/env";
+import { launchBrowser, SCREENSHOTS, waitForPrompt, waitForStatus, waitForTerminal } from "../helpers/browser";
+import { dockerOf, leftovers, log, requireDocker, requireSandboxImage, stopApp, testConfig } from "../helpers/env";
 
 let app: RunningApp;
 let browser: Browser;
@@ -35,22 +35,6 @@ after(async () => {
 async function run(command: string): Promise<void> {
   await page.keyboard.type(command);
   await page.keyboard.press("Enter");
-}
-
-/** Waits until the terminal shows the normal screen with the shell's prompt where the cursor is. */
-async function waitForPrompt(): Promise<void> {
-  const atPrompt = () =>
-    page.evaluate(() => {
-      const b = (window as unknown as { playground: { term: { buffer: { active: { type: string; baseY: number; cursorY: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } } }).playground.term.buffer.active;
-      return b.type === "normal" && /\$\s*$/.test(b.getLine(b.baseY + b.cursorY)?.translateToString(true) ?? "");
-    });
-  await until("the shell's prompt", atPrompt, 60_000).catch(async (err: Error) => {
-    const where = await page.evaluate(() => {
-      const b = (window as unknown as { playground: { term: { buffer: { active: { type: string; baseY: number; cursorY: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } } }).playground.term.buffer.active;
-      return JSON.stringify({ type: b.type, baseY: b.baseY, cursorY: b.cursorY, line: b.getLine(b.baseY + b.cursorY)?.translateToString(true) });
-    });
-    throw new Error(`${err.message}: ${where}\n${await terminalText(page)}`);
-  });
 }
 
 async function sandboxName(): Promise<string> {
@@ -121,11 +105,11 @@ test("colours and full-screen programs work (TERM, vim, less)", async () => {
   // Keys typed before a full-screen program has handed the terminal back are lost (it
   // flushes pending input as it restores the terminal): wait for the shell's prompt, as a
   // learner does.
-  await waitForPrompt();
+  await waitForPrompt(page);
   await run("clear; seq 1 500 | less");
   await waitForTerminal(page, /^:$/m);
   await page.keyboard.press("q");
-  await waitForPrompt();
+  await waitForPrompt(page);
   await run("clear; echo back-$((3+4))");
   await waitForTerminal(page, /^back-7$/m);
 });

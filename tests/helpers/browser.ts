@@ -51,6 +51,28 @@ export async function waitForTerminal(page: Page, re: RegExp, timeoutMs = 60_000
   }
 }
 
+/** The screen xterm shows ("normal", or "alternate" for a full-screen program) and the text of the cursor's line. */
+export function cursorLine(page: Page): Promise<{ screen: string; line: string }> {
+  return page.evaluate(() => {
+    const b = (window as unknown as { playground: { term: { buffer: { active: { type: string; baseY: number; cursorY: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } } }).playground.term.buffer.active;
+    return { screen: b.type, line: b.getLine(b.baseY + b.cursorY)?.translateToString(true) ?? "" };
+  });
+}
+
+/**
+ * Waits until the normal screen shows the shell's prompt where the cursor is: keys typed
+ * before a full-screen program (vim, less) has handed the terminal back are flushed by it.
+ */
+export async function waitForPrompt(page: Page, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const at = await cursorLine(page);
+    if (at.screen === "normal" && /\$\s*$/.test(at.line)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the shell's prompt: ${JSON.stringify(at)}\n${(await terminalText(page)).trimEnd().slice(-1500)}`);
+    await page.waitForTimeout(100);
+  }
+}
+
 export async function waitForStatus(page: Page, re: RegExp, timeoutMs = 120_000): Promise<void> {
   await page.getByTestId("status").filter({ hasText: re }).waitFor({ timeout: timeoutMs });
 }
