@@ -246,7 +246,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     tickClocks().catch((err) => log.error({ err }, "session clock check failed"));
   }, config.session.tickMs);
   clockTicks.unref();
-  const stopWatching = watchSandboxEvents({ driver, service, pool, log }, () => {
+  const stopWatching = watchSandboxEvents({ driver, service, pool, log, clock }, () => {
     runReconcile("events reconnected").catch((err) => log.error({ err }, "reconcile after events reconnect failed"));
   });
 

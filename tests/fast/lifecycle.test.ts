@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import type { Ack, SandboxWarning } from "../../lib/protocol";
+import { OOM_NOTICE, OOM_NOTICE_QUIET_MS } from "../../server/lifecycle/events";
 import { reconcile } from "../../server/lifecycle/reconciler";
 import { ManualClock } from "../../server/lifecycle/clock";
 import { FakeDriver } from "../../server/sandbox/fake/driver";
@@ -109,6 +110,32 @@ test("a sandbox the engine reports dead ends its session, and the learner is tol
   await until("the end", () => l.ended.length > 0);
   assert.equal(l.ended[0].reason, "error");
   assert.match(l.ended[0].message, /out of memory/);
+});
+
+test("a burst of out-of-memory events is one notice; a later one is told again", async () => {
+  const clock = new ManualClock();
+  const app = await appWith({}, undefined, clock);
+  const l = await learner(app);
+  const notices: string[] = [];
+  l.socket.on("sandbox:notice", ({ message }: { message: string }) => notices.push(message));
+  assert.ok((await call(l.socket, "sandbox:open")).ok);
+  const active = (await app.service.activeSessions())[0];
+  const sandbox = { id: active.sandboxId!, name: active.sandboxName };
+  // Count what reaches the service: the fake driver reports events synchronously.
+  let told = 0;
+  const notice = app.service.notice.bind(app.service);
+  app.service.notice = (id, message) => (told++, notice(id, message));
+  for (let i = 0; i < 3; i++) app.fake.oom(sandbox);
+  clock.advance(OOM_NOTICE_QUIET_MS - 1);
+  app.fake.oom(sandbox);
+  assert.equal(told, 1, "one notice for the burst");
+  await until("the notice", () => notices.length === 1);
+  clock.advance(1);
+  app.fake.oom(sandbox);
+  assert.equal(told, 2, "a later out-of-memory is told again");
+  await until("the second notice", () => notices.length === 2);
+  assert.deepEqual(notices, [OOM_NOTICE, OOM_NOTICE]);
+  assert.equal((await app.fake.list()).length, 1, "the sandbox keeps running");
 });
 
 test("the warm pool hands out running sandboxes and refills", async () => {

@@ -69,7 +69,7 @@ for (const profile of ["trusted", "hardened"] as const) {
         driver,
         sandbox,
         [
-          "docker run --rm alpine sh -c 'cat /etc/alpine-release; apk add wget; apk add curl; echo apk-exit=$?'",
+          "docker run --rm alpine sh -c 'cat /etc/alpine-release; apk add wget; apk add curl 2>&1; echo apk-exit=$?'",
           "docker run --rm ubuntu bash -c 'echo ubuntu-bash-$((6*7))'",
           "docker run -d --name cache redis >/dev/null && for i in $(seq 1 50); do docker exec cache redis-cli ping 2>/dev/null | grep -q PONG && echo redis-pong && break; sleep 0.2; done",
           "docker run -d --name site -p 8081:80 httpd >/dev/null && for i in $(seq 1 50); do curl -fsS localhost:8081 2>/dev/null && break; sleep 0.2; done",
