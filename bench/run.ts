@@ -5,6 +5,7 @@
 // figures to bench/results/history.jsonl (BENCH_LABEL names a run, e.g. "before").
 // BENCH_SMOKE=1 runs everything with tiny counts (CI does, so no benchmark rots).
 // BENCH_ONLY=terminal,density runs a subset.
+import { classBench } from "./class.bench";
 import { dashboardBench } from "./dashboard.bench";
 import { hostileBench } from "./hostile.bench";
 import { densityBench } from "./density.bench";
@@ -20,6 +21,7 @@ const ALL: Record<string, (opts: BenchOptions) => Promise<BenchResult>> = {
   dashboard: dashboardBench,
   profiles: profilesBench,
   hostile: hostileBench,
+  class: classBench,
 };
 
 async function main(): Promise<void> {

@@ -1,13 +1,14 @@
 // A playground server in its own process, so a benchmark can measure the server's CPU and
 // memory apart from its own clients. Settings come as JSON in BENCH_SETTINGS (on top of the
-// test defaults); prints {"url": ...} once listening; SIGTERM removes its sandboxes and exits.
+// test defaults), and BENCH_WITH_NEXT=1 serves the pages too; prints {"url": ...} once
+// listening; SIGTERM removes its sandboxes and exits.
 import { startApp } from "../../server/app";
 import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig } from "../../tests/helpers/env";
 
 void (async () => {
   const image = await requireSandboxImage(await requireDocker());
   const settings = JSON.parse(process.env.BENCH_SETTINGS ?? "{}") as Record<string, string>;
-  const app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref, ...settings }), log, { withNext: false });
+  const app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref, ...settings }), log, { withNext: process.env.BENCH_WITH_NEXT === "1" });
   process.stdout.write(`${JSON.stringify({ url: app.url })}\n`);
   let stopping = false;
   const stop = async () => {

@@ -16,9 +16,10 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServerProcess(settings: Record<string, string>): Promise<ServerProcess> {
+/** `withNext` serves the pages too (a benchmark with Chromium learners; needs `next build`). */
+export async function startServerProcess(settings: Record<string, string>, opts: { withNext?: boolean } = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "serve.ts")], {
-    env: { ...process.env, BENCH_SETTINGS: JSON.stringify(settings) },
+    env: { ...process.env, BENCH_SETTINGS: JSON.stringify(settings), BENCH_WITH_NEXT: opts.withNext ? "1" : "0" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,0 +1,195 @@
+// A teacher's class on one server: the instructor pre-warms a sandbox per learner, then the
+// class (100 by default) arrives within 10 s, spread evenly. Most learners are socket
+// clients doing what the join page does (join with the code, open the sandbox and a shell);
+// a handful are real Chromium pages on /join/<code>. Each waits for its prompt, types a
+// command and waits for its output. Then one learner (the probe) measures keystroke echo
+// while the others sit idle, and again while 20 of them run `yes`.
+// Reports: pre-warm time, join → prompt p50/p95/max, failures, the server's CPU and memory
+// during the arrival, host memory per sandbox, and the probe's echo.
+// Run: npm run bench:class   (BENCH_CLASS=40 for a smaller class; BENCH_SMOKE=1 for CI)
+// Writes bench/results/class.json.
+import fs from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { launchBrowser, waitForTerminal } from "../tests/helpers/browser";
+import { httpClient, staffLogin } from "../tests/helpers/staff";
+import { echo } from "./support/echo";
+import { runStandalone, type BenchOptions, type BenchResult } from "./support/report";
+import { startServerProcess, type ServerProcess } from "./support/server-process";
+import { sleep, summarize } from "./support/stats";
+import { OursTerminal } from "./support/terminals";
+
+const ADMIN = { email: "bench@example.org", password: "benchmark password" };
+const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+
+/** MemAvailable of the host, in MB: what sandboxes really cost, beyond their limits. */
+function hostAvailableMb(): number {
+  const m = /MemAvailable:\s+(\d+) kB/.exec(fs.readFileSync("/proc/meminfo", "utf8"));
+  if (!m) throw new Error("/proc/meminfo has no MemAvailable");
+  return Number(m[1]) / 1024;
+}
+
+interface Arrival {
+  joinToPromptMs: number;
+  joinToOutputMs: number;
+  term?: OursTerminal;
+}
+
+/** A learner as a socket client: join with the code, sandbox, shell, prompt, a command and its output. */
+async function socketLearner(server: ServerProcess, code: string, i: number): Promise<Arrival> {
+  const t0 = performance.now();
+  const joined = await httpClient(server.url).post(`/api/join/${code}`, { displayName: `Learner ${i}` });
+  if (!joined.ok) throw new Error(`join: ${joined.status} ${await joined.text()}`);
+  const { term } = await OursTerminal.open(server.url, joined.headers.get("set-cookie")!.split(";")[0]);
+  await term.waitFor(/\$ $/m, 120_000);
+  const joinToPromptMs = performance.now() - t0;
+  term.write(`echo "class-$((${i} * 7))"\r`);
+  await term.waitFor(new RegExp(`^class-${i * 7}\\r?$`, "m"), 60_000);
+  return { joinToPromptMs, joinToOutputMs: performance.now() - t0, term };
+}
+
+type BrowserHandle = Awaited<ReturnType<typeof launchBrowser>>;
+
+/** A learner in Chromium: the join page, their name, the lesson with its terminal, a command. */
+async function browserLearner(browser: BrowserHandle, server: ServerProcess, code: string, i: number): Promise<Arrival> {
+  const context = await browser.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const t0 = performance.now();
+  await page.goto(`${server.url}/join/${code}`);
+  await page.getByLabel(/Your name/).fill(`Browser ${i}`);
+  await page.getByRole("button", { name: "Join and start" }).click();
+  await waitForTerminal(page, /\$ $/m, 120_000);
+  const joinToPromptMs = performance.now() - t0;
+  await page.getByTestId("terminal").click();
+  await page.keyboard.type(`echo "class-$((${i} * 7))"\n`);
+  await waitForTerminal(page, new RegExp(`^class-${i * 7}\\s*$`, "m"), 60_000);
+  return { joinToPromptMs, joinToOutputMs: performance.now() - t0 };
+}
+
+export async function classBench(opts: BenchOptions): Promise<BenchResult> {
+  const CLASS = Number(process.env.BENCH_CLASS ?? (opts.smoke ? 3 : 100));
+  const BROWSERS = Math.min(CLASS - 1, Number(process.env.BENCH_CLASS_BROWSERS ?? (opts.smoke ? 1 : 5)));
+  const ARRIVAL_MS = opts.smoke ? 1000 : 10_000;
+  const YES = Math.min(CLASS - 1, 20);
+  const ECHO_SAMPLES = opts.smoke ? 20 : 300;
+
+  const availableBefore = hostAvailableMb();
+  const server = await startServerProcess(
+    {
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      SANDBOX_MAX: String(CLASS + 2),
+      SANDBOX_MEMORY_MB: "512",
+      SANDBOX_POOL_SIZE: "0",
+      LESSONS_DIR: path.join(process.cwd(), "lessons"),
+    },
+    { withNext: BROWSERS > 0 },
+  );
+  let browser: BrowserHandle | null = null;
+  const terms: OursTerminal[] = [];
+  try {
+    const http = httpClient(server.url);
+    const staff = await staffLogin(server.url, ADMIN.email, ADMIN.password);
+    const created = await http.post(
+      "/api/workshops",
+      { title: "Class of 100", lessonIds: ["01-container-is-a-process"], startsAt: new Date(Date.now() - 60_000), endsAt: new Date(Date.now() + 3 * 3600_000), capacity: CLASS },
+      staff,
+    );
+    if (!created.ok) throw new Error(`creating the workshop: ${created.status} ${await created.text()}`);
+    const { workshop } = (await created.json()) as { workshop: { id: string; joinCode: string } };
+
+    // The instructor pre-warms one sandbox per learner, and waits for the dashboard to say ready.
+    console.log(`class: pre-warming ${CLASS} sandboxes…`);
+    const tWarm = performance.now();
+    const warm = await http.post(`/api/workshops/${workshop.id}/prewarm`, { count: CLASS }, staff);
+    if (!warm.ok) throw new Error(`prewarm: ${warm.status} ${await warm.text()}`);
+    for (let last = -1; ; ) {
+      const res = await http.get(`/api/workshops/${workshop.id}/prewarm`, staff);
+      const { prewarm } = (await res.json()) as { prewarm: { ready: number } };
+      if (prewarm.ready >= CLASS) break;
+      if (prewarm.ready !== last && prewarm.ready % 10 === 0) console.log(`  ${prewarm.ready} ready after ${((performance.now() - tWarm) / 1000).toFixed(0)} s`);
+      last = prewarm.ready;
+      await sleep(500);
+    }
+    const prewarmS = (performance.now() - tWarm) / 1000;
+    await sleep(opts.smoke ? 1000 : 10_000); // let the inner engines settle before counting memory
+    const availableWarm = hostAvailableMb();
+    const hostMbPerSandbox = (availableBefore - availableWarm - server.rssBytes() / 1024 / 1024) / CLASS;
+    console.log(`  ${CLASS} ready in ${prewarmS.toFixed(1)} s; host memory per sandbox ${hostMbPerSandbox.toFixed(1)} MB`);
+
+    browser = BROWSERS > 0 ? await launchBrowser() : null; // after the memory count: Chromium is not a sandbox
+    // The class arrives: learner i at i × (ARRIVAL_MS / CLASS); the first BROWSERS are pages.
+    console.log(`class: ${CLASS} learners join within ${ARRIVAL_MS / 1000} s (${BROWSERS} in Chromium)…`);
+    const cpu0 = server.cpuSeconds();
+    const rss: number[] = [];
+    const sampler = setInterval(() => rss.push(server.rssBytes()), 250);
+    const tArrive = performance.now();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: CLASS }, async (_, i) => {
+        await sleep((i * ARRIVAL_MS) / CLASS);
+        return i < BROWSERS ? browserLearner(browser!, server, workshop.joinCode, i) : socketLearner(server, workshop.joinCode, i);
+      }),
+    );
+    const arrivalS = (performance.now() - tArrive) / 1000;
+    clearInterval(sampler);
+    const arrivalCpu = (100 * (server.cpuSeconds() - cpu0)) / arrivalS;
+    const arrived = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
+    const failures = outcomes.flatMap((o) => (o.status === "rejected" ? [String((o.reason as Error).message ?? o.reason).slice(0, 300)] : []));
+    for (const a of arrived) if (a.term) terms.push(a.term);
+    for (const f of failures.slice(0, 5)) console.log(`  failed: ${f}`);
+    const prompt = summarize(arrived.map((a) => a.joinToPromptMs), 0);
+    const output = summarize(arrived.map((a) => a.joinToOutputMs), 0);
+    console.log(`  join → prompt p50 ${prompt.p50} ms, p95 ${prompt.p95} ms, max ${prompt.max} ms; ${failures.length} failed; server CPU ${arrivalCpu.toFixed(0)}% of a core`);
+
+    // The probe: one socket learner; the others sit idle, then YES of them run `yes`.
+    const [probe, ...others] = terms;
+    if (!probe) throw new Error("no learner arrived to be the probe");
+    await sleep(opts.smoke ? 500 : 3000);
+    const idleEcho = summarize(await echo(probe, ECHO_SAMPLES, 20));
+    const busy = others.slice(0, YES);
+    for (const t of busy) t.write("yes\r");
+    await sleep(opts.smoke ? 500 : 3000);
+    const cpu1 = server.cpuSeconds();
+    const tYes = performance.now();
+    const yesEcho = summarize(await echo(probe, ECHO_SAMPLES, 20));
+    const yesCpu = (100 * (server.cpuSeconds() - cpu1)) / ((performance.now() - tYes) / 1000);
+    for (const t of busy) t.write("\x03");
+    console.log(`  probe echo p99: ${idleEcho.p99} ms with ${others.length} idle, ${yesEcho.p99} ms while ${busy.length} run yes (server CPU ${yesCpu.toFixed(0)}%)`);
+
+    const serverRssMb = Math.max(...rss, server.rssBytes()) / 1024 / 1024;
+    return {
+      name: "class",
+      figures: [
+        { figure: `pre-warm ${CLASS} sandboxes`, unit: "s", ours: round(prewarmS) },
+        { figure: `${CLASS} learners join within ${ARRIVAL_MS / 1000} s: join → prompt p50`, unit: "ms", ours: prompt.p50 },
+        { figure: "join → prompt p95", unit: "ms", ours: prompt.p95, goal: "< 2000 ms", met: prompt.p95 < 2000 },
+        { figure: "join → prompt max", unit: "ms", ours: prompt.max },
+        { figure: "learners who failed to get a prompt and output", unit: "learners", ours: failures.length, goal: "0", met: failures.length === 0 },
+        { figure: "server CPU while the class arrives", unit: "% of a core", ours: round(arrivalCpu, 0) },
+        { figure: "server memory with the class in", unit: "MB", ours: round(serverRssMb) },
+        { figure: "host memory per warm sandbox", unit: "MB", ours: round(hostMbPerSandbox) },
+        { figure: `probe echo p99, ${others.length} idle neighbours`, unit: "ms", ours: idleEcho.p99, goal: "< 50 ms", met: idleEcho.p99 < 50 },
+        { figure: `probe echo p99, ${busy.length} neighbours running yes`, unit: "ms", ours: yesEcho.p99 },
+      ],
+      detail: {
+        class: CLASS,
+        browsers: BROWSERS,
+        arrivalWindowMs: ARRIVAL_MS,
+        arrivalS: round(arrivalS),
+        joinToPromptMs: prompt,
+        joinToOutputMs: output,
+        failures,
+        hostAvailableMb: { before: round(availableBefore), warm: round(availableWarm) },
+        echoIdleMs: idleEcho,
+        echoYesMs: yesEcho,
+        serverCpuWithYes: round(yesCpu, 0),
+      },
+    };
+  } finally {
+    for (const t of terms) await t.close();
+    await browser?.close();
+    await server.stop();
+  }
+}
+
+if (require.main === module) runStandalone(classBench);
