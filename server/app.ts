@@ -30,6 +30,8 @@ import { ProgressService } from "./lessons/progress";
 import { LessonService } from "./lessons/service";
 import { watchSandboxEvents } from "./lifecycle/events";
 import { defaultCapacity, SandboxSlots } from "./lifecycle/capacity";
+import { MemoryGate } from "./lifecycle/memory-gate";
+import { watchHostMemory } from "./lifecycle/memory-watch";
 import { SandboxPool } from "./lifecycle/pool";
 import { reconcile } from "./lifecycle/reconciler";
 import { checkSessionClocks, dueWarnings } from "./lifecycle/timers";
@@ -82,8 +84,12 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
 
   const hint = config.scheduling.max ? null : await driver.capacityHint().catch(() => null);
   const capacity = config.scheduling.max || (hint ? defaultCapacity(hint.memoryBytes, config.sandbox.memoryBytes) : 1);
-  const slots = new SandboxSlots(capacity);
+  const memoryLimits = { reserveBytes: config.scheduling.hostReserveBytes, perSandboxBytes: config.scheduling.expectedSandboxBytes };
+  const gate = new MemoryGate(memoryLimits, clock);
+  const slots = new SandboxSlots(capacity, memoryLimits.reserveBytes > 0 ? gate : undefined);
   const pool = new SandboxPool(driver, slots, { size: config.scheduling.poolSize, concurrency: config.scheduling.poolConcurrency, image: driver.image }, log);
+  const memory = memoryLimits.reserveBytes > 0 ? watchHostMemory({ driver, gate, slots, pool, log }, memoryLimits) : null;
+  await memory?.readNow();
   const service = new PlaygroundService({
     prisma: db.prisma,
     driver,
@@ -129,6 +135,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   await runReconcile("start").catch((err) => log.error({ err }, "start-up reconcile failed; will retry"));
   slots.resync((await service.activeSessions()).length + pool.held);
   pool.fill();
+  memory?.start();
 
   let nextHandler: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
   let nextClose: (() => Promise<void>) | null = null;
@@ -264,6 +271,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
       pool.stop();
       clearInterval(sweep);
       clearInterval(clockTicks);
+      memory?.stop();
       stopWatching();
       feed.stop();
       registry.closeAll();

@@ -65,6 +65,10 @@ const ConfigSchema = z.object({
   SANDBOX_POOL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   SANDBOX_START_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   SANDBOX_MAX: z.coerce.number().int().min(0).max(100000).default(0),
+  // New sandboxes wait (learners queue) while the host has less free memory than this, plus
+  // what one more sandbox takes; 0 turns the check off.
+  HOST_MEMORY_RESERVE_MB: z.coerce.number().int().min(0).max(1024 * 1024).default(1024),
+  SANDBOX_EXPECTED_MB: z.coerce.number().int().min(1).max(1024 * 1024).default(128),
   INSTANCE_ID: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, "INSTANCE_ID: lowercase letters, digits and dashes").optional(),
   SANDBOX_READY_TIMEOUT_S: z.coerce.number().int().min(5).max(600).default(90),
   // Minutes may be fractional (tests use a few seconds).
@@ -178,6 +182,10 @@ export interface Config {
     startConcurrency: number;
     /** Most sandboxes at once (pool included); 0 = derived from the engine's capacity hint. */
     max: number;
+    /** Free host memory kept whatever learners want (bytes); 0 = no memory check. */
+    hostReserveBytes: number;
+    /** What one more running sandbox is expected to take from the host (bytes). */
+    expectedSandboxBytes: number;
   };
   /** Settings only the Docker engine has. */
   docker: {
@@ -288,6 +296,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       poolConcurrency: e.SANDBOX_POOL_CONCURRENCY,
       startConcurrency: e.SANDBOX_START_CONCURRENCY,
       max: e.SANDBOX_MAX,
+      hostReserveBytes: e.HOST_MEMORY_RESERVE_MB * 1024 * 1024,
+      expectedSandboxBytes: e.SANDBOX_EXPECTED_MB * 1024 * 1024,
     },
     docker: {
       privileged: e.SANDBOX_PRIVILEGED,

@@ -1,6 +1,12 @@
 // How many sandboxes may exist at once on the engine, and the fair queue of learners waiting
-// for one. Slots are held by learners' sandboxes and by warm-pool sandboxes alike.
+// for one. Slots are held by learners' sandboxes and by warm-pool sandboxes alike; an
+// optional gate (the host's free memory) can hold back a start even below the maximum.
 // Pure bookkeeping (no Docker), unit-tested on its own.
+
+/** Asked before each start; false keeps the slot closed until `retry()`. */
+export interface AdmissionGate {
+  tryAdmit(): boolean;
+}
 
 export class QueueCancelled extends Error {
   constructor() {
@@ -18,7 +24,10 @@ export class SandboxSlots {
   private used = 0;
   private readonly queue: Waiter[] = [];
 
-  constructor(readonly max: number) {
+  constructor(
+    readonly max: number,
+    private readonly gate: AdmissionGate = { tryAdmit: () => true },
+  ) {
     if (!Number.isInteger(max) || max < 1) throw new Error("capacity must be a whole number of at least 1");
   }
 
@@ -32,7 +41,7 @@ export class SandboxSlots {
 
   /** Takes a slot only if one is free and nobody waits (the pool never jumps the queue). */
   tryAcquire(): boolean {
-    if (this.used >= this.max || this.queue.length > 0) return false;
+    if (this.used >= this.max || this.queue.length > 0 || !this.gate.tryAdmit()) return false;
     this.used++;
     return true;
   }
@@ -73,6 +82,11 @@ export class SandboxSlots {
     this.grantWaiting();
   }
 
+  /** The gate may have opened (memory was freed): serve waiters it now admits. */
+  retry(): void {
+    this.grantWaiting();
+  }
+
   /** Sets the count from ground truth (after a restart's reconcile). */
   resync(used: number): void {
     this.used = Math.max(0, used);
@@ -81,7 +95,7 @@ export class SandboxSlots {
 
   private grantWaiting(): void {
     let granted = 0;
-    while (this.queue.length > 0 && this.used < this.max) {
+    while (this.queue.length > 0 && this.used < this.max && this.gate.tryAdmit()) {
       this.used++;
       this.queue.shift()!.grant();
       granted++;

@@ -88,6 +88,11 @@ export interface SandboxDriver {
   prepare(): Promise<void>;
   /** What the engine can hold, when it can tell (SANDBOX_MAX=0 derives the capacity from it). */
   capacityHint(): Promise<{ memoryBytes: number } | null>;
+  /**
+   * Memory the engine's host can still give right now (bytes), or null when the engine cannot
+   * tell. New sandboxes wait while it is below the reserve (HOST_MEMORY_RESERVE_MB).
+   */
+  memoryAvailable(): Promise<number | null>;
   /** Engine shut-down: releases what prepare or create set up on the host, if nothing needs it. */
   dispose(): Promise<void>;
   /** Creates, starts and waits until the sandbox's own Docker answers. Leaves nothing behind on failure. */

@@ -284,7 +284,7 @@ export class PlaygroundService {
     try {
       await this.slots.acquire((position) => {
         this.setQueued(userId, position);
-        progress?.("queued", `All sandboxes are in use. You are number ${position} in the queue; yours starts as soon as one frees up.`, position);
+        progress?.("queued", `The server is full right now. You are number ${position} in the queue; yours starts as soon as there is room.`, position);
       }, signal);
     } catch (err) {
       if (err instanceof QueueCancelled) {

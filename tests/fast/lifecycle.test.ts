@@ -8,7 +8,7 @@ import { OOM_NOTICE, OOM_NOTICE_QUIET_MS } from "../../server/lifecycle/events";
 import { reconcile } from "../../server/lifecycle/reconciler";
 import { ManualClock } from "../../server/lifecycle/clock";
 import { FakeDriver } from "../../server/sandbox/fake/driver";
-import { call, connect, guestCookie, type TestSocket } from "../helpers/client";
+import { call, connect, guestCookie, openTerminal, type TestSocket } from "../helpers/client";
 import { log, until } from "../helpers/env";
 import { startFastApp, type FastApp } from "../helpers/fast";
 
@@ -161,6 +161,34 @@ test("when the server is full, learners queue with their position and get a sand
   await until("a queue position", () => statuses.some((s) => s.phase === "queued" && s.position === 1));
   assert.ok((await call(first.socket, "sandbox:end")).ok);
   assert.ok((await waiting).ok, "the queued learner gets the freed slot");
+});
+
+test("a host short of memory queues new learners with a position; running ones are untouched; freed memory serves them", async () => {
+  const MB = 1024 * 1024;
+  const fake = new FakeDriver({ instanceId: "cp-test-memory", profile: "hardened", image: "fake/sandbox:1" });
+  // Room above the 1000 MB reserve for one 100 MB sandbox, not two.
+  fake.availableMemory = 1150 * MB;
+  const app = await appWith({ SANDBOX_MAX: "10", HOST_MEMORY_RESERVE_MB: "1000", SANDBOX_EXPECTED_MB: "100", INSTANCE_ID: "cp-test-memory" }, fake);
+  const first = await learner(app);
+  assert.ok((await call(first.socket, "sandbox:open")).ok, "the first fits");
+  const second = await learner(app);
+  const statuses: { phase: string; position?: number; message?: string }[] = [];
+  second.socket.on("sandbox:status", (s) => statuses.push(s));
+  let answered = false;
+  const waiting = call(second.socket, "sandbox:open").finally(() => (answered = true));
+  await until("a queue position", () => statuses.some((s) => s.phase === "queued" && s.position === 1));
+  assert.match(statuses.find((s) => s.phase === "queued")!.message!, /server is full right now\. You are number 1 in the queue/);
+  // Still short a moment later (the server reads memory every second): nothing changes.
+  fake.availableMemory = 1050 * MB;
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.equal(answered, false, "still queued, not refused");
+  assert.equal((await fake.list()).length, 1, "no sandbox started, and the running one is kept");
+  const t = await openTerminal(first.socket);
+  assert.ok(t.ok, "the running learner still opens a shell");
+  fake.availableMemory = 4000 * MB;
+  assert.ok((await waiting).ok, "served once memory is free");
+  assert.equal((await fake.list()).length, 2);
+  for (const l of [first, second]) assert.ok((await call(l.socket, "sandbox:end")).ok);
 });
 
 test("after a restart the reconciler adopts live sandboxes, removes orphans and replaces outdated ones", async () => {

@@ -5,6 +5,7 @@
 import type Docker from "dockerode";
 import { ConfigError, type Config } from "../../config";
 import type { Logger } from "../../log";
+import { hostMemoryAvailable } from "../host-memory";
 import type {
   ExecOptions,
   HealthPart,
@@ -127,6 +128,11 @@ export class DockerDriver implements SandboxDriver {
       (info) => ({ memoryBytes: info.MemTotal as number }),
       () => null,
     );
+  }
+
+  /** The engine runs on this machine (its disks and firewall are set up here): read /proc. */
+  memoryAvailable(): Promise<number | null> {
+    return hostMemoryAvailable();
   }
 
   /** At shut-down: this installation's firewall rules go when none of its sandboxes is left. */

@@ -67,6 +67,13 @@ export class FakeDriver implements SandboxDriver {
     return { memoryBytes: 8 * 1024 ** 3 };
   }
 
+  /** What memoryAvailable() reports; tests set it to play a host near its limit. */
+  availableMemory: number | null = null;
+
+  async memoryAvailable(): Promise<number | null> {
+    return this.availableMemory;
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
   }
