@@ -110,7 +110,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   log.info({ lessons: course.lessons.length, refused: course.problems.length }, "course loaded");
   const lessons = new LessonService(course.lessons, { progress: new ProgressService(db.prisma), sessions: service, driver, log });
   const activity = new LearnerActivity(clock);
-  const workshops = new WorkshopService(db.prisma, { lessons: course.lessons, sessions: service, pool, slots, activity });
+  const workshops = new WorkshopService(db.prisma, { lessons: course.lessons, sessions: service, pool, slots, activity, memory: memory ? gate : undefined });
   const help = new HelpDesk(db.prisma);
   const audit = new AuditLog(db.prisma);
   const recordings = new RecordingStore(db.prisma, config.recordings, log);

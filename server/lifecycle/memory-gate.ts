@@ -39,12 +39,17 @@ export class MemoryGate {
    * not yet in the reading (a sandbox takes seconds to grow), so a burst cannot overshoot.
    */
   tryAdmit(): boolean {
-    if (this.availableBytes === null) return true;
+    if (this.room() < 1) return false;
+    this.admitted.push(this.clock.now().getTime());
+    return true;
+  }
+
+  /** How many more sandboxes may start now (Infinity when the host cannot tell). */
+  room(): number {
+    if (this.availableBytes === null) return Infinity;
     const now = this.clock.now().getTime();
     while (this.admitted.length && now - this.admitted[0] >= STARTING_WINDOW_MS) this.admitted.shift();
-    const after = this.availableBytes - (this.admitted.length + 1) * this.opts.perSandboxBytes;
-    if (after < this.opts.reserveBytes) return false;
-    this.admitted.push(now);
-    return true;
+    const spare = this.availableBytes - this.opts.reserveBytes;
+    return Math.max(0, Math.floor(spare / this.opts.perSandboxBytes) - this.admitted.length);
   }
 }

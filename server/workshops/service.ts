@@ -67,7 +67,7 @@ export interface PrewarmStatus {
 export class WorkshopService {
   constructor(
     private readonly prisma: Db,
-    private readonly deps: { lessons: Lesson[]; sessions: PlaygroundService; pool: SandboxPool; slots: SandboxSlots; activity: LearnerActivity },
+    private readonly deps: { lessons: Lesson[]; sessions: PlaygroundService; pool: SandboxPool; slots: SandboxSlots; activity: LearnerActivity; memory?: { room(): number } },
   ) {}
 
   async create(owner: StaffIdentity, input: unknown) {
@@ -272,7 +272,8 @@ export class WorkshopService {
     const others = pool.target - reserved;
     const clamp = (n: number) => Math.max(0, Math.min(reserved, n));
     const ready = clamp(pool.readyCount - others);
-    const room = slots.max - (slots.inUse - pool.held);
+    // Sandboxes already in the pool hold their slots and memory; new ones need both.
+    const room = Math.min(slots.max - (slots.inUse - pool.held), pool.held + (this.deps.memory?.room() ?? Infinity));
     return { reserved, ready, starting: clamp(pool.readyCount + pool.startingCount - others) - ready, fits: clamp(room - others) };
   }
 

@@ -9,6 +9,7 @@ import type { Ack, LearnerRow, WatchStarted } from "../../lib/protocol";
 import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
 import { tempDataDir, until } from "../helpers/env";
 import { startFastApp, type FastApp } from "../helpers/fast";
+import { FakeDriver } from "../../server/sandbox/fake/driver";
 import { DISPLAY_NAME_FALLBACK } from "../../lib/staff-names";
 import { httpClient, staffCall, staffLogin, staffSocket, startWatch, workshopBody } from "../helpers/staff";
 
@@ -218,6 +219,35 @@ test("a workshop's pre-warm counts its own sandboxes only, says honestly how man
     assert.ok(after.ready <= after.reserved && after.fits <= after.reserved);
   } finally {
     for (const s of local) s.close();
+    await server.close();
+  }
+});
+
+test("a pre-warm on a host short of memory says how many fit now, and finishes when memory frees", async () => {
+  const MB = 1024 * 1024;
+  const fake = new FakeDriver({ instanceId: "cp-test-prewarm-memory", profile: "hardened", image: "fake/sandbox:1" });
+  fake.availableMemory = 1250 * MB; // above the 1000 MB reserve: room for two 100 MB sandboxes
+  const server = await startFastApp(
+    { LESSONS_DIR: writeLesson(), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, SANDBOX_MAX: "10", HOST_MEMORY_RESERVE_MB: "1000", SANDBOX_EXPECTED_MB: "100", INSTANCE_ID: "cp-test-prewarm-memory" },
+    fake,
+  );
+  try {
+    const cookie = await staffLogin(server.url, ADMIN.email, ADMIN.password);
+    const http = httpClient(server.url);
+    const w = (await (await http.post("/api/workshops", workshopBody([LESSON]), cookie)).json()) as { workshop: { id: string } };
+    const url = `/api/workshops/${w.workshop.id}/prewarm`;
+    type Status = { reserved: number; ready: number; starting: number; fits: number };
+    const status = async () => ((await (await http.get(url, cookie)).json()) as { prewarm: Status }).prewarm;
+    assert.equal((await http.post(url, { count: 4 }, cookie)).status, 200);
+    await until("the two that fit are ready", async () => (await status()).ready === 2);
+    // The host's reading stays short (the two started count as starting for a while).
+    fake.availableMemory = 1050 * MB;
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(await status(), { reserved: 4, ready: 2, starting: 0, fits: 2 }, "no room for more now, and it says so");
+    fake.availableMemory = 8000 * MB;
+    await until("all four ready once memory frees", async () => (await status()).ready === 4);
+    assert.equal((await status()).fits, 4);
+  } finally {
     await server.close();
   }
 });

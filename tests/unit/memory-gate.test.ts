@@ -12,16 +12,19 @@ const MB = 1024 * 1024;
 test("a reading decides how many more sandboxes fit; recent starts count until the window passes", () => {
   const clock = new ManualClock();
   const gate = new MemoryGate({ reserveBytes: 1000 * MB, perSandboxBytes: 100 * MB }, clock);
-  assert.equal(gate.tryAdmit(), true, "no reading yet: the gate is open");
+  assert.equal(gate.room(), Infinity, "no reading yet: the gate is open");
   gate.update(1250 * MB);
   // 1250 - 100 = 1150 ≥ 1000, then 1050 with the first one counted; a third would leave 950.
+  assert.equal(gate.room(), 2);
   assert.equal(gate.tryAdmit(), true);
+  assert.equal(gate.room(), 1, "the one just started counts");
   assert.equal(gate.tryAdmit(), true);
   assert.equal(gate.tryAdmit(), false, "below the reserve");
   clock.advance(STARTING_WINDOW_MS);
   assert.equal(gate.tryAdmit(), true, "the started ones are in the readings by now");
   gate.update(1050 * MB);
   assert.equal(gate.tryAdmit(), false, "a real reading near the reserve holds starts back");
+  assert.equal(gate.room(), 0);
   gate.update(null);
   assert.equal(gate.tryAdmit(), true, "an engine that cannot tell never blocks");
 });
