@@ -32,6 +32,7 @@ import { watchSandboxEvents } from "./lifecycle/events";
 import { defaultCapacity, SandboxSlots } from "./lifecycle/capacity";
 import { MemoryGate } from "./lifecycle/memory-gate";
 import { watchHostMemory } from "./lifecycle/memory-watch";
+import { SERVER_HEARTBEAT_MS, ServerRegistry, serverIdFrom } from "./lifecycle/servers";
 import { SandboxPool } from "./lifecycle/pool";
 import { reconcile } from "./lifecycle/reconciler";
 import { checkSessionClocks, dueWarnings } from "./lifecycle/timers";
@@ -56,6 +57,8 @@ export interface RunningApp {
   tickClocks(now?: Date): ReturnType<typeof checkSessionClocks>;
   pool: SandboxPool;
   slots: SandboxSlots;
+  /** This app server among those sharing the database. */
+  servers: ServerRegistry;
   db: Database_;
   driver: SandboxDriver;
   service: PlaygroundService;
@@ -82,12 +85,18 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   const driver = opts.driver ?? (await createDriver(config, { instanceId, log }));
   await driver.prepare();
 
+  // Several app servers may share this database and engine: say this one is alive.
+  const servers = new ServerRegistry(db.prisma, serverIdFrom(config.serverId), clock);
+  await servers.beat();
+  const heartbeat = setInterval(() => void servers.beat().catch((err) => log.error({ err }, "server heartbeat failed")), SERVER_HEARTBEAT_MS);
+  heartbeat.unref();
+
   const hint = config.scheduling.max ? null : await driver.capacityHint().catch(() => null);
   const capacity = config.scheduling.max || (hint ? defaultCapacity(hint.memoryBytes, config.sandbox.memoryBytes) : 1);
   const memoryLimits = { reserveBytes: config.scheduling.hostReserveBytes, perSandboxBytes: config.scheduling.expectedSandboxBytes };
   const gate = new MemoryGate(memoryLimits, clock);
   const slots = new SandboxSlots(capacity, memoryLimits.reserveBytes > 0 ? gate : undefined);
-  const pool = new SandboxPool(driver, slots, { size: config.scheduling.poolSize, concurrency: config.scheduling.poolConcurrency, image: driver.image }, log);
+  const pool = new SandboxPool(driver, slots, { size: config.scheduling.poolSize, concurrency: config.scheduling.poolConcurrency, image: driver.image, serverId: servers.id }, log);
   const memory = memoryLimits.reserveBytes > 0 ? watchHostMemory({ driver, gate, slots, pool, log }, memoryLimits) : null;
   await memory?.readNow();
   const service = new PlaygroundService({
@@ -100,8 +109,9 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     pool,
     startConcurrency: config.scheduling.startConcurrency,
     clock,
+    servers,
   });
-  log.info({ engine: driver.engine, capacity, pool: config.scheduling.poolSize }, "sandbox capacity");
+  log.info({ engine: driver.engine, capacity, pool: config.scheduling.poolSize, server: servers.id }, "sandbox capacity");
 
   // The course: a malformed lesson is left out with its problems logged; the rest is served.
   const course = loadCourse(config.lessonsDir, { scenariosDir: config.scenariosDir });
@@ -127,8 +137,10 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
   }
 
   // Repair what changed while no server watched (restart, crash), then keep it repaired.
+  // What a dead server left is reconciled by one server at a time (the lease's holder).
   const runReconcile = async (why: string) => {
-    const report = await reconcile({ driver, service, pool, log }, { adoptPool: why === "start" }, clock.now());
+    const shared = await servers.acquire("reconciler", 2 * SWEEP_INTERVAL_MS);
+    const report = await reconcile({ driver, service, pool, log, servers }, { adoptPool: why === "start", shared }, clock.now());
     const changed = Object.entries(report).filter(([k, v]) => k !== "adopted" && v.length > 0);
     if (why === "start" || changed.length > 0) log.info({ why, ...report }, "reconciled sandboxes with the database");
   };
@@ -267,10 +279,12 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     service,
     pool,
     slots,
+    servers,
     async close() {
       pool.stop();
       clearInterval(sweep);
       clearInterval(clockTicks);
+      clearInterval(heartbeat);
       memory?.stop();
       stopWatching();
       feed.stop();
@@ -279,6 +293,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nextClose?.();
       await driver.dispose();
+      await servers.leave().catch((err) => log.error({ err }, "could not sign this server off"));
       await db.close();
     },
   };

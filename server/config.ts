@@ -70,6 +70,8 @@ const ConfigSchema = z.object({
   HOST_MEMORY_RESERVE_MB: z.coerce.number().int().min(0).max(1024 * 1024).default(1024),
   SANDBOX_EXPECTED_MB: z.coerce.number().int().min(1).max(1024 * 1024).default(128),
   INSTANCE_ID: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, "INSTANCE_ID: lowercase letters, digits and dashes").optional(),
+  // This app server's name among several sharing one database (default: the host name).
+  SERVER_ID: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "SERVER_ID: letters, digits, dots, dashes and underscores").optional(),
   SANDBOX_READY_TIMEOUT_S: z.coerce.number().int().min(5).max(600).default(90),
   // Minutes may be fractional (tests use a few seconds).
   SESSION_MAX_MINUTES: z.coerce.number().min(0.01).max(7 * 24 * 60).default(240),
@@ -200,6 +202,8 @@ export interface Config {
   };
   /** Fixed installation id for sandbox labels; by default one is made and kept in the database. */
   instanceId?: string;
+  /** This app server among several on one database (SERVER_ID; default: the host name). */
+  serverId?: string;
   session: {
     /** Hard limit at start; "Extend" adds extendMs, up to maxTotalMs after creation. */
     maxMs: number;
@@ -307,6 +311,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       diskDir: path.resolve(e.SANDBOX_DISK_DIR ?? path.join(dataDir, "disks")),
     },
     instanceId: e.INSTANCE_ID,
+    serverId: e.SERVER_ID,
     session: {
       maxMs: e.SESSION_MAX_MINUTES * 60_000,
       extendMs: e.SESSION_EXTEND_MINUTES * 60_000,

@@ -13,6 +13,8 @@ export interface PoolOptions {
   size: number;
   concurrency: number;
   image: string;
+  /** The app server this pool belongs to (recorded on its sandboxes; others leave them be). */
+  serverId?: string;
 }
 
 export class SandboxPool {
@@ -121,7 +123,7 @@ export class SandboxPool {
       const name = sandboxName();
       this.booting.add(name);
       void this.driver
-        .create({ sessionId: "", ownerId: "", name, image: this.opts.image, expiresAt: new Date(Date.now() + POOL_LIFETIME_MS), role: "pool" })
+        .create({ sessionId: "", ownerId: "", name, image: this.opts.image, expiresAt: new Date(Date.now() + POOL_LIFETIME_MS), role: "pool", serverId: this.opts.serverId })
         .then(
           (sandbox) => {
             this.booting.delete(name);

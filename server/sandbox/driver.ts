@@ -13,6 +13,8 @@ export interface SandboxSpec {
   image: string;
   expiresAt: Date;
   role?: "session" | "pool";
+  /** The app server making it (several can share an engine); recorded, handed back by list(). */
+  serverId?: string;
 }
 
 export interface Sandbox {
@@ -37,6 +39,8 @@ export interface SandboxListing extends Sandbox {
   profile?: string;
   image?: string;
   entry?: string;
+  /** The app server that made it; absent on sandboxes made before servers were recorded. */
+  serverId?: string;
 }
 
 /**

@@ -11,6 +11,7 @@ import { PlaygroundFailure, toFailure } from "../sandbox/errors";
 import { QueueCancelled, SandboxSlots } from "../lifecycle/capacity";
 import { systemClock, type Clock } from "../lifecycle/clock";
 import type { SandboxPool } from "../lifecycle/pool";
+import { othersToManage, type ServerPeers } from "../lifecycle/servers";
 import { sandboxName } from "../sandbox/names";
 
 export interface ActiveSandbox {
@@ -51,6 +52,7 @@ export class PlaygroundService {
   private readonly pool: SandboxPool | null;
   private readonly starting: LimitFunction;
   private readonly clock: Clock;
+  private readonly servers: ServerPeers | null;
 
   constructor(deps: {
     prisma: Db;
@@ -65,7 +67,10 @@ export class PlaygroundService {
     startConcurrency?: number;
     /** Session time (tests set it). */
     clock?: Clock;
+    /** This app server and who else is alive (several can share the database). */
+    servers?: ServerPeers;
   }) {
+    this.servers = deps.servers ?? null;
     this.clock = deps.clock ?? systemClock;
     this.starting = pLimit(deps.startConcurrency ?? 4);
     this.prisma = deps.prisma;
@@ -275,7 +280,7 @@ export class PlaygroundService {
     const warm = this.pool?.take();
     if (warm) {
       await this.prisma.playgroundSession.create({
-        data: { id: sessionId, userId, sandboxId: warm.id, sandboxName: warm.name, driverState: warm.state ?? null, imageRef: this.imageRef, state: "ready", readyAt: createdAt, ...times },
+        data: { id: sessionId, userId, sandboxId: warm.id, sandboxName: warm.name, driverState: warm.state ?? null, imageRef: this.imageRef, state: "ready", readyAt: createdAt, serverId: this.servers?.id, ...times },
       });
       this.log.info({ sessionId, userId, sandbox: warm.name }, "session ready (from the warm pool)");
       return { sessionId, userId, sandbox: warm, expiresAt };
@@ -297,12 +302,12 @@ export class PlaygroundService {
 
     const name = sandboxName();
     await this.prisma.playgroundSession.create({
-      data: { id: sessionId, userId, sandboxName: name, imageRef: this.imageRef, state: "creating", ...times },
+      data: { id: sessionId, userId, sandboxName: name, imageRef: this.imageRef, state: "creating", serverId: this.servers?.id, ...times },
     });
     const log = this.log.child({ sessionId, userId, sandbox: name });
     try {
       const sandbox = await this.starting(() =>
-        this.driver.create({ sessionId, ownerId: userId, name, image: this.imageRef, expiresAt }, progress),
+        this.driver.create({ sessionId, ownerId: userId, name, image: this.imageRef, expiresAt, serverId: this.servers?.id }, progress),
       );
       await this.prisma.playgroundSession.update({
         where: { id: sessionId },
@@ -325,7 +330,10 @@ export class PlaygroundService {
   /** A "creating" row with no create in flight is left from a crash: clean it up. */
   private async endStale(userId: string): Promise<void> {
     const stale = await this.prisma.playgroundSession.findMany({ where: { userId, state: "creating" } });
+    const live = stale.length && this.servers ? await this.servers.live() : new Set<string>();
     for (const row of stale) {
+      // Another live server is starting it (the learner's page reached this one meanwhile).
+      if (othersToManage(row.serverId, this.servers?.id, live)) continue;
       await this.finish(row.id, userId, { id: row.sandboxId ?? "", name: row.sandboxName }, "error", "left half-created by a previous server");
     }
   }

@@ -7,6 +7,8 @@ import pg from "pg";
 import type { Config } from "../../server/config";
 import { openDatabase, type Database_ } from "../../server/db";
 import { migrate, migrationsDir, readMigrations, type SqlRunner } from "../../server/db/migrate";
+import { ManualClock } from "../../server/lifecycle/clock";
+import { SERVER_DEAD_AFTER_MS, ServerRegistry } from "../../server/lifecycle/servers";
 import { tempDataDir } from "../helpers/env";
 
 async function exercise(db: Database_): Promise<void> {
@@ -72,5 +74,37 @@ describe("PostgreSQL (production)", () => {
     const url = new URL(base);
     url.pathname = `/${dbName}`;
     await twice({ provider: "postgresql", url: url.toString() });
+  });
+
+  test("app servers sharing it: heartbeats tell who is alive, and one lease has one holder, even when they race", async () => {
+    assert.ok(admin, "the database of the test before");
+    const url = new URL(base!);
+    url.pathname = `/${dbName}`;
+    const dbs = [await openDatabase({ provider: "postgresql", url: url.toString() }), await openDatabase({ provider: "postgresql", url: url.toString() })];
+    try {
+      const clock = new ManualClock();
+      const [a, b] = dbs.map((db, i) => new ServerRegistry(db.prisma, `app-${i}`, clock));
+      await Promise.all([a.beat(), b.beat()]);
+      assert.deepEqual([...(await a.live())].sort(), ["app-0", "app-1"]);
+      // Both try at once, many times: exactly one wins each round, and it is always the same.
+      for (let round = 0; round < 5; round++) {
+        const wins = await Promise.all([a.acquire("reconciler", 60_000), b.acquire("reconciler", 60_000), a.acquire("reconciler", 60_000), b.acquire("reconciler", 60_000)]);
+        const holders = new Set(wins.map((won, i) => (won ? (i % 2 === 0 ? "a" : "b") : null)).filter(Boolean));
+        assert.equal(holders.size, 1, `round ${round}: one holder (${JSON.stringify(wins)})`);
+      }
+      const holder = (await a.acquire("reconciler", 60_000)) ? a : b;
+      const other = holder === a ? b : a;
+      assert.equal(await other.acquire("reconciler", 60_000), false);
+      // The holder stops beating and renewing: past the lease and the heartbeat window, the other takes over.
+      clock.advance(SERVER_DEAD_AFTER_MS + 60_000);
+      await other.beat();
+      assert.deepEqual([...(await other.live())], [other.id], "the silent one counts as dead");
+      assert.equal(await other.acquire("reconciler", 60_000), true, "an expired lease is taken over");
+      assert.equal(await holder.acquire("reconciler", 60_000), false, "and the old holder does not get it back");
+      await other.leave();
+      assert.equal(await holder.acquire("reconciler", 60_000), true, "a clean stop gives it up at once");
+    } finally {
+      for (const db of dbs) await db.close();
+    }
   });
 });

@@ -20,6 +20,8 @@ export const LABELS = {
   image: `${LABEL_PREFIX}.image`,
   /** How execs enter it (sandbox-enter's protocol version); absent on old sandboxes. */
   entry: `${LABEL_PREFIX}.entry`,
+  /** The app server that made it (SERVER_ID); several servers can share one engine. */
+  server: `${LABEL_PREFIX}.server`,
 } as const;
 
 /**
@@ -46,6 +48,7 @@ export function sandboxLabels(spec: SandboxSpec, made: { instanceId: string; pro
     [LABELS.profile]: made.profile,
     [LABELS.image]: made.image,
     [LABELS.entry]: ENTRY_PROTOCOL,
+    ...(spec.serverId ? { [LABELS.server]: spec.serverId } : {}),
   };
 }
 
@@ -61,6 +64,7 @@ export function listingOf(c: { Id: string; State: string; Labels: Record<string,
     profile: c.Labels[LABELS.profile],
     image: c.Labels[LABELS.image],
     entry: c.Labels[LABELS.entry],
+    serverId: c.Labels[LABELS.server],
   };
 }
 

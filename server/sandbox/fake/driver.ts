@@ -99,6 +99,7 @@ export class FakeDriver implements SandboxDriver {
       profile: this.opts.profile,
       image: this.image,
       entry: FAKE_ENTRY,
+      serverId: spec.serverId,
       spec,
       shells: [],
     });
