@@ -103,10 +103,14 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     const tWarm = performance.now();
     const warm = await http.post(`/api/workshops/${workshop.id}/prewarm`, { count: CLASS }, staff);
     if (!warm.ok) throw new Error(`prewarm: ${warm.status} ${await warm.text()}`);
+    const warmDeadline = performance.now() + 20 * 60_000;
     for (let last = -1; ; ) {
       const res = await http.get(`/api/workshops/${workshop.id}/prewarm`, staff);
-      const { prewarm } = (await res.json()) as { prewarm: { ready: number } };
+      const { prewarm } = (await res.json()) as { prewarm: { ready: number; fits: number } };
       if (prewarm.ready >= CLASS) break;
+      if (performance.now() > warmDeadline) {
+        throw new Error(`pre-warm: only ${prewarm.ready} of ${CLASS} ready after 20 minutes (${prewarm.fits} fit: SANDBOX_MAX or the host's free memory, HOST_MEMORY_RESERVE_MB)`);
+      }
       if (prewarm.ready !== last && prewarm.ready % 10 === 0) console.log(`  ${prewarm.ready} ready after ${((performance.now() - tWarm) / 1000).toFixed(0)} s`);
       last = prewarm.ready;
       await sleep(500);
