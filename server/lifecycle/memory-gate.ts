@@ -29,11 +29,6 @@ export class MemoryGate {
     this.availableBytes = availableBytes;
   }
 
-  /** The last reading, for logs and the admin's view. */
-  get lastReading(): number | null {
-    return this.availableBytes;
-  }
-
   /**
    * Room for one more sandbox now? Sandboxes admitted in the last STARTING_WINDOW_MS count as
    * not yet in the reading (a sandbox takes seconds to grow), so a burst cannot overshoot.
