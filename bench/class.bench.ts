@@ -11,7 +11,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { launchBrowser, waitForTerminal } from "../tests/helpers/browser";
+import { launchBrowser, SCREENSHOTS, waitForTerminal } from "../tests/helpers/browser";
 import { httpClient, staffLogin } from "../tests/helpers/staff";
 import { echo } from "./support/echo";
 import { runStandalone, type BenchOptions, type BenchResult } from "./support/report";
@@ -64,6 +64,31 @@ async function browserLearner(browser: BrowserHandle, server: ServerProcess, cod
   await page.keyboard.type(`echo "class-$((${i} * 7))"\n`);
   await waitForTerminal(page, new RegExp(`^class-${i * 7}\\s*$`, "m"), 60_000);
   return { joinToPromptMs, joinToOutputMs: performance.now() - t0 };
+}
+
+/**
+ * The instructor's dashboard in Chromium on the class wall with small tiles; resolves once
+ * every learner's tile shows a live terminal (and saves a screenshot to look at).
+ */
+async function openClassWall(browser: BrowserHandle, server: ServerProcess, staffCookie: string, workshopId: string, learners: number) {
+  const context = await browser.browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const eq = staffCookie.indexOf("=");
+  await context.addCookies([{ name: staffCookie.slice(0, eq), value: staffCookie.slice(eq + 1), url: server.url }]);
+  const page = await context.newPage();
+  const t0 = performance.now();
+  await page.goto(`${server.url}/instructor/workshops/${workshopId}`);
+  await page.getByLabel("Tiles").selectOption("small");
+  const wall = page.getByTestId("class-wall");
+  const deadline = Date.now() + 180_000;
+  let tiles = 0;
+  while ((tiles = await wall.locator(".wall-tile .xterm-screen").count()) < learners) {
+    if (Date.now() > deadline) throw new Error(`class wall: ${tiles} of ${learners} terminals drawn after 3 minutes`);
+    await sleep(250);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await wall.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SCREENSHOTS, `class-wall-${learners}.png`) });
+  return { tiles, seconds, close: () => context.close() };
 }
 
 export async function classBench(opts: BenchOptions): Promise<BenchResult> {
@@ -160,6 +185,21 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     for (const t of busy) t.write("\x03");
     console.log(`  probe echo p99: ${idleEcho.p99} ms with ${others.length} idle, ${yesEcho.p99} ms while ${busy.length} run yes (server CPU ${yesCpu.toFixed(0)}%)`);
 
+    // The instructor opens the class wall (small tiles): every learner's terminal, live.
+    const wall = browser ? await openClassWall(browser, server, staff, workshop.id, arrived.length) : null;
+    let wallEcho: ReturnType<typeof summarize> | null = null;
+    let wallCpu: number | null = null;
+    if (wall) {
+      console.log(`  class wall: ${wall.tiles} live terminals drawn ${wall.seconds.toFixed(1)} s after opening`);
+      await sleep(opts.smoke ? 500 : 3000);
+      const cpu2 = server.cpuSeconds();
+      const tWall = performance.now();
+      wallEcho = summarize(await echo(probe, ECHO_SAMPLES, 20));
+      wallCpu = (100 * (server.cpuSeconds() - cpu2)) / ((performance.now() - tWall) / 1000);
+      console.log(`  probe echo p99 with the wall open: ${wallEcho.p99} ms (server CPU ${wallCpu.toFixed(0)}%)`);
+      await wall.close();
+    }
+
     const serverRssMb = Math.max(...rss, server.rssBytes()) / 1024 / 1024;
     return {
       name: "class",
@@ -174,6 +214,12 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
         { figure: "host memory per warm sandbox", unit: "MB", ours: round(hostMbPerSandbox) },
         { figure: `probe echo p99, ${others.length} idle neighbours`, unit: "ms", ours: idleEcho.p99, goal: "< 50 ms", met: idleEcho.p99 < 50 },
         { figure: `probe echo p99, ${busy.length} neighbours running yes`, unit: "ms", ours: yesEcho.p99 },
+        ...(wall && wallEcho
+          ? [
+              { figure: `class wall: ${wall.tiles} live terminals drawn after opening`, unit: "s", ours: round(wall.seconds) },
+              { figure: "probe echo p99 with the class wall open", unit: "ms", ours: wallEcho.p99 },
+            ]
+          : []),
       ],
       detail: {
         class: CLASS,
@@ -187,6 +233,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
         echoIdleMs: idleEcho,
         echoYesMs: yesEcho,
         serverCpuWithYes: round(yesCpu, 0),
+        classWall: wall ? { tiles: wall.tiles, seconds: round(wall.seconds), echoMs: wallEcho, serverCpu: wallCpu === null ? null : round(wallCpu, 0) } : null,
       },
     };
   } finally {
