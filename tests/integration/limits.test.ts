@@ -1,13 +1,15 @@
 // A fork bomb, a memory hog (inside an inner container) and a disk fill stay inside their
 // sandbox: the host keeps answering, a neighbouring sandbox keeps working, and the learner
-// recovers with a reset.
+// recovers with a reset. And a class's many containers fit the kernel's key quota.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
 import http from "node:http";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openDatabase, type Database_ } from "../../server/db";
 import type { DockerDriver } from "../../server/sandbox/docker/driver";
+import { WANTED_KEY_LIMITS } from "../../server/sandbox/docker/kernel-limits";
 import { PlaygroundService, type ActiveSandbox } from "../../server/sessions/playground-service";
 import { killDockerdAndExpectItBack } from "../helpers/dockerd";
 import { leftovers, log, testConfig, testDriver } from "../helpers/env";
@@ -111,4 +113,17 @@ test("a disk fill stops at the sandbox's own disk: No space left on device insid
 test("the init survives its dockerd being killed (as the OOM killer would) and starts it again", async () => {
   await killDockerdAndExpectItBack(driver, bomber.sandbox);
   assert.equal(await neighbourWorks(), true);
+});
+
+test("a class's containers do not run out of the kernel's per-user key quota: the server raises it at start-up", async () => {
+  // Every container a learner starts takes a key from the quota of the host uid that the
+  // sandbox's root maps to (hardened: the same uid for every sandbox); 200 by default.
+  await driver.prepare();
+  const host = (name: string) => Number(fs.readFileSync(`/proc/sys/kernel/keys/${name}`, "utf8"));
+  assert.ok(host("maxkeys") >= WANTED_KEY_LIMITS.maxkeys, `kernel.keys.maxkeys is ${host("maxkeys")}`);
+  assert.ok(host("maxbytes") >= WANTED_KEY_LIMITS.maxbytes, `kernel.keys.maxbytes is ${host("maxbytes")}`);
+  // What the learner's containers draw from, seen from inside (a global setting).
+  const r = await driver.run(bomber.sandbox, { cmd: ["bash", "-c", "cat /proc/sys/kernel/keys/maxkeys; docker run --rm busybox true && echo container-ok"], user: "ubuntu", timeoutMs: 120_000 });
+  assert.match(r.stdout, new RegExp(`^${host("maxkeys")}$`, "m"));
+  assert.match(r.stdout, /^container-ok$/m);
 });

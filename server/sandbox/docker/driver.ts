@@ -5,7 +5,6 @@
 import type Docker from "dockerode";
 import { ConfigError, type Config } from "../../config";
 import type { Logger } from "../../log";
-import { hostMemoryAvailable } from "../host-memory";
 import type {
   ExecOptions,
   HealthPart,
@@ -20,6 +19,7 @@ import type {
   TtyProcess,
 } from "../driver";
 import { PlaygroundFailure, dockerUnavailable, toFailure } from "../errors";
+import { hostMemoryAvailable } from "../host-memory";
 import { innerDockerNetworks, type InnerNetworks } from "../subnets";
 import { SandboxDisks } from "./disk";
 import { watchEngineEvents } from "./events";
@@ -27,6 +27,7 @@ import * as exec from "./exec";
 import { dnsResolvers, firewallInstalled, hostNetworks, installFirewall, instanceTag, removeFirewall, type FirewallPlan } from "./firewall";
 import { explicitDindHostConfig, hardenedHostConfig, PrivilegedProbe } from "./host-config";
 import type { SandboxImage } from "./image";
+import { raiseKeyLimits } from "./kernel-limits";
 import { fitOf, listingOf, ownLabels, sandboxLabels } from "./labels";
 import { RegistryMirror } from "./mirror";
 import { networkName, SandboxNetworks } from "./networks";
@@ -104,6 +105,7 @@ export class DockerDriver implements SandboxDriver {
       return;
     }
     this.log.info({ engine: engine.detail }, "Docker engine reachable");
+    await raiseKeyLimits(this.log);
     const runtimes = await this.runtimes().catch(() => ({ available: [] as string[], stronger: [] as string[] }));
     const wanted = this.opts.docker.runtime;
     if (wanted && !runtimes.available.includes(wanted)) {
