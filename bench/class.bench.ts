@@ -170,6 +170,22 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     const output = summarize(arrived.map((a) => a.joinToOutputMs), 0);
     console.log(`  join → prompt p50 ${prompt.p50} ms, p95 ${prompt.p95} ms, max ${prompt.max} ms; ${failures.length} failed; server CPU ${arrivalCpu.toFixed(0)}% of a core`);
 
+    // Everyone at once starts two containers, as a two-service lesson does (a web server and
+    // a cache): the first `docker run`s of a class, and 2 keys each from the kernel's quota.
+    console.log(`class: ${terms.length} learners each start two containers at once…`);
+    const ran = await Promise.allSettled(
+      terms.map(async (t, k) => {
+        const t0 = performance.now();
+        t.write(`docker run -d --name web busybox sleep 3600 >/dev/null && docker run -d --name cache busybox sleep 3600 >/dev/null && echo "two-up-$((${k} + 1))"\r`);
+        await t.waitFor(new RegExp(`^two-up-${k + 1}\\r?$`, "m"), 300_000);
+        return performance.now() - t0;
+      }),
+    );
+    const twoUp = summarize(ran.flatMap((r) => (r.status === "fulfilled" ? [r.value] : [])), 0);
+    const runFailures = ran.flatMap((r) => (r.status === "rejected" ? [String((r.reason as Error).message).slice(0, 300)] : []));
+    for (const f of runFailures.slice(0, 3)) console.log(`  failed: ${f}`);
+    console.log(`  two containers each: p50 ${twoUp.p50} ms, p95 ${twoUp.p95} ms, max ${twoUp.max} ms; ${runFailures.length} failed`);
+
     // The probe: one socket learner; the others sit idle, then YES of them run `yes`.
     const [probe, ...others] = terms;
     if (!probe) throw new Error("no learner arrived to be the probe");
@@ -212,6 +228,8 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
         { figure: "server CPU while the class arrives", unit: "% of a core", ours: round(arrivalCpu, 0) },
         { figure: "server memory with the class in", unit: "MB", ours: round(serverRssMb) },
         { figure: "host memory per warm sandbox", unit: "MB", ours: round(hostMbPerSandbox) },
+        { figure: `${terms.length} learners start two containers each at once: p95`, unit: "ms", ours: twoUp.p95 },
+        { figure: "learners whose containers failed to start", unit: "learners", ours: runFailures.length, goal: "0", met: runFailures.length === 0 },
         { figure: `probe echo p99, ${others.length} idle neighbours`, unit: "ms", ours: idleEcho.p99, goal: "< 50 ms", met: idleEcho.p99 < 50 },
         { figure: `probe echo p99, ${busy.length} neighbours running yes`, unit: "ms", ours: yesEcho.p99 },
         ...(wall && wallEcho
@@ -229,6 +247,8 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
         joinToPromptMs: prompt,
         joinToOutputMs: output,
         failures,
+        twoContainersMs: twoUp,
+        containerFailures: runFailures,
         hostAvailableMb: { before: round(availableBefore), warm: round(availableWarm) },
         echoIdleMs: idleEcho,
         echoYesMs: yesEcho,
