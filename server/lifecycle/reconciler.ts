@@ -79,7 +79,7 @@ export async function reconcile(
     const row = mine.get(c.sessionId) ?? mineBySandbox.get(c.id);
     if (!row) {
       if (pool?.owns(c) || !handles(c.serverId)) continue;
-      if (c.role === "pool" && c.serverId && c.serverId !== self && !activeSandboxIds.has(c.id)) {
+      if (servers && c.role === "pool" && c.serverId && c.serverId !== self && !activeSandboxIds.has(c.id)) {
         // Its server died with it in its pool: only that server could know whether it was
         // being handed out, so nobody hands it out again.
         await driver.remove(c);
