@@ -24,6 +24,11 @@ function stderrOf(err: unknown): string {
   return (e.stderr || e.message || String(err)).trim();
 }
 
+/** The disk this process makes once to check that disks work here. */
+export function selfTestName(): string {
+  return `selftest-${process.pid}`;
+}
+
 export class SandboxDisks {
   constructor(
     /** Where the disk files live (on the engine's host). */
@@ -54,14 +59,52 @@ export class SandboxDisks {
     }
   }
 
-  /** Detaches every loop device on the file and deletes it; missing is fine. */
+  /**
+   * Detaches every loop device on the file and deletes it; missing is fine. A device that
+   * will not let go at once is tried again, and one still found on the file after it is
+   * deleted (shown as "(deleted)") is detached too: it would keep the space and the device.
+   */
   async remove(name: string): Promise<void> {
     const file = this.fileFor(name);
-    const { stdout } = await run("losetup", ["--associated", file, "--noheadings", "--output", "NAME"]).catch(() => ({ stdout: "" }));
-    for (const device of stdout.split("\n").map((l) => l.trim()).filter(Boolean)) {
-      await run("losetup", ["--detach", device]).catch((err) => this.log.warn({ device, err: stderrOf(err) }, "could not detach a sandbox disk"));
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const devices = await this.attachedTo(file);
+      if (devices.length === 0) break;
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 200));
+      for (const device of devices) await this.detach(device);
     }
     await rm(file, { force: true });
+    for (const device of await this.attachedTo(file)) await this.detach(device);
+  }
+
+  /**
+   * Detaches loop devices whose disk file in this folder was deleted while attached (a
+   * server that died between the two), so they give back the device and the space.
+   */
+  async detachDeleted(): Promise<string[]> {
+    const gone = (await this.loops()).filter((l) => l.backFile.startsWith(this.dir + path.sep) && l.backFile.endsWith(`${SUFFIX} (deleted)`));
+    for (const l of gone) await this.detach(l.device);
+    return gone.map((l) => l.device);
+  }
+
+  /** Loop devices on `file`, also once it is deleted. */
+  private async attachedTo(file: string): Promise<string[]> {
+    return (await this.loops()).filter((l) => l.backFile === file || l.backFile === `${file} (deleted)`).map((l) => l.device);
+  }
+
+  /** Every loop device with its backing file (the kernel's full path, from sysfs). */
+  private async loops(): Promise<{ device: string; backFile: string }[]> {
+    const { stdout } = await run("losetup", ["--list", "--noheadings", "--output", "NAME,BACK-FILE"]).catch((err) => {
+      this.log.warn({ err: stderrOf(err) }, "could not list loop devices");
+      return { stdout: "" };
+    });
+    return stdout
+      .split("\n")
+      .map((l) => /^(\S+)\s+(.*\S)\s*$/.exec(l))
+      .flatMap((m) => (m ? [{ device: m[1], backFile: m[2] }] : []));
+  }
+
+  private async detach(device: string): Promise<void> {
+    await run("losetup", ["--detach", device]).catch((err) => this.log.warn({ device, err: stderrOf(err) }, "could not detach a sandbox disk"));
   }
 
   /**
@@ -86,7 +129,7 @@ export class SandboxDisks {
 
   /** Checks once at start that disks can be made here (root, loop devices, mkfs.ext4). */
   async selfTest(): Promise<void> {
-    const name = `selftest-${process.pid}`;
+    const name = selfTestName();
     const disk = await this.create(name);
     await this.remove(name);
     this.log.debug({ device: disk.device }, "sandbox disks work");

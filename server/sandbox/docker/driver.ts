@@ -21,7 +21,7 @@ import type {
 import { PlaygroundFailure, dockerUnavailable, toFailure } from "../errors";
 import { hostMemoryAvailable } from "../host-memory";
 import { innerDockerNetworks, type InnerNetworks } from "../subnets";
-import { SandboxDisks } from "./disk";
+import { SandboxDisks, selfTestName } from "./disk";
 import { watchEngineEvents } from "./events";
 import * as exec from "./exec";
 import { dnsResolvers, firewallInstalled, hostNetworks, installFirewall, instanceTag, removeFirewall, type FirewallPlan } from "./firewall";
@@ -385,8 +385,11 @@ export class DockerDriver implements SandboxDriver {
   async removeOrphanDisks(): Promise<string[]> {
     if (!this.disks) return [];
     const removed: string[] = [];
+    for (const device of await this.disks.detachDeleted()) {
+      this.log.info({ device }, "detached a loop device whose sandbox disk file was deleted");
+    }
     for (const name of await this.disks.names(5 * 60_000)) {
-      if (name.startsWith("selftest-")) continue;
+      if (name === selfTestName()) continue; // this process's own check, perhaps running now
       const exists = await this.docker
         .getContainer(`cp-${name}`)
         .inspect()

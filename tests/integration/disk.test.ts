@@ -1,0 +1,47 @@
+// Sandbox disks on real loop devices: removing one never leaves its loop device behind, even
+// when the file went first (a server that died between the two, or the device would not let
+// go at once); such leftovers are detached by the orphan sweep.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { SandboxDisks } from "../../server/sandbox/docker/disk";
+import { log, tempDataDir } from "../helpers/env";
+
+const dir = path.join(tempDataDir(), "disks");
+const disks = new SandboxDisks(dir, 64, log);
+
+/** Loop devices on this file, as the kernel lists them (a deleted file shows as "(deleted)"). */
+function loopsOn(file: string): string[] {
+  return execFileSync("losetup", ["--list", "--noheadings", "--output", "NAME,BACK-FILE"], { encoding: "utf8" })
+    .split("\n")
+    .filter((l) => l.includes(file));
+}
+
+test("remove() detaches the disk's loop device and deletes the file", async () => {
+  const disk = await disks.create("disk-plain");
+  assert.equal(loopsOn(disk.file).length, 1);
+  await disks.remove("disk-plain");
+  assert.deepEqual(loopsOn(disk.file), []);
+  assert.equal(fs.existsSync(disk.file), false);
+});
+
+test("a disk whose file was deleted while attached is still detached by remove()", async () => {
+  const disk = await disks.create("disk-deleted");
+  fs.rmSync(disk.file);
+  assert.match(loopsOn(disk.file)[0] ?? "", /\(deleted\)/, "the kernel keeps the device on the deleted file");
+  await disks.remove("disk-deleted");
+  assert.deepEqual(loopsOn(disk.file), []);
+});
+
+test("the orphan sweep detaches loop devices whose disk file in its folder was deleted, and no other", async () => {
+  const gone = await disks.create("disk-crashed");
+  const kept = await disks.create("disk-kept");
+  fs.rmSync(gone.file);
+  assert.deepEqual(await disks.detachDeleted(), [gone.device]);
+  assert.deepEqual(loopsOn(gone.file), []);
+  assert.equal(loopsOn(kept.file).length, 1, "a disk in use is left alone");
+  await disks.remove("disk-kept");
+  assert.deepEqual(loopsOn(kept.file), []);
+});
