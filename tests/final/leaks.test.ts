@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { LABELS } from "../../server/sandbox/docker/labels";
-import { requireDocker, TEST_RUN_PREFIX } from "../helpers/env";
+import { attachedLoops, requireDocker, TEST_RUN_PREFIX } from "../helpers/env";
 
 // Only this run's (TEST_RUN_ID): another test run or playground may share the engine and kernel.
 const fromTests = (labels: Record<string, string> | undefined) => (labels?.[LABELS.instance] ?? "").startsWith(TEST_RUN_PREFIX);
@@ -22,9 +22,7 @@ test("no sandbox container, volume or network from the test suite is left behind
 
 test("no sandbox disk from the test suite is still attached to a loop device", () => {
   // Test data folders live in the OS temp dir (tests/helpers/env.ts tempDataDir).
-  const attached = execFileSync("losetup", ["--list", "--noheadings", "--output", "NAME,BACK-FILE"], { encoding: "utf8" })
-    .split("\n")
-    .filter((l) => l.includes(path.join(os.tmpdir(), TEST_RUN_PREFIX)) && l.includes("/disks/"));
+  const attached = attachedLoops().filter((l) => l.includes(path.join(os.tmpdir(), TEST_RUN_PREFIX)) && l.includes("/disks/"));
   assert.deepEqual(attached, []);
 });
 

@@ -119,6 +119,11 @@ export function dockerOf(driver: SandboxDriver): DockerDriver {
   return driver;
 }
 
+/** Every attached loop device as "NAME BACK-FILE" (a deleted file shows as "(deleted)"). */
+export function attachedLoops(): string[] {
+  return execFileSync("losetup", ["--list", "--noheadings", "--output", "NAME,BACK-FILE"], { encoding: "utf8" }).split("\n").filter(Boolean);
+}
+
 /**
  * Containers, volumes, networks, disk files and loop devices still present for a sandbox
  * name (for leak assertions).
@@ -128,9 +133,7 @@ export async function leftovers(docker: Docker, name: string, diskDir?: string):
   const { Volumes } = await docker.listVolumes({ filters: { name: [`cp-${name}-`] } });
   const networks = (await docker.listNetworks({ filters: { name: [`cp-${name}-net`] } })).filter((n) => n.Name === `cp-${name}-net`);
   const disks = diskDir && fs.existsSync(path.join(diskDir, `${name}.ext4`)) ? [path.join(diskDir, `${name}.ext4`)] : [];
-  const loops = execFileSync("losetup", ["--list", "--noheadings", "--output", "NAME,BACK-FILE"], { encoding: "utf8" })
-    .split("\n")
-    .filter((l) => l.includes(`/${name}.ext4`));
+  const loops = attachedLoops().filter((l) => l.includes(`/${name}.ext4`));
   return [...containers.flatMap((c) => c.Names), ...(Volumes ?? []).map((v) => v.Name), ...networks.map((n) => n.Name), ...disks, ...loops];
 }
 

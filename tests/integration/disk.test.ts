@@ -2,21 +2,18 @@
 // when the file went first (a server that died between the two, or the device would not let
 // go at once); such leftovers are detached by the orphan sweep.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { SandboxDisks } from "../../server/sandbox/docker/disk";
-import { log, tempDataDir } from "../helpers/env";
+import { attachedLoops, log, tempDataDir } from "../helpers/env";
 
 const dir = path.join(tempDataDir(), "disks");
 const disks = new SandboxDisks(dir, 64, log);
 
 /** Loop devices on this file, as the kernel lists them (a deleted file shows as "(deleted)"). */
 function loopsOn(file: string): string[] {
-  return execFileSync("losetup", ["--list", "--noheadings", "--output", "NAME,BACK-FILE"], { encoding: "utf8" })
-    .split("\n")
-    .filter((l) => l.includes(file));
+  return attachedLoops().filter((l) => l.includes(file));
 }
 
 test("remove() detaches the disk's loop device and deletes the file", async () => {
