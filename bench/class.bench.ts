@@ -17,7 +17,7 @@ import { echo } from "./support/echo";
 import { runStandalone, type BenchOptions, type BenchResult } from "./support/report";
 import { startServerProcess, type ServerProcess } from "./support/server-process";
 import { sleep, summarize } from "./support/stats";
-import { OursTerminal } from "./support/terminals";
+import { joinWorkshop, type OursTerminal } from "./support/terminals";
 
 const ADMIN = { email: "bench@example.org", password: "benchmark password" };
 const round = (n: number, digits = 1) => Number(n.toFixed(digits));
@@ -38,10 +38,7 @@ interface Arrival {
 /** A learner as a socket client: join with the code, sandbox, shell, prompt, a command and its output. */
 async function socketLearner(server: ServerProcess, code: string, i: number): Promise<Arrival> {
   const t0 = performance.now();
-  const joined = await httpClient(server.url).post(`/api/join/${code}`, { displayName: `Learner ${i}` });
-  if (!joined.ok) throw new Error(`join: ${joined.status} ${await joined.text()}`);
-  const { term } = await OursTerminal.open(server.url, joined.headers.get("set-cookie")!.split(";")[0]);
-  await term.waitFor(/\$ $/m, 120_000);
+  const term = await joinWorkshop(server.url, code, `Learner ${i}`);
   const joinToPromptMs = performance.now() - t0;
   term.write(`echo "class-$((${i} * 7))"\r`);
   await term.waitFor(new RegExp(`^class-${i * 7}\\r?$`, "m"), 60_000);

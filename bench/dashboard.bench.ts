@@ -14,7 +14,7 @@ import { echo } from "./support/echo";
 import { runStandalone, type BenchOptions, type BenchResult } from "./support/report";
 import { startServerProcess, type ServerProcess } from "./support/server-process";
 import { ratio, summarize } from "./support/stats";
-import { OursTerminal } from "./support/terminals";
+import { joinWorkshop, type OursTerminal } from "./support/terminals";
 
 let LEARNERS = 30;
 let ECHO_SAMPLES = 300;
@@ -23,15 +23,6 @@ const ADMIN = { email: "bench@example.org", password: "benchmark password" };
 const PRINTER = `i=0; while :; do i=$((i+1)); echo "learner output line $i: the quick brown fox jumps over the lazy dog"; sleep 0.1; done\r`;
 
 const percentiles = (values: number[]) => summarize(values);
-
-/** A learner who joined the workshop, with a sandbox and a shell at its prompt. */
-async function joinLearner(server: ServerProcess, code: string, name: string): Promise<OursTerminal> {
-  const joined = await httpClient(server.url).post(`/api/join/${code}`, { displayName: name });
-  if (!joined.ok) throw new Error(`join failed: ${joined.status} ${await joined.text()}`);
-  const { term } = await OursTerminal.open(server.url, joined.headers.get("set-cookie")!.split(";")[0]);
-  await term.waitFor(/\$ $/m, 120_000);
-  return term;
-}
 
 /** Server CPU (% of one core) and memory over a window, with echo samples taken during it. */
 async function measure(server: ServerProcess, probe: OursTerminal) {
@@ -78,10 +69,10 @@ export async function dashboardBench(opts: BenchOptions): Promise<BenchResult> {
     const t0 = performance.now();
     const learners: OursTerminal[] = [];
     for (let i = 0; i < LEARNERS; i += 6) {
-      const batch = await Promise.all(Array.from({ length: Math.min(6, LEARNERS - i) }, (_, j) => joinLearner(server, workshop.joinCode, `Learner ${i + j + 1}`)));
+      const batch = await Promise.all(Array.from({ length: Math.min(6, LEARNERS - i) }, (_, j) => joinWorkshop(server.url, workshop.joinCode, `Learner ${i + j + 1}`)));
       learners.push(...batch);
     }
-    const probe = await joinLearner(server, workshop.joinCode, "Probe");
+    const probe = await joinWorkshop(server.url, workshop.joinCode, "Probe");
     sockets.push(...learners.map((l) => l.socket), probe.socket);
     console.log(`  ${LEARNERS + 1} sandboxes ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     for (const l of learners) l.write(PRINTER);

@@ -189,3 +189,12 @@ export class PeerTerminal extends BenchTerminal {
     this.socket.close();
   }
 }
+
+/** A learner who joins a workshop with its code, with a sandbox and a shell at its prompt. */
+export async function joinWorkshop(url: string, code: string, displayName: string): Promise<OursTerminal> {
+  const joined = await fetch(`${url}/api/join/${code}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ displayName }) });
+  if (!joined.ok) throw new Error(`join: ${joined.status} ${await joined.text()}`);
+  const { term } = await OursTerminal.open(url, joined.headers.get("set-cookie")!.split(";")[0]);
+  await term.waitFor(/\$ $/m, 120_000);
+  return term;
+}
