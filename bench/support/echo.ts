@@ -4,15 +4,23 @@ import { performance } from "node:perf_hooks";
 import { sleep } from "./stats";
 import type { BenchTerminal } from "./terminals";
 
+/** A sample that waits longer than this is a failure, not a figure: a lost echo must end the
+ *  benchmark with an error instead of hanging it. */
+export const ECHO_SAMPLE_TIMEOUT_MS = 15_000;
+
 /** Round trips in ms; `spacingMs` pauses between samples (to sample under a background load). */
-export async function echo(t: BenchTerminal, samples: number, spacingMs = 0): Promise<number[]> {
+export async function echo(t: BenchTerminal, samples: number, spacingMs = 0, timeoutMs = ECHO_SAMPLE_TIMEOUT_MS): Promise<number[]> {
   const ms: number[] = [];
   for (let i = 0; i < samples; i++) {
     const before = t.bytes;
     const t0 = performance.now();
     t.write(String.fromCharCode(97 + (i % 26)));
-    await new Promise<void>((resolve) => {
-      const check = () => (t.bytes > before ? resolve() : setImmediate(check));
+    await new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (t.bytes > before) return resolve();
+        if (performance.now() - t0 > timeoutMs) return reject(new Error(`no echo within ${timeoutMs / 1000} s (sample ${i + 1} of ${samples})`));
+        setImmediate(check);
+      };
       check();
     });
     ms.push(performance.now() - t0);

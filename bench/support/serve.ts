@@ -1,7 +1,8 @@
 // A playground server in its own process, so a benchmark can measure the server's CPU and
 // memory apart from its own clients. Settings come as JSON in BENCH_SETTINGS (on top of the
 // test defaults), and BENCH_WITH_NEXT=1 serves the pages too; prints {"url": ...} once
-// listening; SIGTERM removes its sandboxes and exits.
+// listening; SIGTERM, or the parent's end of stdin closing (the benchmark died), removes its
+// sandboxes and exits.
 import { startApp } from "../../server/app";
 import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig } from "../../tests/helpers/env";
 
@@ -22,6 +23,9 @@ void (async () => {
   // `on`, not `once`: a second SIGTERM (a whole process group signalled, then the parent's
   // own stop) must not kill the process half-way through removing its sandboxes.
   process.on("SIGTERM", () => void stop());
+  process.stdin.on("end", () => void stop());
+  process.stdin.on("error", () => void stop());
+  process.stdin.resume();
 })().catch((err) => {
   console.error(err);
   process.exit(1);

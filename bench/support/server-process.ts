@@ -20,7 +20,9 @@ export interface ServerProcess {
 export async function startServerProcess(settings: Record<string, string>, opts: { withNext?: boolean } = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "serve.ts")], {
     env: { ...process.env, BENCH_SETTINGS: JSON.stringify(settings), BENCH_WITH_NEXT: opts.withNext ? "1" : "0" },
-    stdio: ["ignore", "pipe", "inherit"],
+    // stdin is a pipe only so that the child sees it close when this process dies (serve.ts
+    // then removes its sandboxes and exits instead of outliving a killed benchmark).
+    stdio: ["pipe", "pipe", "inherit"],
   });
   const url = await new Promise<string>((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
