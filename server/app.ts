@@ -2,6 +2,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server as SocketServer } from "socket.io";
+import { realtimeCluster } from "./realtime/cluster";
 import type { Config } from "./config";
 import type { SandboxDriver } from "./sandbox/driver";
 import { systemClock, type Clock } from "./lifecycle/clock";
@@ -67,7 +68,12 @@ export interface RunningApp {
 
 const SWEEP_INTERVAL_MS = 60_000;
 
-export async function startApp(config: Config, log: Logger, opts: { withNext?: boolean; driver?: SandboxDriver; clock?: Clock } = {}): Promise<RunningApp> {
+/** `dashboardRefreshMs`: the dashboard's periodic push (tests lengthen it; see DashboardFeed). */
+export async function startApp(
+  config: Config,
+  log: Logger,
+  opts: { withNext?: boolean; driver?: SandboxDriver; clock?: Clock; dashboardRefreshMs?: number } = {},
+): Promise<RunningApp> {
   const clock = opts.clock ?? systemClock;
   const withNext = opts.withNext ?? true;
   const db = await openDatabase(config.database);
@@ -145,7 +151,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     if (why === "start" || changed.length > 0) log.info({ why, ...report }, "reconciled sandboxes with the database");
   };
   await runReconcile("start").catch((err) => log.error({ err }, "start-up reconcile failed; will retry"));
-  slots.resync((await service.activeSessions()).length + pool.held);
+  slots.resync((await service.ownSessions()).length + pool.held);
   pool.fill();
   memory?.start();
 
@@ -200,7 +206,9 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
     });
   });
 
+  const cluster = await realtimeCluster(config.database, log);
   const io: PlayServer = new SocketServer(server, {
+    ...(cluster ? { adapter: cluster.adapter } : {}),
     maxHttpBufferSize: 1e6,
     serveClient: false,
     // The handshake of every namespace (learner and /staff): never from another site's page.
@@ -209,9 +217,13 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
       cb(ok ? null : "origin not allowed", ok);
     },
   });
+  if (cluster) {
+    service.onOtherServersSlotFreed((serverId) => io.serverSideEmit("slots:free", serverId));
+    io.on("slots:free", (serverId) => serverId === servers.id && slots.release());
+  }
   const registry = new TerminalRegistry(config.terminalGraceMs, log);
   const staffNsp = staffNamespace(io);
-  const feed = new DashboardFeed(staffNsp, { workshops, help, log });
+  const feed = new DashboardFeed(staffNsp, { workshops, help, log }, { clustered: cluster !== null, refreshMs: opts.dashboardRefreshMs });
   authenticateLearners(io, identities, log);
   staffSockets = authenticateStaff(staffNsp, staff);
   const sandboxes = attachSandboxEvents(io, {
@@ -291,6 +303,7 @@ export async function startApp(config: Config, log: Logger, opts: { withNext?: b
       registry.closeAll();
       io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await cluster?.close();
       await nextClose?.();
       await driver.dispose();
       await servers.leave().catch((err) => log.error({ err }, "could not sign this server off"));

@@ -13,6 +13,8 @@ import { expiredMessage } from "./timers";
 
 export interface ReconcileReport {
   adopted: string[];
+  /** Sessions of a dead (or unknown) app server that this one now holds. */
+  takenOver: string[];
   poolAdopted: string[];
   expired: string[];
   orphansRemoved: string[];
@@ -45,6 +47,7 @@ export async function reconcile(
   const handles = (serverId: string | null | undefined) => (serverId ? serverId === self : false) || (shared && !live.has(serverId ?? ""));
   const report: ReconcileReport = {
     adopted: [],
+    takenOver: [],
     poolAdopted: [],
     expired: [],
     orphansRemoved: [],
@@ -69,8 +72,11 @@ export async function reconcile(
       log.info({ sessionId: row.id, sandbox: row.sandboxName }, "reconcile: session expired, sandbox removed");
     } else {
       mine.set(row.id, row);
+      if (servers && row.serverId !== self) report.takenOver.push(row.sandboxName);
     }
   }
+  // From now on this server keeps their clocks and hears their sandboxes' events.
+  await service.takeOver([...mine.values()].filter((r) => servers && r.serverId !== self).map((r) => r.id));
   const mineBySandbox = new Map([...mine.values()].filter((r) => r.sandboxId).map((r) => [r.sandboxId!, r]));
 
   const seen = new Set<string>();

@@ -45,7 +45,7 @@ export async function checkSessionClocks(
   const { service, limits, warn } = deps;
   const done = { expired: [] as string[], idle: [] as string[], warned: [] as string[] };
   await service.flushActivity();
-  for (const row of await service.activeSessions()) {
+  for (const row of await service.ownSessions()) {
     if (row.state !== "ready" || service.isBusy(row.userId)) continue;
     const idleEndsAt = service.lastActive(row).getTime() + limits.idleMs;
     if (now >= row.expiresAt) {

@@ -4,9 +4,19 @@ import type { ClientToServerEvents, ServerToClientEvents, StaffClientToServerEve
 import type { StaffIdentity } from "../auth/staff";
 
 export type LearnerSocketData = { userId: string };
-export type PlayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LearnerSocketData>;
-export type PlaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LearnerSocketData>;
+/** What app servers tell each other on the learners' namespace (realtime/cluster.ts). */
+export interface ServerSideEvents {
+  /** A session held by `serverId` ended on another server: that server frees its capacity slot. */
+  "slots:free": (serverId: string) => void;
+}
+export type PlayServer = Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, LearnerSocketData>;
+export type PlaySocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, LearnerSocketData>;
 
 export type StaffSocketData = { staff: StaffIdentity; sessionId: string; sessionEndsAt: number };
-export type StaffNamespace = Namespace<StaffClientToServerEvents, StaffServerToClientEvents, Record<string, never>, StaffSocketData>;
-export type StaffSocket = Socket<StaffClientToServerEvents, StaffServerToClientEvents, Record<string, never>, StaffSocketData>;
+/** What app servers tell each other on /staff (through the cluster adapter; realtime/cluster.ts). */
+export interface StaffServerSideEvents {
+  /** These workshops changed on the sending server: push them to the instructors watching here. */
+  "dashboard:changed": (workshopIds: string[]) => void;
+}
+export type StaffNamespace = Namespace<StaffClientToServerEvents, StaffServerToClientEvents, StaffServerSideEvents, StaffSocketData>;
+export type StaffSocket = Socket<StaffClientToServerEvents, StaffServerToClientEvents, StaffServerSideEvents, StaffSocketData>;

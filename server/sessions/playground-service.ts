@@ -35,6 +35,7 @@ export class PlaygroundService {
   /** One open/reset at a time per learner, so two tabs never create two sandboxes. */
   private readonly userLocks = new Map<string, Promise<unknown>>();
   private readonly listeners: EndedListener[] = [];
+  private readonly slotFreedListeners: ((serverId: string) => void)[] = [];
   private readonly noticeListeners: NoticeListener[] = [];
   /** Learners waiting for a free sandbox slot, and their place in the queue. */
   private readonly queued = new Map<string, number>();
@@ -84,6 +85,11 @@ export class PlaygroundService {
 
   onEnded(listener: EndedListener): void {
     this.listeners.push(listener);
+  }
+
+  /** A session that another app server holds ended here: that server should free its slot. */
+  onOtherServersSlotFreed(listener: (serverId: string) => void): void {
+    this.slotFreedListeners.push(listener);
   }
 
   private withUserLock<T>(userId: string, fn: () => Promise<T>): Promise<T> {
@@ -149,11 +155,11 @@ export class PlaygroundService {
 
   /**
    * A sandbox container stopped without the playground asking (Docker events). Ends its
-   * session unless it was already ended on purpose; serialized with the learner's other
+   * session, if this server holds it (every server hears the engine), unless it was already ended on purpose; serialized with the learner's other
    * actions, so a removal we started ourselves is never mistaken for a crash.
    */
   async sandboxDied(sandboxId: string, info: { oomKilled: boolean; exitCode: number | null }): Promise<boolean> {
-    const row = await this.prisma.playgroundSession.findFirst({ where: { sandboxId, state: { in: ACTIVE_STATES } } });
+    const row = await this.prisma.playgroundSession.findFirst({ where: { sandboxId, state: { in: ACTIVE_STATES }, ...this.ownWhere() } });
     if (!row) return false;
     return this.withUserLock(row.userId, async () => {
       const current = await this.prisma.playgroundSession.findUnique({ where: { id: row.id } });
@@ -174,14 +180,34 @@ export class PlaygroundService {
     return this.prisma.playgroundSession.count({ where: { clientAddress, state: { in: ACTIVE_STATES }, userId: { notIn: except } } });
   }
 
-  /** Sessions that should have a sandbox right now. */
   /** One session's row (clocks included), or null. */
   session(sessionId: string) {
     return this.prisma.playgroundSession.findUnique({ where: { id: sessionId } });
   }
 
+  /** Sessions that should have a sandbox right now, whichever app server holds them. */
   activeSessions() {
     return this.prisma.playgroundSession.findMany({ where: { state: { in: ACTIVE_STATES } } });
+  }
+
+  /**
+   * The active sessions this app server holds: the ones it alone keeps the clocks of and
+   * hears the engine's events for (so a learner is warned, told and ended once, not once per
+   * server). A dead server's sessions become another's through `takeOver`.
+   */
+  ownSessions() {
+    return this.prisma.playgroundSession.findMany({ where: { state: { in: ACTIVE_STATES }, ...this.ownWhere() } });
+  }
+
+  /** Makes sessions of a dead (or unknown) app server this server's; returns how many. */
+  async takeOver(sessionIds: string[]): Promise<number> {
+    if (!this.servers || sessionIds.length === 0) return 0;
+    const r = await this.prisma.playgroundSession.updateMany({ where: { id: { in: sessionIds }, state: { in: ACTIVE_STATES } }, data: { serverId: this.servers.id } });
+    return r.count;
+  }
+
+  private ownWhere(): { serverId?: string } {
+    return this.servers ? { serverId: this.servers.id } : {};
   }
 
   /**
@@ -263,9 +289,9 @@ export class PlaygroundService {
     this.noticeListeners.push(listener);
   }
 
-  /** Tells the owner of a sandbox something happened to it (it keeps running). */
+  /** Tells the owner of a sandbox something happened to it (it keeps running), if this server holds its session. */
   async notice(sandboxId: string, message: string): Promise<void> {
-    const row = await this.prisma.playgroundSession.findFirst({ where: { sandboxId, state: "ready" } });
+    const row = await this.prisma.playgroundSession.findFirst({ where: { sandboxId, state: "ready", ...this.ownWhere() } });
     if (!row) return;
     this.log.info({ sessionId: row.id, userId: row.userId, sandbox: row.sandboxName, message }, "sandbox notice");
     for (const l of this.noticeListeners) l(row.userId, message);
@@ -355,11 +381,14 @@ export class PlaygroundService {
     message?: string,
   ): Promise<void> {
     await this.driver.remove(sandbox);
-    await this.prisma.playgroundSession.update({
+    const ended = await this.prisma.playgroundSession.update({
       where: { id: sessionId },
       data: { state: "ended", endedAt: this.clock.now(), endReason: reason, errorDetail: detail ?? null },
     });
-    this.slots.release();
+    // The slot is the holding server's: a learner whose page reached this server ended a
+    // session another one started, so that one is told to free it.
+    if (!this.servers || !ended.serverId || ended.serverId === this.servers.id) this.slots.release();
+    else for (const l of this.slotFreedListeners) l(ended.serverId);
     this.log.info({ sessionId, userId, sandbox: sandbox.name, reason, detail }, "session ended");
     for (const l of this.listeners) l(userId, sessionId, reason, message);
   }

@@ -11,9 +11,9 @@ export interface FastApp extends RunningApp {
   fake: FakeDriver;
 }
 
-export async function startFastApp(settings: Record<string, string> = {}, fake?: FakeDriver, clock?: Clock): Promise<FastApp> {
+export async function startFastApp(settings: Record<string, string> = {}, fake?: FakeDriver, clock?: Clock, opts: { dashboardRefreshMs?: number } = {}): Promise<FastApp> {
   const config = testConfig({ SANDBOX_ENGINE: "fake", SANDBOX_IMAGE: "fake/sandbox:1", MIRROR: "off", ...settings });
   const driver = fake ?? new FakeDriver({ instanceId: config.instanceId!, profile: config.sandbox.profile, image: "fake/sandbox:1" });
-  const app = await startApp(config, log, { withNext: false, driver, clock });
+  const app = await startApp(config, log, { withNext: false, driver, clock, ...opts });
   return Object.assign(app, { fake: driver });
 }

@@ -3,13 +3,13 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import pg from "pg";
 import type { Config } from "../../server/config";
 import { openDatabase, type Database_ } from "../../server/db";
 import { migrate, migrationsDir, readMigrations, type SqlRunner } from "../../server/db/migrate";
 import { ManualClock } from "../../server/lifecycle/clock";
 import { SERVER_DEAD_AFTER_MS, ServerRegistry } from "../../server/lifecycle/servers";
 import { tempDataDir } from "../helpers/env";
+import { freshPostgresDatabase, type TestPostgres } from "../helpers/postgres";
 
 async function exercise(db: Database_): Promise<void> {
   const userId = `g_${randomUUID().slice(0, 12)}`;
@@ -55,32 +55,20 @@ describe("SQLite (embedded default)", () => {
 });
 
 describe("PostgreSQL (production)", () => {
-  const base = process.env.TEST_POSTGRES_URL;
-  const dbName = `cp_test_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
-  let admin: pg.Client | null = null;
+  let database: TestPostgres | null = null;
 
   after(async () => {
-    if (admin) {
-      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await admin.end();
-    }
+    await database?.drop();
   });
 
   test("a fresh database is migrated on first start", async () => {
-    assert.ok(base, "TEST_POSTGRES_URL must point at a PostgreSQL server (npm test starts one as root)");
-    admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    const url = new URL(base);
-    url.pathname = `/${dbName}`;
-    await twice({ provider: "postgresql", url: url.toString() });
+    database = await freshPostgresDatabase();
+    await twice({ provider: "postgresql", url: database.url });
   });
 
   test("app servers sharing it: heartbeats tell who is alive, and one lease has one holder, even when they race", async () => {
-    assert.ok(admin, "the database of the test before");
-    const url = new URL(base!);
-    url.pathname = `/${dbName}`;
-    const dbs = [await openDatabase({ provider: "postgresql", url: url.toString() }), await openDatabase({ provider: "postgresql", url: url.toString() })];
+    assert.ok(database, "the database of the test before");
+    const dbs = [await openDatabase({ provider: "postgresql", url: database.url }), await openDatabase({ provider: "postgresql", url: database.url })];
     try {
       const clock = new ManualClock();
       const [a, b] = dbs.map((db, i) => new ServerRegistry(db.prisma, `app-${i}`, clock));
