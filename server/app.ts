@@ -252,6 +252,7 @@ export async function startApp(
     record: async (term) => recordings.begin(term, (await workshops.currentFor(term.owner.userId))?.workshop.id ?? null),
     terminalsPerLearner: config.limits.terminalsPerLearner,
     activity,
+    holder: config.terminalHolder,
     log,
   });
   attachLessonEvents(io, lessons, log);
@@ -300,7 +301,7 @@ export async function startApp(
       memory?.stop();
       stopWatching();
       feed.stop();
-      registry.closeAll();
+      registry.letGoOfAll();
       io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await cluster?.close();

@@ -81,6 +81,7 @@ const ConfigSchema = z.object({
   SESSION_WARN_MINUTES: z.coerce.number().min(0).max(120).default(5),
   LIFECYCLE_TICK_SECONDS: z.coerce.number().min(0.2).max(300).default(10),
   TERMINAL_GRACE_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(600),
+  TERMINAL_HOLDER: z.enum(["none", "tmux"]).default("none"),
   RECORDINGS: z.enum(["all", "workshop", "off"]).default("all"),
   RECORD_INPUT: bool.default("false"),
   RECORDING_MAX_MB: z.coerce.number().min(0.01).max(1024).default(10),
@@ -217,6 +218,8 @@ export interface Config {
   };
   /** How long a shell with no browser attached keeps running. */
   terminalGraceMs: number;
+  /** What keeps a shell inside its sandbox: "tmux" lets it outlive its app server (terminal/holder.ts). */
+  terminalHolder: "none" | "tmux";
   /** The origin learners use; undefined = each request's own origin (same-origin only). */
   publicOrigin?: string;
   /** A separate origin for previews of learners' web servers (undefined = the playground's own). */
@@ -321,6 +324,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tickMs: e.LIFECYCLE_TICK_SECONDS * 1000,
     },
     terminalGraceMs: e.TERMINAL_GRACE_SECONDS * 1000,
+    terminalHolder: e.TERMINAL_HOLDER,
     recordings: {
       mode: e.RECORDINGS,
       input: e.RECORD_INPUT,

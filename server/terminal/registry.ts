@@ -25,6 +25,11 @@ export class TerminalRegistry {
     return term;
   }
 
+  /** Whether any terminal (anyone's) has this id here. */
+  has(id: string): boolean {
+    return this.terminals.has(id);
+  }
+
   attached(id: string): void {
     const timer = this.graceTimers.get(id);
     if (timer) clearTimeout(timer);
@@ -61,12 +66,14 @@ export class TerminalRegistry {
     return [...this.terminals.values()].filter((t) => t.owner.sessionId === sessionId);
   }
 
+  /** The session ended: its sandbox, and every shell in it, is being removed anyway. */
   closeSession(sessionId: string): void {
-    for (const t of this.forSession(sessionId)) t.close();
+    for (const t of this.forSession(sessionId)) t.letGo();
   }
 
-  closeAll(): void {
-    for (const t of this.terminals.values()) t.close();
+  /** This app server stops: held shells keep running for the next one (terminal/holder.ts). */
+  letGoOfAll(): void {
+    for (const t of this.terminals.values()) t.letGo();
   }
 
   private forget(id: string): void {

@@ -2,6 +2,7 @@
 // (after a reload or a dropped connection: the screen comes back, then live output), input,
 // resize (coalesced while a window is dragged) and acknowledgements (flow control). A terminal
 // id from the client only ever finds that learner's own terminals.
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { AttemptCounter } from "../auth/attempts";
 import type { ShellUser } from "../../lib/protocol";
@@ -10,7 +11,8 @@ import { learnerErrors, onRequest } from "../realtime/requests";
 import type { PlayServer } from "../realtime/types";
 import type { SandboxDriver } from "../sandbox/driver";
 import { PlaygroundFailure, toFailure } from "../sandbox/errors";
-import type { PlaygroundService } from "../sessions/playground-service";
+import type { ActiveSandbox, PlaygroundService } from "../sessions/playground-service";
+import { endHeld, findHeld, heldShell, reattach, type TerminalHolderKind } from "./holder";
 import type { TerminalRegistry } from "./registry";
 import type { LearnerActivity } from "./learner-activity";
 import { TerminalSession } from "./terminal-session";
@@ -18,6 +20,7 @@ import { TerminalSession } from "./terminal-session";
 // A terminal's size bounds the server's screen mirror (cells × scrollback): 500 × 200 is a
 // wall-sized screen; more would only cost memory.
 const Size = z.object({ cols: z.number().int().min(2).max(500), rows: z.number().int().min(2).max(200) });
+type Size = z.infer<typeof Size>;
 const TerminalId = z.string().uuid();
 const Input = z.string().max(64 * 1024);
 const AckBytes = z.number().int().min(0).max(1 << 30);
@@ -45,6 +48,8 @@ export interface TerminalEventDeps {
   terminalsPerLearner: number;
   /** When each learner last typed and saw output (the instructor's activity signal). */
   activity: LearnerActivity;
+  /** What keeps shells in the sandbox ("tmux": they outlive this server; terminal/holder.ts). */
+  holder: TerminalHolderKind;
   log: Logger;
 }
 
@@ -52,6 +57,9 @@ const noSandbox = () => new PlaygroundFailure("no_sandbox", "You have no running
 
 export function attachTerminalEvents(io: PlayServer, deps: TerminalEventDeps): void {
   const { service, driver, registry, log } = deps;
+
+  /** Held terminals being attached again, by id (terminal/holder.ts). */
+  const rejoining = new Map<string, Promise<TerminalSession | null>>();
 
   io.on("connection", (socket) => {
     const userId = socket.data.userId;
@@ -86,6 +94,32 @@ export function attachTerminalEvents(io: PlayServer, deps: TerminalEventDeps): v
         ),
       );
 
+    const owner = (active: ActiveSandbox) => ({ sessionId: active.sessionId, userId });
+    /** A new shell in the learner's sandbox, held by tmux when so configured. */
+    const open = async (active: ActiveSandbox, user: ShellUser, size: Size) => {
+      if (deps.holder !== "tmux") return new TerminalSession(owner(active), await driver.openTty(active.sandbox, shell(user), size), size);
+      const id = randomUUID();
+      const proc = await driver.openTty(active.sandbox, heldShell(shell(user), id, size), size);
+      return new TerminalSession(owner(active), proc, size, { id, release: () => endHeld(driver, active.sandbox, id, user) });
+    };
+    /** This server attaches to a held shell again, or null when it is not (or no longer) there. */
+    const rejoin = async (active: ActiveSandbox, id: string, size: Size) => {
+      const user = await findHeld(driver, active.sandbox, id, ["ubuntu", "root"]).catch(() => null);
+      if (!user) return null;
+      const proc = await driver.openTty(active.sandbox, reattach(shell(user), id), size).catch(() => null);
+      return proc && new TerminalSession(owner(active), proc, size, { id, release: () => endHeld(driver, active.sandbox, id, user) });
+    };
+    /** A shell this server now serves: counted as the learner's activity, listed, recorded. */
+    const adopt = async (term: TerminalSession, active: ActiveSandbox) => {
+      term.onActivity((kind) => {
+        service.touch(active.sessionId);
+        deps.activity.record(userId, kind);
+      });
+      registry.add(term);
+      // A recording that cannot start (database or disk trouble) must not cost the learner a shell.
+      await deps.record(term).catch((err) => slog.error({ err }, "could not start recording this terminal"));
+    };
+
     onRequest(socket, "terminal:open", {
       schema: OpenRequest,
       errors,
@@ -97,18 +131,11 @@ export function attachTerminalEvents(io: PlayServer, deps: TerminalEventDeps): v
         if (!active) throw noSandbox();
         let term: TerminalSession;
         try {
-          const proc = await driver.openTty(active.sandbox, shell(user), size);
-          term = new TerminalSession({ sessionId: active.sessionId, userId }, proc, size);
+          term = await open(active, user, size);
         } catch (err) {
           throw new PlaygroundFailure("terminal_failed", "The terminal could not be opened.", "Press Retry; if that fails, reset the sandbox.", toFailure(err).detail);
         }
-        term.onActivity((kind) => {
-          service.touch(active.sessionId);
-          deps.activity.record(userId, kind);
-        });
-        registry.add(term);
-        // A recording that cannot start (database or disk trouble) must not cost the learner a shell.
-        await deps.record(term).catch((err) => slog.error({ err }, "could not start recording this terminal"));
+        await adopt(term, active);
         slog.info({ terminalId: term.id, sandbox: active.sandbox.name, recording: term.recordingId }, "terminal opened");
         attachAfterReply(term, "terminal attached");
         return { terminalId: term.id, recordingId: term.recordingId };
@@ -125,8 +152,29 @@ export function attachTerminalEvents(io: PlayServer, deps: TerminalEventDeps): v
           throw new PlaygroundFailure("rate_limited", "The page re-attached too often.", "Wait a few seconds, then reload the page.");
         }
         const active = await service.active(userId);
-        const term = active && registry.find(id, { userId, sessionId: active.sessionId });
-        if (!term) throw new PlaygroundFailure("terminal_gone", "That shell has ended.", "A new shell will be opened.");
+        const gone = () => new PlaygroundFailure("terminal_gone", "That shell has ended.", "A new shell will be opened.");
+        if (!active) throw gone();
+        let term = registry.find(id, { userId, sessionId: active.sessionId });
+        if (!term && deps.holder === "tmux") {
+          // Held by tmux in the learner's own sandbox, opened by a server that is gone (or
+          // restarted). Two tabs asking at once share one attach.
+          let pending = rejoining.get(id);
+          if (!pending) {
+            // An id this server already serves is someone else's terminal: never a second one under it.
+            if (registry.has(id) || registry.countFor(userId) >= deps.terminalsPerLearner) throw gone();
+            pending = rejoin(active, id, size).then(async (held) => {
+              if (held) {
+                await adopt(held, active);
+                slog.info({ terminalId: held.id, sandbox: active.sandbox.name }, "held terminal taken over from another app server");
+              }
+              return held;
+            });
+            rejoining.set(id, pending);
+            pending.finally(() => rejoining.delete(id)).catch(() => undefined);
+          }
+          term = (await pending) ?? undefined;
+        }
+        if (!term) throw gone();
         term.resize(size.cols, size.rows);
         attachAfterReply(term, "terminal re-attached");
         return { terminalId: term.id, recordingId: term.recordingId };

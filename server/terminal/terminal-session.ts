@@ -48,8 +48,16 @@ export interface TerminalOwner {
 
 export type TerminalActivity = "input" | "output";
 
+export interface TerminalSessionOptions {
+  /** The terminal's id (a held shell is named by it); a new one by default. */
+  id?: string;
+  /** Ends what holds the shell inside the sandbox (terminal/holder.ts), when the shell is closed for good. */
+  release?: () => Promise<void>;
+  flow?: FlowWindowOptions;
+}
+
 export class TerminalSession {
-  readonly id = randomUUID();
+  readonly id: string;
   private readonly mirror: ScreenMirror;
   private readonly audience = new Map<string, Audience>();
   private readonly output: OutputCoalescer;
@@ -63,12 +71,18 @@ export class TerminalSession {
   recordingId: string | null = null;
   private activityListeners: ((kind: TerminalActivity) => void)[] = [];
 
+  private readonly flow: FlowWindowOptions;
+  private readonly release: (() => Promise<void>) | null;
+
   constructor(
     readonly owner: TerminalOwner,
     private readonly proc: TtyProcess,
     size: { cols: number; rows: number },
-    private readonly flow: FlowWindowOptions = DEFAULT_FLOW,
+    opts: TerminalSessionOptions = {},
   ) {
+    this.id = opts.id ?? randomUUID();
+    this.flow = opts.flow ?? DEFAULT_FLOW;
+    this.release = opts.release ?? null;
     this.mirror = new ScreenMirror(size.cols, size.rows);
     this.size = { ...size };
     this.output = new OutputCoalescer((frame) => this.deliver(frame));
@@ -284,8 +298,18 @@ export class TerminalSession {
     void this.proc.resize(cols, rows);
   }
 
-  /** Ends the shell (closing the exec stream hangs up its TTY). */
+  /** Ends the shell for good (closing the exec stream hangs up its TTY; a held shell is ended too). */
   close(): void {
+    if (this.closed) return;
+    this.teardown(null);
+    this.release?.().catch(() => undefined); // its sandbox may be gone already
+  }
+
+  /**
+   * This app server lets go of the shell: a held shell keeps running in its sandbox for the
+   * next server to attach to; a shell without a holder ends (it is the exec's own process).
+   */
+  letGo(): void {
     this.teardown(null);
   }
 
