@@ -34,6 +34,7 @@ test_needs=(
 [ -n "${TEST_POSTGRES_URL:-}" ] || test_needs+=("pg_ctlcluster postgresql")
 test_needs+=(
   "docker-compose docker-compose" # the production compose file's tests
+  "nginx nginx"                   # the balancer in front of two app servers (failover test)
   "g++ g++"                       # native npm modules (node-pty for the benchmark's peer)
   "make make"
   "python3 python3"

@@ -14,6 +14,8 @@ export interface ServerProcess {
   cpuSeconds(): number;
   rssBytes(): number;
   stop(): Promise<void>;
+  /** SIGKILL: the server dies on the spot, as in a crash (its sandboxes stay). */
+  kill(): Promise<void>;
 }
 
 /** `withNext` serves the pages too (a benchmark with Chromium learners; needs `next build`). */
@@ -36,6 +38,12 @@ export async function startServerProcess(settings: Record<string, string>, opts:
     child.once("exit", (code) => reject(new Error(`the server exited (code ${code}) before listening`)));
   });
   const pid = child.pid!;
+  const signal = (name: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill(name);
+    });
   return {
     url,
     pid,
@@ -46,12 +54,8 @@ export async function startServerProcess(settings: Record<string, string>, opts:
       return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
     },
     rssBytes: () => rssOf(pid) ?? 0,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
+    stop: () => signal("SIGTERM"),
+    kill: () => signal("SIGKILL"),
   };
 }
 

@@ -14,7 +14,7 @@ test("lists what serving needs and what testing adds", () => {
   const start = list("start");
   const all = list("test");
   for (const p of ["docker.io", "debootstrap", "iptables", "e2fsprogs", "gcc"]) assert.ok(start.includes(p), `start needs ${p}`);
-  for (const p of ["chromium", "postgresql", "docker-compose", "g++"]) assert.ok(all.includes(p) && !start.includes(p), `test adds ${p}`);
+  for (const p of ["chromium", "postgresql", "docker-compose", "nginx", "g++"]) assert.ok(all.includes(p) && !start.includes(p), `test adds ${p}`);
 });
 
 test("as a user who is not root: prints the one sudo command and changes nothing", () => {
