@@ -1,8 +1,9 @@
 // TERMINAL_HOLDER=tmux, in both profiles, typed in a real TTY: a learner's shell outlives the
 // app server that opened it. The server goes away mid-session; another one (same database,
 // same engine) attaches to the same shell when the page comes back, with its screen, its
-// working directory and its variables; nothing is typed twice. Closing the terminal ends the
-// held shell; nobody can attach to a terminal that is not theirs, or invent one.
+// working directory and its variables; nothing is typed twice. Nobody can attach to a terminal
+// that is not theirs, or invent one; after the grace period without the learner, the held
+// shell ends.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
@@ -39,11 +40,12 @@ for (const profile of ["hardened", "trusted"] as const) {
         (socket.emit as (e: string, id: string, size: unknown, cb: (r: never) => void) => void)("terminal:attach", id, { cols: 100, rows: 30 }, resolve),
       );
 
-    test("the shell outlives its app server: another server attaches to it, with its screen and state", async () => {
+    test("the shell outlives its app server: another server attaches to it, with its screen and state; it ends when closed for good", async () => {
       config = testConfig({ SANDBOX_IMAGE: image, SANDBOX_PROFILE: profile, TERMINAL_HOLDER: "tmux", SERVER_ID: "holder-a" });
       const first = await startApp(config, log, { withNext: false });
       const lin = await learnerOn(first);
-      assert.ok((await call(lin.socket, "sandbox:open")).ok);
+      const linSandbox = await call<{ sandbox: { name: string } }>(lin.socket, "sandbox:open");
+      assert.ok(linSandbox.ok);
       const opened = await openTerminal(lin.socket, { cols: 100, rows: 30 });
       assert.ok(opened.ok, JSON.stringify(opened));
       const out = new OutputCollector(lin.socket, opened.terminalId);
@@ -55,7 +57,8 @@ for (const profile of ["hardened", "trusted"] as const) {
       // The server goes away without ending anything (a restart, a crash, a replaced replica).
       await first.close();
 
-      const second = await startApp({ ...config, serverId: "holder-b" }, log, { withNext: false });
+      // (A short grace period: the end of this test waits for it.)
+      const second = await startApp({ ...config, serverId: "holder-b", terminalGraceMs: 1000 }, log, { withNext: false });
       apps.push(second);
       const back = await learnerOn(second, lin.cookie);
       assert.ok((await call(back.socket, "sandbox:open")).ok);
@@ -76,25 +79,15 @@ for (const profile of ["hardened", "trusted"] as const) {
       const ben = await learnerOn(second);
       assert.ok((await call(ben.socket, "sandbox:open")).ok);
       assert.equal((await attach(ben.socket, opened.terminalId)).error?.code, "terminal_gone", "Ben cannot reach Lin's shell");
-    });
 
-    test("a held shell ends when its terminal is closed for good (nobody came back within the grace period)", async () => {
-      const app = await startApp({ ...config, serverId: "holder-c", terminalGraceMs: 1000 }, log, { withNext: false });
-      apps.push(app);
-      const ada = await learnerOn(app);
-      const sandbox = await call<{ sandbox: { name: string } }>(ada.socket, "sandbox:open");
-      assert.ok(sandbox.ok);
-      const opened = await openTerminal(ada.socket, { cols: 80, rows: 24 });
-      assert.ok(opened.ok);
-      const out = new OutputCollector(ada.socket, opened.terminalId);
-      await out.waitFor(PROMPT);
-      const row = await app.db.prisma.playgroundSession.findFirstOrThrow({ where: { sandboxName: sandbox.sandbox.name } });
-      const held = () => app.driver.run({ id: row.sandboxId!, name: row.sandboxName }, { cmd: ["tmux", "-L", "cp", "has-session", "-t", `=${opened.terminalId}`], user: "ubuntu" });
+      // Lin leaves for good: after the grace period the held shell ends, and cannot be attached to.
+      const row = await second.db.prisma.playgroundSession.findFirstOrThrow({ where: { sandboxName: linSandbox.sandbox.name } });
+      const held = () => second.driver.run({ id: row.sandboxId!, name: row.sandboxName }, { cmd: ["tmux", "-L", "cp", "has-session", "-t", `=${opened.terminalId}`], user: "ubuntu" });
       assert.equal((await held()).exitCode, 0, "tmux holds the shell");
-      ada.socket.close();
+      back.socket.close();
       await until("the held shell ends after the grace period", async () => (await held()).exitCode !== 0);
-      const back = await learnerOn(app, ada.cookie);
-      assert.equal((await attach(back.socket, opened.terminalId)).error?.code, "terminal_gone");
+      const last = await learnerOn(second, lin.cookie);
+      assert.equal((await attach(last.socket, opened.terminalId)).error?.code, "terminal_gone");
     });
   });
 }
