@@ -12,7 +12,7 @@ import type { Browser, Page } from "playwright-core";
 import { startServerProcess, type ServerProcess } from "../../bench/support/server-process";
 import { startBalancer, freePort, type Balancer } from "../helpers/balancer";
 import { launchBrowser, SCREENSHOTS, terminalText, waitForStatus, waitForTerminal } from "../helpers/browser";
-import { TEST_RUN_PREFIX } from "../helpers/env";
+import { TEST_RUN_PREFIX, tempDataDir } from "../helpers/env";
 import { freshPostgresDatabase, type TestPostgres } from "../helpers/postgres";
 
 let database: TestPostgres;
@@ -39,6 +39,8 @@ before(async () => {
     INSTANCE_ID: `${TEST_RUN_PREFIX}failover`,
     SESSION_SECRET: "one secret for both app servers behind the balancer",
     TERMINAL_HOLDER: "tmux",
+    // Sandbox disks are files on the engine's host: whichever server removes a sandbox must find its disk.
+    SANDBOX_DISK_DIR: path.join(tempDataDir(), "disks"),
   };
   ports = [await freePort(), await freePort()];
   // Only a is up at first, so the page's socket is on a: each kill below hits the page's server.
