@@ -1,6 +1,7 @@
-// nginx from Debian in front of several app servers, as an operator would run it: WebSocket
-// upgrades passed through, the Host header kept (the app's same-origin checks), the next
-// server tried when one refuses. Runs as the test's own process, with its own prefix.
+// nginx from Debian in front of two app servers, with the configuration docker-compose.yml
+// ships (deploy/balancer/nginx.conf: WebSocket upgrades passed through, the Host header
+// kept for the app's same-origin checks, the next server tried when one refuses), moved to
+// the test's ports. Runs as the test's own process, with its own prefix.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -23,37 +24,28 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The shipped balancer configuration (docker-compose.yml's nginx). */
+export const SHIPPED_CONFIG = path.join(__dirname, "..", "..", "deploy", "balancer", "nginx.conf");
+
+/**
+ * The shipped configuration, moved to this test's ports and a private prefix: the replicas'
+ * loopback ports become `upstreams`, the public port `port`. Each change must apply, so a
+ * reshaped shipped file breaks the test instead of being tested half.
+ */
 export function balancerConfig(dir: string, port: number, upstreams: number[]): string {
-  return `worker_processes 1;
-error_log ${dir}/error.log warn;
-pid ${dir}/nginx.pid;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
-  upstream playground {
-${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`).join("\n")}
-  }
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://playground;
-      proxy_http_version 1.1;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection $connection_upgrade;
-      proxy_set_header Host $http_host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_read_timeout 1h;
-      proxy_next_upstream error timeout http_502;
-    }
-  }
-}
-`;
+  let conf = fs.readFileSync(SHIPPED_CONFIG, "utf8");
+  const swap = (from: string | RegExp, to: string) => {
+    const next = conf.replace(from, to);
+    if (next === conf) throw new Error(`deploy/balancer/nginx.conf no longer has ${from}`);
+    conf = next;
+  };
+  swap(/^error_log .*$/m, `error_log ${dir}/error.log warn;`);
+  swap(/^pid .*$/m, `pid ${dir}/nginx.pid;`);
+  swap(/^http \{$/m, `http {\n${["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `  ${t}_temp_path ${dir}/${t};`).join("\n")}`);
+  swap("server 127.0.0.1:3001 ", `server 127.0.0.1:${upstreams[0]} `);
+  swap("server 127.0.0.1:3002 ", `server 127.0.0.1:${upstreams[1]} `);
+  swap(/listen 3000;/, `listen 127.0.0.1:${port};`);
+  return conf;
 }
 
 export async function startBalancer(upstreams: number[]): Promise<Balancer> {

@@ -1,24 +1,46 @@
-// The production compose file is valid and wires the app to PostgreSQL and the host engine.
+// The production compose file is valid and wires two app replicas, the balancer, PostgreSQL
+// and the host engine together (tests/e2e/failover.test.ts runs the balancer's nginx config).
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import { test } from "node:test";
 
-test("docker-compose.yml describes app + PostgreSQL + the host's Docker engine", () => {
+test("docker-compose.yml describes two app replicas behind nginx, PostgreSQL and the host's Docker engine", () => {
   const out = execFileSync("docker-compose", ["config"], {
     env: { ...process.env, POSTGRES_PASSWORD: "pw-for-test", SESSION_SECRET: "x".repeat(40) },
     encoding: "utf8",
   });
-  assert.match(out, /^\s{2}app:$/m);
-  assert.match(out, /^\s{2}db:$/m);
-  assert.match(out, /DATABASE_URL: postgresql:\/\/playground:pw-for-test@127\.0\.0\.1:5432\/playground/);
-  assert.match(out, /network_mode: host/, "the app installs host firewall rules");
-  assert.match(out, /NET_ADMIN/);
-  assert.match(out, /SANDBOX_PROFILE: hardened/, "production runs the hardened profile by default");
-  assert.match(out, /privileged: true/, "the app makes loop devices for sandbox disks");
+  for (const service of ["app-a", "app-b", "balancer", "db"]) assert.match(out, new RegExp(`^\\s{2}${service}:$`, "m"), service);
+  const replica = (name: string) => out.slice(out.indexOf(`  ${name}:\n`)).split(/\n {2}\S/)[0];
+  for (const name of ["app-a", "app-b"]) {
+    const r = replica(name);
+    assert.match(r, /DATABASE_URL: postgresql:\/\/playground:pw-for-test@127\.0\.0\.1:5432\/playground/, name);
+    assert.match(r, new RegExp(`SERVER_ID: ${name}`), `${name} has its own server id`);
+    assert.match(r, /TERMINAL_HOLDER: tmux/, "shells outlive a replica");
+    assert.match(r, /HOST: 127\.0\.0\.1/, "only the balancer reaches a replica");
+    assert.match(r, /network_mode: host/, "the app installs host firewall rules");
+    assert.match(r, /NET_ADMIN/);
+    assert.match(r, /SANDBOX_PROFILE: hardened/, "production runs the hardened profile by default");
+    assert.match(r, /privileged: true/, "the app makes loop devices for sandbox disks");
+    assert.match(r, /\/var\/run\/docker\.sock/);
+    assert.match(r, /appdata:\/app\/data/, "disks and recordings shared by the replicas");
+  }
+  // The balancer's upstreams are the replicas' ports.
+  const nginx = fs.readFileSync(path.join(__dirname, "..", "..", "deploy", "balancer", "nginx.conf"), "utf8");
+  for (const name of ["app-a", "app-b"]) {
+    const port = /PORT: '?(\d+)'?/.exec(replica(name))?.[1];
+    assert.ok(port && nginx.includes(`server 127.0.0.1:${port} `), `nginx sends learners to ${name} (port ${port})`);
+  }
+  assert.match(nginx, /proxy_set_header Upgrade \$http_upgrade/, "WebSockets pass through");
   assert.match(out, /127\.0\.0\.1:5432/, "the database listens on loopback only");
-  assert.match(out, /\/var\/run\/docker\.sock/);
   assert.match(out, /pgdata/);
   assert.match(out, /dockerfile: Dockerfile|context: /);
+});
+
+test("the balancer's nginx configuration is valid for Debian's nginx", () => {
+  const r = spawnSync("nginx", ["-t", "-c", path.join(__dirname, "..", "..", "deploy", "balancer", "nginx.conf")], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
 });
 
 test("docker-compose refuses to start without the required secrets", () => {
