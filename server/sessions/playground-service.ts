@@ -155,8 +155,9 @@ export class PlaygroundService {
 
   /**
    * A sandbox container stopped without the playground asking (Docker events). Ends its
-   * session, if this server holds it (every server hears the engine), unless it was already ended on purpose; serialized with the learner's other
-   * actions, so a removal we started ourselves is never mistaken for a crash.
+   * session if this server holds it (every server hears the engine) and it was not already
+   * ended on purpose; serialized with the learner's other actions, so a removal we started
+   * ourselves is never mistaken for a crash.
    */
   async sandboxDied(sandboxId: string, info: { oomKilled: boolean; exitCode: number | null }): Promise<boolean> {
     const row = await this.prisma.playgroundSession.findFirst({ where: { sandboxId, state: { in: ACTIVE_STATES }, ...this.ownWhere() } });

@@ -40,7 +40,11 @@ export class DashboardFeed {
       for (const id of this.watchedWorkshops()) this.pushSoon(id);
     }, opts.refreshMs ?? REFRESH_MS);
     this.refresh.unref();
-    if (this.clustered) nsp.on("dashboard:changed", (ids) => ids.forEach((id) => this.pushSoon(id)));
+    if (this.clustered) {
+      nsp.on("dashboard:changed", (ids) => {
+        if (Array.isArray(ids)) for (const id of ids) if (typeof id === "string") this.pushSoon(id);
+      });
+    }
   }
 
   /** The current dashboard of a workshop (the caller has authorized it). */
