@@ -13,12 +13,8 @@ const CTRL_P = "\x10";
 const CTRL_Q = "\x11";
 const CTRL_Z = "\x1a";
 const ESC = "\x1b";
-/**
- * busybox sh's prompt; it then asks where the cursor is (ESC [6n), which only a real terminal
- * answers. Unanswered, it gives up after a moment and draws the prompt again (then ESC [J):
- * on a loaded machine the test may look at either.
- */
-const BUSYBOX_PROMPT = /\/ # (?:\x1b\[6n|\x1b\[J)*$/;
+/** busybox sh's prompt; it then asks where the cursor is (ESC [6n), which only a real terminal answers. */
+const BUSYBOX_PROMPT = /\/ # (?:\x1b\[6n)?$/;
 
 for (const profile of ["hardened", "trusted"] as const) {
   describe(`typed in a terminal (${profile})`, () => {
@@ -107,7 +103,9 @@ for (const profile of ["hardened", "trusted"] as const) {
     });
 
     test("vim and less take over the screen and give it back", async () => {
-      await typed("vim /tmp/typed.txt\r", /typed\.txt/);
+      // vim's own "[New]" (the shell's echo of the command would match the file's name at once):
+      // keys typed before vim has the terminal are flushed when it takes it over.
+      await typed("vim /tmp/typed.txt\r", /\[New\]/);
       await typed(`ihello from vim${ESC}`, /hello from vim/);
       await typed(":wq\r", /\$ $/m);
       assert.match(await run("cat /tmp/typed.txt"), /^hello from vim\r?$/m);
