@@ -245,6 +245,8 @@ export interface WatchStarted {
   rows: number;
   /** Who types into the terminal besides its learner (null: nobody). */
   controlledBy: string | null;
+  /** Why control cannot be taken in this view (null: it can). */
+  readOnlyBecause: string | null;
 }
 
 export interface StaffClientToServerEvents {

@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server as SocketServer } from "socket.io";
 import { realtimeCluster } from "./realtime/cluster";
+import { openHeldView } from "./terminal/holder";
 import type { Config } from "./config";
 import type { SandboxDriver } from "./sandbox/driver";
 import { systemClock, type Clock } from "./lifecycle/clock";
@@ -38,7 +39,7 @@ import { SandboxPool } from "./lifecycle/pool";
 import { reconcile } from "./lifecycle/reconciler";
 import { checkSessionClocks, dueWarnings } from "./lifecycle/timers";
 import type { Logger } from "./log";
-import { PlaygroundService } from "./sessions/playground-service";
+import { PlaygroundService, type ActiveSandbox } from "./sessions/playground-service";
 import { attachTerminalEvents } from "./terminal/terminal-events";
 import { LearnerActivity } from "./terminal/learner-activity";
 import { attachSandboxEvents } from "./sessions/sandbox-events";
@@ -259,7 +260,8 @@ export async function startApp(
   lessons.onProgress((userId) => feed.learnerChanged(userId));
   service.onQueueChanged((userId) => feed.learnerChanged(userId));
   attachLearnerWorkshopEvents(io, { workshops, help, recordings, feed, log });
-  attachStaffEvents(io, staffNsp, { staff, workshops, sessions: service, registry, help, audit, feed, log });
+  const heldView = config.terminalHolder === "tmux" ? (active: ActiveSandbox) => openHeldView(driver, active) : undefined;
+  attachStaffEvents(io, staffNsp, { staff, workshops, sessions: service, registry, help, audit, feed, heldView, log });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

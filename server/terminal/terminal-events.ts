@@ -12,7 +12,7 @@ import type { PlayServer } from "../realtime/types";
 import type { SandboxDriver } from "../sandbox/driver";
 import { PlaygroundFailure, toFailure } from "../sandbox/errors";
 import type { ActiveSandbox, PlaygroundService } from "../sessions/playground-service";
-import { endHeld, findHeld, heldShell, reattach, type TerminalHolderKind } from "./holder";
+import { endHeld, findHeld, heldShell, loginShell as shell, reattach, type TerminalHolderKind } from "./holder";
 import type { TerminalRegistry } from "./registry";
 import type { LearnerActivity } from "./learner-activity";
 import { TerminalSession } from "./terminal-session";
@@ -31,12 +31,6 @@ const MAX_ATTACHES = 20;
 const ATTACH_WINDOW_MS = 10_000;
 /** A new shell's size, and whose it is (root for imported scenarios: the learner has sudo anyway). */
 const OpenRequest = Size.extend({ user: z.enum(["ubuntu", "root"]).default("ubuntu") });
-const shell = (user: ShellUser) => ({
-  cmd: ["bash", "-l"],
-  user,
-  workingDir: user === "root" ? "/root" : `/home/${user}`,
-  env: ["TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8"],
-});
 
 export interface TerminalEventDeps {
   service: PlaygroundService;

@@ -14,7 +14,7 @@ import type { Logger } from "../log";
 import { onRequest, staffErrors } from "../realtime/requests";
 import { dashboardRoom, userRoom } from "../realtime/rooms";
 import type { PlayServer, StaffNamespace, StaffSocket } from "../realtime/types";
-import type { PlaygroundService } from "../sessions/playground-service";
+import type { ActiveSandbox, PlaygroundService } from "../sessions/playground-service";
 import type { TerminalRegistry } from "../terminal/registry";
 import type { TerminalSession } from "../terminal/terminal-session";
 import type { AuditAction, AuditLog } from "./audit";
@@ -39,13 +39,23 @@ export interface StaffEventDeps {
   help: HelpDesk;
   audit: AuditLog;
   feed: DashboardFeed;
+  /**
+   * A read-only view of a learner's held shell when another app server serves their page
+   * (TERMINAL_HOLDER=tmux; terminal/holder.ts), or absent without a holder.
+   */
+  heldView?: (active: ActiveSandbox) => Promise<TerminalSession | null>;
   log: Logger;
 }
+
+/** Typing goes through the server that serves the learner's page; this one only watches. */
+const REMOTE_READ_ONLY = "This learner's shell is served by another app server, so this view is read-only: help the learner by message.";
 
 interface Watch {
   term: TerminalSession;
   workshopId: string;
   userId: string;
+  /** A view of a shell another server serves: read-only here, ended with the watch. */
+  remote: boolean;
 }
 
 /** The /staff namespace (created once, so the dashboard feed can be built before the events). */
@@ -80,23 +90,33 @@ export function attachStaffEvents(io: PlayServer, nsp: StaffNamespace, deps: Sta
       deps.log.info({ staff: me.email, learner: w.userId, workshopId: w.workshopId, detail }, action);
       deps.feed.workshopChanged(w.workshopId); // the audit log on the dashboard
     };
+    /** The learner sees who watches a shell that another server serves (its page is there). */
+    const tellLearner = (w: Watch, by: string[]) => io.to(userRoom(w.userId)).emit("terminal:watched", w.term.id, { by });
     const stopWatch = (watchId: string, why: string) => {
       const w = watching.get(watchId);
       if (!w) return;
       watching.delete(watchId);
       if (w.term.unwatch(watchId)) audit(w, "control:stop", why);
+      if (w.remote) {
+        w.term.letGo(); // this view's own tmux client; the learner's shell runs on
+        tellLearner(w, []);
+      }
       audit(w, "watch:stop", why);
     };
 
     request("watch:start", WatchReq, "watch this terminal", async ({ workshopId, userId }): Promise<WatchStarted> => {
       await myLearnerNow(workshopId, userId);
       const active = await deps.sessions.active(userId);
-      const term = active ? deps.registry.forSession(active.sessionId).filter((t) => !t.isClosed).at(-1) : undefined;
+      const local = active ? deps.registry.forSession(active.sessionId).filter((t) => !t.isClosed).at(-1) : undefined;
+      // Not served here: the learner's page is on another app server; watch their held shell.
+      const remote = !local && active && deps.heldView ? await deps.heldView(active).catch(() => null) : null;
+      const term = local ?? remote;
       if (!term) throw new WorkshopError(404, "This learner has no terminal open right now.");
       const watchId = randomUUID();
-      const watch = { term, workshopId, userId };
+      const watch = { term, workshopId, userId, remote: !!remote };
       watching.set(watchId, watch);
-      audit(watch, "watch:start", "");
+      audit(watch, "watch:start", remote ? "read-only: the learner's shell is served by another app server" : "");
+      if (remote) tellLearner(watch, [me.displayName]);
       const { cols, rows } = term.dimensions;
       // The reply goes out before the first frame, so the view exists when output arrives.
       setImmediate(() => {
@@ -113,7 +133,7 @@ export function attachStaffEvents(io: PlayServer, nsp: StaffNamespace, deps: Sta
           })
           .catch(() => socket.emit("watch:exit", watchId, "The shell has ended."));
       });
-      return { watchId, cols, rows, controlledBy: term.controlledBy };
+      return { watchId, cols, rows, controlledBy: term.controlledBy, readOnlyBecause: remote ? REMOTE_READ_ONLY : null };
     });
 
     socket.on("watch:ack", (watchId: unknown, bytes: unknown) => {
@@ -130,6 +150,7 @@ export function attachStaffEvents(io: PlayServer, nsp: StaffNamespace, deps: Sta
     request("control:start", WatchId, "take control", async (watchId) => {
       const w = watching.get(watchId);
       if (!w) throw new WorkshopError(409, "Open the learner's terminal first.");
+      if (w.remote) throw new WorkshopError(409, REMOTE_READ_ONLY);
       await myLearnerNow(w.workshopId, w.userId); // the workshop may have changed hands or ended
       if (!w.term.takeControl(watchId, me.displayName)) throw new WorkshopError(409, `${w.term.controlledBy ?? "Someone"} already has control of this terminal.`);
       audit(w, "control:start", "");

@@ -44,7 +44,7 @@ export function startWatch(socket: Socket, workshopId: string, userId: string, s
     if (stall) unacked += buf.length;
     else socket.emit("watch:ack", id, buf.length);
   });
-  const started = new Promise<{ ok: boolean; watchId?: string; error?: string; controlledBy?: string | null }>((resolve) => socket.emit("watch:start", { workshopId, userId }, resolve));
+  const started = new Promise<{ ok: boolean; watchId?: string; error?: string; controlledBy?: string | null; readOnlyBecause?: string | null }>((resolve) => socket.emit("watch:start", { workshopId, userId }, resolve));
   return { started, text: () => text, ackAll: (id: string) => (socket.emit("watch:ack", id, unacked), (unacked = 0)) };
 }
 

@@ -11,6 +11,8 @@ import { startApp, type RunningApp } from "../../server/app";
 import type { Config } from "../../server/config";
 import { call, connect, guestCookie, OutputCollector, openTerminal, renderScreen, type TestSocket } from "../helpers/client";
 import { log, requireDocker, requireSandboxImage, stopApp, testConfig, until } from "../helpers/env";
+import { freshPostgresDatabase, type TestPostgres } from "../helpers/postgres";
+import { httpClient, staffCall, staffLogin, staffSocket, startWatch, workshopBody } from "../helpers/staff";
 
 const PROMPT_MARK = "\x1b]6973;prompt\x07";
 /** The prompt, then whatever modes tmux sets after it (bracketed paste and the like). */
@@ -91,3 +93,69 @@ for (const profile of ["hardened", "trusted"] as const) {
     });
   });
 }
+
+// The instructor's live view when their dashboard and the learner's page are on different app
+// servers (behind a balancer): the instructor's server opens tmux's read-only client on the
+// learner's held shell. (The holder's attach is typed into in both profiles above; this is
+// about which server serves whom, the same in both.)
+describe("watching a held shell from another app server", () => {
+  const ADMIN = { email: "holder@example.org", password: "correct horse battery" };
+  const sockets: { close(): unknown }[] = [];
+  const apps: RunningApp[] = [];
+  let database: TestPostgres | undefined;
+  after(async () => {
+    for (const s of sockets) s.close();
+    for (const a of apps.reverse()) await stopApp(a).catch(() => undefined);
+    await database?.drop();
+  });
+
+  test("the instructor on server b watches, read-only, a shell served by server a; the learner sees who watches", async () => {
+    // Several servers share PostgreSQL (its LISTEN/NOTIFY carries the events between them).
+    database = await freshPostgresDatabase();
+    const config = testConfig({ DATABASE_URL: database.url, SANDBOX_IMAGE: image, TERMINAL_HOLDER: "tmux", SERVER_ID: "watch-a", ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+    const a = await startApp(config, log, { withNext: false });
+    apps.push(a);
+    const b = await startApp({ ...config, serverId: "watch-b" }, log, { withNext: false });
+    apps.push(b);
+
+    const teacher = await staffLogin(b.url, ADMIN.email, ADMIN.password);
+    const w = (await (await httpClient(b.url).post("/api/workshops", workshopBody(), teacher)).json()) as { workshop: { id: string; joinCode: string } };
+    const joined = await httpClient(a.url).post(`/api/join/${w.workshop.joinCode}`, { displayName: "Lin" });
+    assert.equal(joined.status, 200);
+    const lin = await connect(a.url, joined.headers.get("set-cookie")!.split(";")[0]);
+    sockets.push(lin);
+    assert.ok((await call(lin, "sandbox:open")).ok);
+    const opened = await openTerminal(lin, { cols: 90, rows: 25 });
+    assert.ok(opened.ok);
+    const out = new OutputCollector(lin, opened.terminalId);
+    await out.waitFor(PROMPT);
+    lin.emit("terminal:input", opened.terminalId, "echo watched-$((6*7))\r");
+    await out.waitFor(/watched-42\r?\n/);
+    const linId = (await b.db.prisma.workshopMember.findFirstOrThrow({ where: { workshopId: w.workshop.id, displayName: "Lin" } })).userId;
+
+    const staff = await staffSocket(b.url, teacher);
+    sockets.push(staff);
+    const told = new Promise<string[]>((resolve) => lin.on("terminal:watched", (_id, info) => info.by.length && resolve(info.by)));
+    const watch = startWatch(staff, w.workshop.id, linId);
+    const started = await watch.started;
+    assert.ok(started.ok, JSON.stringify(started));
+    assert.match(started.readOnlyBecause ?? "", /another app server/, "the view says why it is read-only");
+    assert.ok((await told).length === 1, "Lin is told that someone watches");
+    await until("the instructor sees Lin's screen", () => watch.text().includes("watched-42"));
+    lin.emit("terminal:input", opened.terminalId, "echo live-$((7*6))\r");
+    await until("and what Lin types next", () => watch.text().includes("live-42"));
+
+    const control = await staffCall(staff, "control:start", started.watchId);
+    assert.equal(control.ok, false);
+    assert.match(JSON.stringify(control.error), /read-only/, "taking control is refused with the reason");
+    staff.emit("control:input", started.watchId, "echo typed-by-staff\r");
+    const mark = out.mark();
+    lin.emit("terminal:input", opened.terminalId, "echo after-$((2*21))\r");
+    await out.waitFor(/after-42\r?\n/);
+    assert.doesNotMatch(out.since(mark), /typed-by-staff/, "nothing typed into a read-only view reaches the shell");
+
+    const untold = new Promise<string[]>((resolve) => lin.on("terminal:watched", (_id, info) => info.by.length === 0 && resolve(info.by)));
+    staff.emit("watch:stop", started.watchId);
+    assert.deepEqual(await untold, [], "Lin is told the watching stopped");
+  });
+});

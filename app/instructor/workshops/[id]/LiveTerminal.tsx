@@ -25,6 +25,8 @@ export function LiveTerminal({ workshopId, userId, fontSize, label, controllable
   const [watchId, setWatchId] = useState<string | null>(null);
   const [control, setControl] = useState<"off" | "asking" | "on">("off");
   const [controlProblem, setControlProblem] = useState<string | null>(null);
+  /** Set when this view can only watch (the learner's shell is served by another app server). */
+  const [readOnlyBecause, setReadOnlyBecause] = useState<string | null>(null);
 
   useEffect(() => {
     let disposed = false;
@@ -67,6 +69,7 @@ export function LiveTerminal({ workshopId, userId, fontSize, label, controllable
         termRef.current = term;
         watchRef.current = watchId;
         setWatchId(watchId);
+        setReadOnlyBecause(res.readOnlyBecause);
         setStatus("");
       });
     // After a dropped connection the server has forgotten our watches: start again.
@@ -135,11 +138,11 @@ export function LiveTerminal({ workshopId, userId, fontSize, label, controllable
   return (
     <div className="live-full">
       <div className="live-tools">
-        <button type="button" className={control === "on" ? "button danger" : "button"} disabled={!watchId || control === "asking"} onClick={toggleControl} aria-pressed={control === "on"}>
+        <button type="button" className={control === "on" ? "button danger" : "button"} disabled={!watchId || control === "asking" || !!readOnlyBecause} onClick={toggleControl} aria-pressed={control === "on"}>
           {control === "on" ? "Give control back" : "Take control"}
         </button>
         <span className="muted" role="status">
-          {control === "on" ? "You are typing into the learner's shell; they see a banner. This is in the audit log." : controlProblem ?? "Read-only."}
+          {control === "on" ? "You are typing into the learner's shell; they see a banner. This is in the audit log." : controlProblem ?? readOnlyBecause ?? "Read-only."}
         </span>
       </div>
       {screen}
