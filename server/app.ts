@@ -36,6 +36,8 @@ import { MemoryGate } from "./lifecycle/memory-gate";
 import { watchHostMemory } from "./lifecycle/memory-watch";
 import { SERVER_HEARTBEAT_MS, ServerRegistry, serverIdFrom } from "./lifecycle/servers";
 import { SandboxPool } from "./lifecycle/pool";
+import { WarmLedger } from "./lifecycle/warm-ledger";
+import { PrewarmPeersOverCluster } from "./realtime/prewarm-peers";
 import { reconcile } from "./lifecycle/reconciler";
 import { checkSessionClocks, dueWarnings } from "./lifecycle/timers";
 import type { Logger } from "./log";
@@ -103,7 +105,9 @@ export async function startApp(
   const memoryLimits = { reserveBytes: config.scheduling.hostReserveBytes, perSandboxBytes: config.scheduling.expectedSandboxBytes };
   const gate = new MemoryGate(memoryLimits, clock);
   const slots = new SandboxSlots(capacity, memoryLimits.reserveBytes > 0 ? gate : undefined);
-  const pool = new SandboxPool(driver, slots, { size: config.scheduling.poolSize, concurrency: config.scheduling.poolConcurrency, image: driver.image, serverId: servers.id }, log);
+  // On PostgreSQL several servers may share the engine: warm sandboxes are on offer to all of them.
+  const shared = config.database.provider === "postgresql" ? { ledger: new WarmLedger(db.prisma, servers.id), peers: servers } : undefined;
+  const pool = new SandboxPool(driver, slots, { size: config.scheduling.poolSize, concurrency: config.scheduling.poolConcurrency, image: driver.image, serverId: servers.id, shared }, log);
   const memory = memoryLimits.reserveBytes > 0 ? watchHostMemory({ driver, gate, slots, pool, log }, memoryLimits) : null;
   await memory?.readNow();
   const service = new PlaygroundService({
@@ -127,7 +131,8 @@ export async function startApp(
   log.info({ lessons: course.lessons.length, refused: course.problems.length }, "course loaded");
   const lessons = new LessonService(course.lessons, { progress: new ProgressService(db.prisma), sessions: service, driver, log });
   const activity = new LearnerActivity(clock);
-  const workshops = new WorkshopService(db.prisma, { lessons: course.lessons, sessions: service, pool, slots, activity, memory: memory ? gate : undefined });
+  const prewarmPeers = shared ? new PrewarmPeersOverCluster() : undefined;
+  const workshops = new WorkshopService(db.prisma, { lessons: course.lessons, sessions: service, pool, slots, activity, memory: memory ? gate : undefined, peers: prewarmPeers });
   const help = new HelpDesk(db.prisma);
   const audit = new AuditLog(db.prisma);
   const recordings = new RecordingStore(db.prisma, config.recordings, log);
@@ -221,6 +226,9 @@ export async function startApp(
   if (cluster) {
     service.onOtherServersSlotFreed((serverId) => io.serverSideEmit("slots:free", serverId));
     io.on("slots:free", (serverId) => serverId === servers.id && slots.release());
+    pool.onTakenFromAnotherServer((ownerId, sandboxId) => io.serverSideEmit("pool:claimed", ownerId, sandboxId));
+    io.on("pool:claimed", (ownerId, sandboxId) => ownerId === servers.id && pool.claimedElsewhere(sandboxId));
+    prewarmPeers?.bind(io, { status: (id) => workshops.localPrewarmStatus({ id }) }, pool);
   }
   const registry = new TerminalRegistry(config.terminalGraceMs, log);
   const staffNsp = staffNamespace(io);

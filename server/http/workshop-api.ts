@@ -164,7 +164,7 @@ async function handleStaff(req: IncomingMessage, res: ServerResponse, deps: Work
     return sendJson(res, 200, { ok: true, messages: await deps.help.sentIn(w.id) });
   }
   if (action === "/prewarm" && req.method === "GET") {
-    return sendJson(res, 200, { ok: true, prewarm: deps.workshops.prewarmStatus(await deps.workshops.get(me, id)) });
+    return sendJson(res, 200, { ok: true, prewarm: await deps.workshops.prewarmStatus(await deps.workshops.get(me, id)) });
   }
   if (action === "/prewarm" && req.method === "POST") {
     const body = (await jsonBody(req)) as { count?: unknown } | undefined;

@@ -1,13 +1,19 @@
 // A warm pool of started, ready sandboxes, so a new learner gets a prompt at once. Refilled
 // in the background with bounded concurrency; it only takes free capacity (never from the
 // queue) and backs off after a failure instead of retrying in a loop.
+// With several app servers (a WarmLedger), every ready sandbox is also on offer in the
+// database: a learner on another server may claim it, and this pool lets go of it.
 import type { Logger } from "../log";
 import type { Sandbox, SandboxDriver } from "../sandbox/driver";
 import { sandboxName } from "../sandbox/names";
 import type { SandboxSlots } from "./capacity";
+import type { ServerPeers } from "./servers";
+import type { WarmLedger } from "./warm-ledger";
 
 const FAILURE_BACKOFF_MS = 30_000;
 const POOL_LIFETIME_MS = 30 * 24 * 3600_000; // label only; pool sandboxes are not timed
+/** How long a sandbox claimed by another server stays "ours" to the reconcile (its session is being written). */
+const CLAIMED_GRACE_MS = 120_000;
 
 export interface PoolOptions {
   size: number;
@@ -15,7 +21,12 @@ export interface PoolOptions {
   image: string;
   /** The app server this pool belongs to (recorded on its sandboxes; others leave them be). */
   serverId?: string;
+  /** Several app servers: ready sandboxes are on offer to all of them (see warm-ledger.ts). */
+  shared?: { ledger: WarmLedger; peers: ServerPeers };
 }
+
+/** A sandbox this server took from another server's pool: that server must let go of it. */
+export type TakenFromListener = (ownerServerId: string, sandboxId: string) => void;
 
 export class SandboxPool {
   private readonly ready: Sandbox[] = [];
@@ -27,6 +38,9 @@ export class SandboxPool {
   private idleWaiters: (() => void)[] = [];
   /** Extra sandboxes asked for ahead of a class (workshop id → how many are still wanted). */
   private readonly reservations = new Map<string, number>();
+  /** Sandboxes another server claimed lately (id → until when the reconcile leaves them be). */
+  private readonly claimedElsewhereUntil = new Map<string, number>();
+  private readonly takenFromListeners: TakenFromListener[] = [];
 
   constructor(
     private readonly driver: SandboxDriver,
@@ -46,7 +60,13 @@ export class SandboxPool {
 
   /** Whether this container belongs to the pool (ready or still starting). */
   owns(sandbox: { id: string; name: string }): boolean {
-    return this.booting.has(sandbox.name) || this.ready.some((s) => s.id === sandbox.id);
+    const claimedUntil = this.claimedElsewhereUntil.get(sandbox.id);
+    if (claimedUntil !== undefined && claimedUntil < Date.now()) this.claimedElsewhereUntil.delete(sandbox.id);
+    return this.booting.has(sandbox.name) || this.ready.some((s) => s.id === sandbox.id) || (claimedUntil ?? 0) >= Date.now();
+  }
+
+  onTakenFromAnotherServer(listener: TakenFromListener): void {
+    this.takenFromListeners.push(listener);
   }
 
   /** How many sandboxes the pool keeps: its configured size plus what classes reserved. */
@@ -81,28 +101,108 @@ export class SandboxPool {
   }
 
   private async trim(): Promise<void> {
-    while (this.ready.length > this.target) {
-      const extra = this.ready.pop()!;
-      await this.driver.remove(extra).catch(() => undefined);
-      this.slots.release();
-    }
+    while (this.ready.length > this.target) await this.removeReady(this.ready.pop()!);
   }
 
-  /** A ready sandbox for a learner (its slot moves with it), or null. Refills behind it. */
-  take(): Sandbox | null {
-    const sandbox = this.ready.shift() ?? null;
-    if (sandbox) {
-      const [key, left] = [...this.reservations.entries()].find(([, n]) => n > 0) ?? [];
-      if (key !== undefined) this.reserve(key, left! - 1);
+  /** Removes a ready sandbox (already out of `ready`), unless another server claimed it first. */
+  private async removeReady(sandbox: Sandbox, force = false): Promise<void> {
+    if (!(await this.claimBack(sandbox)) && !force) return;
+    await this.driver.remove(sandbox).catch(() => undefined);
+    this.slots.release();
+  }
+
+  /** Takes an own sandbox off offer; false (and let go of) when another server claimed it first. */
+  private async claimBack(sandbox: Sandbox): Promise<boolean> {
+    if (!this.opts.shared) return true;
+    let mine: boolean;
+    try {
+      mine = await this.opts.shared.ledger.claim(sandbox.id);
+    } catch (err) {
+      this.ready.unshift(sandbox); // the database is unreachable: keep it, nothing is lost
+      throw err;
+    }
+    if (!mine) this.letGo(sandbox.id);
+    return mine;
+  }
+
+  /** Another server claimed one of this pool's sandboxes: its slot and a reservation go with it. */
+  private letGo(sandboxId: string): void {
+    this.claimedElsewhereUntil.set(sandboxId, Date.now() + CLAIMED_GRACE_MS);
+    this.slots.release();
+    this.useReservation();
+    this.log.info({ sandboxId }, "pool: sandbox claimed by another app server");
+    this.fill();
+  }
+
+  private useReservation(): void {
+    const [key, left] = [...this.reservations.entries()].find(([, n]) => n > 0) ?? [];
+    if (key !== undefined) this.reserve(key, left! - 1);
+  }
+
+  /**
+   * A ready sandbox for a learner (its slot moves with it), or null. Refills behind it. With
+   * several servers, when this pool has none, one of another server's pool (a class pre-warmed
+   * through the other server) if this server has a free slot for it.
+   */
+  async take(): Promise<Sandbox | null> {
+    for (let sandbox = this.ready.shift(); sandbox; sandbox = this.ready.shift()) {
+      if (!(await this.claimBack(sandbox))) continue;
+      this.useReservation();
       this.log.info({ sandbox: sandbox.name, left: this.ready.length }, "pool: sandbox handed to a learner");
       this.fill();
+      return sandbox;
     }
-    return sandbox;
+    return this.takeFromAnotherServer();
   }
 
-  /** A running pool sandbox found after a restart. */
-  adopt(sandbox: Sandbox): void {
-    if (!this.ready.some((s) => s.id === sandbox.id)) this.ready.push(sandbox);
+  private async takeFromAnotherServer(): Promise<Sandbox | null> {
+    const shared = this.opts.shared;
+    if (!shared || !this.slots.tryAcquire()) return null;
+    try {
+      const claimed = await shared.ledger.claimFromOthers(await shared.peers.live());
+      if (!claimed) {
+        this.slots.release();
+        return null;
+      }
+      this.log.info({ sandbox: claimed.sandbox.name, from: claimed.fromServerId }, "pool: sandbox taken from another app server's pool");
+      for (const l of this.takenFromListeners) l(claimed.fromServerId, claimed.sandbox.id);
+      return claimed.sandbox;
+    } catch (err) {
+      this.slots.release();
+      throw err;
+    }
+  }
+
+  /** Another server says it took this sandbox from this pool (it claimed it in the ledger). */
+  claimedElsewhere(sandboxId: string): void {
+    const i = this.ready.findIndex((s) => s.id === sandboxId);
+    if (i < 0) return; // already let go of (this pool lost the claim itself)
+    this.ready.splice(i, 1);
+    this.letGo(sandboxId);
+  }
+
+  /**
+   * A running pool sandbox found after a restart. With several servers, only while it is still
+   * on offer: gone from the ledger means another server claimed it.
+   */
+  async adopt(sandbox: Sandbox): Promise<boolean> {
+    if (this.ready.some((s) => s.id === sandbox.id)) return true;
+    if (this.opts.shared && !(await this.opts.shared.ledger.isOffered(sandbox.id))) {
+      this.claimedElsewhereUntil.set(sandbox.id, Date.now() + CLAIMED_GRACE_MS);
+      return false;
+    }
+    this.ready.push(sandbox);
+    return true;
+  }
+
+  /** After a restart's adoption: offers of this server whose sandbox was not found are withdrawn. */
+  async adoptionDone(): Promise<void> {
+    await this.opts.shared?.ledger.retainOwn(this.ready.map((s) => s.id));
+  }
+
+  /** Withdraws the offers of app servers that are gone (the reconcile removes their sandboxes). */
+  async forgetOffersOfServersOtherThan(liveServers: Set<string>): Promise<void> {
+    await this.opts.shared?.ledger.forgetServersOtherThan(liveServers);
   }
 
   /** A pool sandbox died or vanished: forget it, free its slot, refill. */
@@ -110,8 +210,7 @@ export class SandboxPool {
     const i = this.ready.findIndex((s) => s.id === sandboxId);
     if (i < 0) return false;
     const [gone] = this.ready.splice(i, 1);
-    await this.driver.remove(gone).catch(() => undefined);
-    this.slots.release();
+    await this.removeReady(gone, true);
     this.fill();
     return true;
   }
@@ -124,6 +223,14 @@ export class SandboxPool {
       this.booting.add(name);
       void this.driver
         .create({ sessionId: "", ownerId: "", name, image: this.opts.image, expiresAt: new Date(Date.now() + POOL_LIFETIME_MS), role: "pool", serverId: this.opts.serverId })
+        .then(async (sandbox) => {
+          // On offer to every server before anyone can take it (a claim deletes the offer).
+          await this.opts.shared?.ledger.offer(sandbox).catch(async (err: Error) => {
+            await this.driver.remove(sandbox).catch(() => undefined);
+            throw err;
+          });
+          return sandbox;
+        })
         .then(
           (sandbox) => {
             this.booting.delete(name);
@@ -154,11 +261,7 @@ export class SandboxPool {
   async resize(size: number): Promise<void> {
     this.opts.size = Math.max(0, Math.floor(size));
     this.stopped = false;
-    while (this.ready.length > this.target) {
-      const extra = this.ready.pop()!;
-      await this.driver.remove(extra);
-      this.slots.release();
-    }
+    await this.trim();
     this.fill();
   }
 
@@ -172,9 +275,6 @@ export class SandboxPool {
   async drain(): Promise<void> {
     this.stop();
     if (this.booting.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    for (const s of this.ready.splice(0)) {
-      await this.driver.remove(s);
-      this.slots.release();
-    }
+    for (const s of this.ready.splice(0)) await this.removeReady(s);
   }
 }

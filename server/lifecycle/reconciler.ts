@@ -95,8 +95,8 @@ export async function reconcile(
       }
       if (c.role === "pool" && opts.adoptPool && c.running && !activeSandboxIds.has(c.id)) {
         if (driver.fit(c) === "current") {
-          pool?.adopt(c);
-          report.poolAdopted.push(c.name);
+          // (Not adopted: another server claimed it while this one was down; its session is being written.)
+          if (await pool?.adopt(c)) report.poolAdopted.push(c.name);
         } else {
           await driver.remove(c);
           report.poolMismatchRemoved.push(c.name);
@@ -135,6 +135,9 @@ export async function reconcile(
     report.vanishedEnded.push(row.sandboxName);
     log.info({ sessionId: row.id, sandbox: row.sandboxName }, "reconcile: sandbox vanished, session marked ended");
   }
+
+  if (opts.adoptPool) await pool?.adoptionDone();
+  if (shared && servers) await pool?.forgetOffersOfServersOtherThan(live);
 
   for (const name of (shared && (await driver.removeOrphanDisks?.())) || []) {
     report.orphanDisksRemoved.push(name);

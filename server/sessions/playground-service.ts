@@ -304,7 +304,7 @@ export class PlaygroundService {
     const expiresAt = new Date(createdAt.getTime() + this.limits.maxMs);
     const times = { createdAt, expiresAt, lastActiveAt: createdAt, clientAddress: clientAddress ?? null };
 
-    const warm = this.pool?.take();
+    const warm = await this.pool?.take();
     if (warm) {
       await this.prisma.playgroundSession.create({
         data: { id: sessionId, userId, sandboxId: warm.id, sandboxName: warm.name, driverState: warm.state ?? null, imageRef: this.imageRef, state: "ready", readyAt: createdAt, serverId: this.servers?.id, ...times },

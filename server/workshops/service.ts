@@ -54,6 +54,17 @@ import type { LearnerRow, ProgressMatrix } from "../../lib/protocol";
 export type { LearnerRow, ProgressMatrix };
 
 /** A workshop's pre-warm, counted for this class alone (not the server-wide pool). */
+/**
+ * The other app servers' pre-warms (several servers behind a balancer): a class's reservation
+ * lives in the pool of the server that received it, whichever server the instructor asks next.
+ */
+export interface PrewarmPeers {
+  /** Other servers' status for this workshop (only those holding a reservation answer with one). */
+  statuses(workshopId: string): Promise<PrewarmStatus[]>;
+  /** Cancels other servers' reservations for this workshop: this server takes the class's pre-warm over. */
+  cancel(workshopId: string): Promise<void>;
+}
+
 export interface PrewarmStatus {
   /** Pre-warmed sandboxes this workshop still has reserved (each arriving learner uses one). */
   reserved: number;
@@ -67,7 +78,7 @@ export interface PrewarmStatus {
 export class WorkshopService {
   constructor(
     private readonly prisma: Db,
-    private readonly deps: { lessons: Lesson[]; sessions: PlaygroundService; pool: SandboxPool; slots: SandboxSlots; activity: LearnerActivity; memory?: { room(): number } },
+    private readonly deps: { lessons: Lesson[]; sessions: PlaygroundService; pool: SandboxPool; slots: SandboxSlots; activity: LearnerActivity; memory?: { room(): number }; peers?: PrewarmPeers },
   ) {}
 
   async create(owner: StaffIdentity, input: unknown) {
@@ -259,12 +270,22 @@ export class WorkshopService {
     if (w.endedAt) throw new WorkshopError(409, "This workshop has ended.");
     const count = z.coerce.number().int().min(0).max(w.capacity).safeParse(rawCount);
     if (!count.success) throw new WorkshopError(400, `Choose how many sandboxes to pre-warm: 0 to ${w.capacity} (the workshop's capacity).`);
+    await this.deps.peers?.cancel(w.id); // one server holds a class's pre-warm: this one, from now on
     if (count.data === 0) await this.deps.pool.unreserve(w.id);
     else this.deps.pool.reserve(w.id, count.data);
-    return this.prewarmStatus(w);
+    return this.localPrewarmStatus(w);
   }
 
-  prewarmStatus(w: { id: string }): PrewarmStatus {
+  /** The class's pre-warm, on this server or on the one that holds it. */
+  async prewarmStatus(w: { id: string }): Promise<PrewarmStatus> {
+    const here = this.localPrewarmStatus(w);
+    if (here.reserved > 0 || !this.deps.peers) return here;
+    const there = await this.deps.peers.statuses(w.id).catch(() => []);
+    return there.find((s) => s.reserved > 0) ?? here;
+  }
+
+  /** The pre-warm this server's pool holds for the class (nothing reserved: zeros). */
+  localPrewarmStatus(w: { id: string }): PrewarmStatus {
     const { pool, slots } = this.deps;
     const reserved = pool.reservedFor(w.id);
     // Warm sandboxes are interchangeable: count the pool's own size and other classes'

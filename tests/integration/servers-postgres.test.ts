@@ -145,6 +145,79 @@ test("a session that another server holds, ended here, frees the holder's capaci
   assert.equal(a.slots.inUse, inUse.a, "a's own count is untouched");
 });
 
+type Prewarm = { reserved: number; ready: number; starting: number; fits: number };
+const prewarmOf = async (app: FastApp, workshopId: string, cookie: string): Promise<Prewarm> =>
+  ((await (await httpClient(app.url).get(`/api/workshops/${workshopId}/prewarm`, cookie)).json()) as { prewarm: Prewarm }).prewarm;
+const warmOffers = (serverId?: string) => a.db.prisma.warmSandbox.findMany({ where: serverId ? { serverId } : {} });
+
+test("a class pre-warmed through one server: learners arriving through the other take its warm sandboxes, each once", async () => {
+  const teacher = await staffLogin(a.url, ADMIN.email, ADMIN.password);
+  const created = (await (await httpClient(a.url).post("/api/workshops", workshopBody(), teacher)).json()) as { workshop: { id: string } };
+  const id = created.workshop.id;
+  assert.equal((await httpClient(a.url).post(`/api/workshops/${id}/prewarm`, { count: 3 }, teacher)).status, 200);
+  await until("a's pool holds the class's 3 sandboxes", () => a.pool.readyCount === 3);
+  const fromB = await prewarmOf(b, id, teacher);
+  assert.deepEqual([fromB.reserved, fromB.ready], [3, 3], "b answers with the pre-warm a holds");
+  const warmIds = new Set((await warmOffers("app-a")).map((r) => r.sandboxId));
+  assert.equal(warmIds.size, 3, "on offer to every server");
+  const inUseA = a.slots.inUse;
+  const inUseB = b.slots.inUse;
+
+  // The class arrives through b, all at once.
+  const learners = await Promise.all([1, 2, 3].map(() => learnerOn(b)));
+  const opened = await Promise.all(learners.map((l) => call<{ sandbox: { name: string } }>(l.socket, "sandbox:open")));
+  const rows = await Promise.all(
+    opened.map((o) => {
+      assert.ok(o.ok);
+      return b.db.prisma.playgroundSession.findFirstOrThrow({ where: { sandboxName: o.sandbox.name } });
+    }),
+  );
+  assert.deepEqual(new Set(rows.map((r) => r.sandboxId)), warmIds, "each of a's warm sandboxes went to one learner");
+  assert.ok(rows.every((r) => r.serverId === "app-b"), "b holds their sessions");
+  assert.equal(b.slots.inUse, inUseB + 3, "and counts them on its capacity");
+  await until("a lets go of them, with their slots and the class's reservation", () => a.pool.readyCount === 0 && a.slots.inUse === inUseA - 3 && a.pool.reservedFor(id) === 0);
+  assert.equal((await prewarmOf(b, id, teacher)).reserved, 0);
+  assert.equal((await warmOffers()).length, 0, "nothing left on offer");
+  for (const l of learners) assert.ok((await call(l.socket, "sandbox:end")).ok);
+});
+
+test("two servers reach for the last warm sandbox at once: one learner gets it, the other a new sandbox", async () => {
+  await a.pool.resize(1);
+  await until("a has one warm sandbox", () => a.pool.readyCount === 1);
+  const [warm] = await warmOffers("app-a");
+  assert.ok(warm);
+  const onA = await learnerOn(a);
+  const onB = await learnerOn(b);
+  const [openedA, openedB] = await Promise.all([onA, onB].map((l) => call<{ sandbox: { name: string } }>(l.socket, "sandbox:open")));
+  assert.ok(openedA.ok && openedB.ok);
+  const names = [openedA.sandbox.name, openedB.sandbox.name];
+  assert.notEqual(names[0], names[1]);
+  assert.equal(names.filter((n) => n === warm.name).length, 1, `exactly one learner got ${warm.name}: ${names.join(", ")}`);
+  // Shrinking the pool removes its refill, and never a sandbox a learner holds.
+  await until("a refills", () => a.pool.readyCount === 1);
+  await a.pool.resize(0);
+  assert.equal((await warmOffers()).length, 0);
+  const running = await fake.list();
+  for (const n of names) assert.ok(running.some((c) => c.name === n && c.running), `${n} still runs`);
+  for (const l of [onA, onB]) assert.ok((await call(l.socket, "sandbox:end")).ok);
+});
+
+test("pre-warming through the other server takes the class's pre-warm over; cancelling through either ends it", async () => {
+  const teacher = await staffLogin(a.url, ADMIN.email, ADMIN.password);
+  const created = (await (await httpClient(a.url).post("/api/workshops", workshopBody(), teacher)).json()) as { workshop: { id: string } };
+  const id = created.workshop.id;
+  assert.equal((await httpClient(a.url).post(`/api/workshops/${id}/prewarm`, { count: 2 }, teacher)).status, 200);
+  await until("a warms 2", () => a.pool.readyCount === 2);
+  assert.equal((await httpClient(b.url).post(`/api/workshops/${id}/prewarm`, { count: 2 }, teacher)).status, 200);
+  await until("b holds the class's pre-warm, a gives its own up", () => b.pool.readyCount === 2 && a.pool.readyCount === 0 && a.pool.reservedFor(id) === 0);
+  assert.equal((await warmOffers("app-a")).length, 0);
+  const fromA = await prewarmOf(a, id, teacher);
+  assert.deepEqual([fromA.reserved, fromA.ready], [2, 2], "a answers with b's");
+  assert.equal((await httpClient(a.url).post(`/api/workshops/${id}/prewarm`, { count: 0 }, teacher)).status, 200);
+  await until("cancelled on b too", () => b.pool.reservedFor(id) === 0 && b.pool.readyCount === 0);
+  assert.equal((await warmOffers()).length, 0);
+});
+
 test("when a server stops, the one holding the reconciler lease takes over its sessions, with their clocks and events", async () => {
   const cy = await learnerOn(b);
   const opened = await call<{ sandbox: { name: string } }>(cy.socket, "sandbox:open");
