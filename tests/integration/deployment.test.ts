@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
+import { parseDocument } from "yaml";
 
 test("docker-compose.yml describes two app replicas behind nginx, PostgreSQL and the host's Docker engine", () => {
   const out = execFileSync("docker-compose", ["config"], {
@@ -36,6 +37,16 @@ test("docker-compose.yml describes two app replicas behind nginx, PostgreSQL and
   assert.match(out, /127\.0\.0\.1:5432/, "the database listens on loopback only");
   assert.match(out, /pgdata/);
   assert.match(out, /dockerfile: Dockerfile|context: /);
+});
+
+test("docker-compose.yml has no key twice (YAML readers keep the last one silently) and every replica waits for a healthy database", () => {
+  const text = fs.readFileSync(path.join(__dirname, "..", "..", "docker-compose.yml"), "utf8");
+  const doc = parseDocument(text, { uniqueKeys: true, merge: true });
+  assert.deepEqual(doc.errors.map((e) => e.message), []);
+  const compose = doc.toJS() as { services: Record<string, { depends_on?: Record<string, { condition: string }> | string[] }> };
+  for (const name of ["app-a", "app-b"]) {
+    assert.deepEqual(compose.services[name]?.depends_on, { db: { condition: "service_healthy" } }, name);
+  }
 });
 
 test("the balancer's nginx configuration is valid for Debian's nginx", () => {
