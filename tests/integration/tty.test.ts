@@ -4,6 +4,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startApp, type RunningApp } from "../../server/app";
+import type { DockerDriver } from "../../server/sandbox/docker/driver";
+import { ENTER } from "../../server/sandbox/docker/exec";
 import type { Sandbox } from "../../server/sandbox/driver";
 import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
 import { stopApp, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
@@ -100,6 +102,25 @@ for (const profile of ["hardened", "trusted"] as const) {
       assert.match(await run("jobs | wc -l"), /^0\r?$/m);
     });
 
+    test("a terminal has the browser's size before its program starts (no prompt drawn twice)", async () => {
+      // The engine can resize an exec only after it started; sandbox-enter sizes the TTY first.
+      // Asked without any resize from the engine, the program sees the size it was given.
+      const docker = (app.driver as DockerDriver).docker;
+      const exec = await docker.getContainer(sandbox.id).exec({
+        Cmd: [ENTER, "ubuntu", "/home/ubuntu", "CP_TTY_SIZE=97x31", "--", "sh", "-c", "stty size; env"],
+        User: "root",
+        Tty: true,
+        AttachStdout: true,
+        AttachStderr: true,
+      });
+      const stream = await exec.start({ hijack: true, stdin: false, Tty: true });
+      let text = "";
+      stream.on("data", (b: Buffer) => (text += b.toString("utf8")));
+      await new Promise((resolve) => stream.on("end", resolve));
+      assert.match(text, /^31 97\r?$/m, text);
+      assert.doesNotMatch(text, /CP_TTY_SIZE/, "the size is not passed on into the learner's environment");
+    });
+
     test("the window size follows the browser's", async () => {
       // A resize has no answer: ask the terminal until it has taken the new size.
       for (const [cols, rows] of [[100, 40], [120, 30]]) {
@@ -152,7 +173,9 @@ for (const profile of ["hardened", "trusted"] as const) {
       await out.waitSince(from, /recall-21[\s\S]*\$ $/);
       // Docker's default detach keys on the terminal itself would hold Ctrl-P back until the next key.
       await typed(CTRL_P, /echo recall-\$\(\(20\+1\)\)/);
-      await typed(CTRL_C, /\$ $/);
+      // Run the recalled line. (Not Ctrl-C: a SIGINT that reaches bash while readline is still
+      // drawing the recalled line is acted on only at the next key, so no prompt came back.)
+      await typed("\r", /recall-21\r?\n[\s\S]*\$ $/);
       await typed("docker run -it --name typed-detach busybox sh\r", BUSYBOX_FIRST_PROMPT, 120_000);
       await typed(CTRL_P + CTRL_Q, /\$ $/); // the docker CLI detaches (silently) and the shell's prompt is back
       assert.match(await run("docker ps --format '{{.Names}}'"), /^typed-detach\r?$/m, "the container runs on, detached");

@@ -39,7 +39,10 @@ export function execFor(opts: ExecOptions): { Cmd: string[]; User: string; Worki
 export const UNTYPABLE_DETACH_KEYS = "ctrl-^,ctrl-@,ctrl-^,ctrl-@,ctrl-^,ctrl-@,ctrl-^,ctrl-@";
 
 export async function openTty(docker: Docker, sandbox: Sandbox, opts: ExecOptions, size: { cols: number; rows: number }): Promise<TtyProcess> {
-  const exec = await docker.getContainer(sandbox.id).exec({ ...execFor(opts), AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, DetachKeys: UNTYPABLE_DETACH_KEYS });
+  // sandbox-enter sizes the terminal before the shell starts (the engine's API can only resize
+  // after start, which would make a shell that already drew its prompt draw it again).
+  const sized = { ...opts, env: [...(opts.env ?? []), `CP_TTY_SIZE=${size.cols}x${size.rows}`] };
+  const exec = await docker.getContainer(sandbox.id).exec({ ...execFor(sized), AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, DetachKeys: UNTYPABLE_DETACH_KEYS });
   // With Tty the stream is raw bytes (no demux). Resize only after start.
   const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as unknown as Duplex;
   const resize = async (cols: number, rows: number) => {
