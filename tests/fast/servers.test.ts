@@ -7,7 +7,7 @@ import path from "node:path";
 import { after, test } from "node:test";
 import { reconcile } from "../../server/lifecycle/reconciler";
 import { FakeDriver } from "../../server/sandbox/fake/driver";
-import { call, connect, guestCookie, openTerminal, type TestSocket } from "../helpers/client";
+import { call, connect, guestCookie, newLearner, openTerminal, type TestSocket } from "../helpers/client";
 import { log, tempDataDir, until } from "../helpers/env";
 import { startFastApp, type FastApp } from "../helpers/fast";
 
@@ -18,12 +18,8 @@ after(async () => {
   for (const a of apps) await a.close().catch(() => undefined);
 });
 
-async function learnerOn(app: FastApp, cookie?: string) {
-  const c = cookie ?? (await guestCookie(app.url));
-  const socket = await connect(app.url, c);
-  sockets.push(socket);
-  return { socket, cookie: c };
-}
+/** A learner's page on one app server (a guest, or the learner whose cookie this is). */
+const learnerOn = (app: FastApp, cookie?: string) => newLearner(app.url, sockets, cookie);
 
 test("a second server leaves the first one's pool and starts alone, then takes over what the first left when it stops", async () => {
   const shared = {

@@ -122,8 +122,8 @@ export async function renderScreen(bytes: string, cols: number, rows: number): P
 }
 
 /** A new guest with a connected socket, remembered in `sockets` so the test can close it. */
-export async function newLearner(baseUrl: string, sockets: TestSocket[]): Promise<{ socket: TestSocket; cookie: string }> {
-  const cookie = await guestCookie(baseUrl);
+export async function newLearner(baseUrl: string, sockets: { push(socket: TestSocket): unknown }, cookie?: string): Promise<{ socket: TestSocket; cookie: string }> {
+  cookie ??= await guestCookie(baseUrl);
   const socket = await connect(baseUrl, cookie);
   sockets.push(socket);
   return { socket, cookie };

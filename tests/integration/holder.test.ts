@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { startApp, type RunningApp } from "../../server/app";
 import type { Config } from "../../server/config";
-import { call, connect, guestCookie, OutputCollector, openTerminal, renderScreen, type TestSocket } from "../helpers/client";
+import { call, connect, guestCookie, OutputCollector, newLearner, openTerminal, renderScreen, type TestSocket } from "../helpers/client";
 import { log, requireDocker, requireSandboxImage, stopApp, testConfig, until } from "../helpers/env";
 import { freshPostgresDatabase, type TestPostgres } from "../helpers/postgres";
 import { httpClient, staffCall, staffLogin, staffSocket, startWatch, workshopBody } from "../helpers/staff";
@@ -31,12 +31,7 @@ for (const profile of ["hardened", "trusted"] as const) {
       for (const s of sockets) s.close();
       for (const a of apps.reverse()) await stopApp(a).catch(() => undefined);
     });
-    const learnerOn = async (app: RunningApp, cookie?: string) => {
-      const c = cookie ?? (await guestCookie(app.url));
-      const socket = await connect(app.url, c);
-      sockets.push(socket);
-      return { socket, cookie: c };
-    };
+    const learnerOn = (app: RunningApp, cookie?: string) => newLearner(app.url, sockets, cookie);
     const attach = (socket: TestSocket, id: string) =>
       new Promise<{ ok: boolean; terminalId?: string; error?: { code: string } }>((resolve) =>
         (socket.emit as (e: string, id: string, size: unknown, cb: (r: never) => void) => void)("terminal:attach", id, { cols: 100, rows: 30 }, resolve),

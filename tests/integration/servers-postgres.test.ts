@@ -11,7 +11,7 @@ import type { DashboardUpdate, WorkshopMessageInfo } from "../../lib/protocol";
 import { OOM_NOTICE } from "../../server/lifecycle/events";
 import { reconcile } from "../../server/lifecycle/reconciler";
 import { FakeDriver } from "../../server/sandbox/fake/driver";
-import { call, connect, guestCookie, type TestSocket } from "../helpers/client";
+import { call, newLearner, type TestSocket } from "../helpers/client";
 import { log, until } from "../helpers/env";
 import { startFastApp, type FastApp } from "../helpers/fast";
 import { freshPostgresDatabase, type TestPostgres } from "../helpers/postgres";
@@ -62,12 +62,8 @@ function next<T>(socket: TestSocket | Socket, event: string, match: (v: T) => bo
   });
 }
 
-async function learnerOn(app: FastApp, cookie?: string): Promise<{ socket: TestSocket; cookie: string }> {
-  const c = cookie ?? (await guestCookie(app.url));
-  const socket = await connect(app.url, c);
-  sockets.push(socket);
-  return { socket, cookie: c };
-}
+/** A learner's page on one app server (a guest, or the learner whose cookie this is). */
+const learnerOn = (app: FastApp, cookie?: string) => newLearner(app.url, sockets, cookie);
 
 test("an instructor on one server sees a hand raised on the other, and their answer and messages reach the learner there", async () => {
   const teacher = await staffLogin(a.url, ADMIN.email, ADMIN.password);
