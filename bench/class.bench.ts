@@ -29,6 +29,16 @@ function hostAvailableMb(): number {
   return Number(m[1]) / 1024;
 }
 
+/** Failure messages grouped by their first line, most frequent first. */
+function tally(messages: string[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const m of messages) {
+    const reason = m.split("\n")[0].replace(/localhost:\d+/g, "localhost").replace(/\d{3,}/g, "N");
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((x, y) => y[1] - x[1]);
+}
+
 interface Arrival {
   joinToPromptMs: number;
   joinToOutputMs: number;
@@ -162,7 +172,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     const arrived = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
     const failures = outcomes.flatMap((o) => (o.status === "rejected" ? [String((o.reason as Error).message ?? o.reason).slice(0, 300)] : []));
     for (const a of arrived) if (a.term) terms.push(a.term);
-    for (const f of failures.slice(0, 5)) console.log(`  failed: ${f}`);
+    for (const [reason, n] of tally(failures)) console.log(`  failed (${n}×): ${reason}`);
     const prompt = summarize(arrived.map((a) => a.joinToPromptMs), 0);
     const output = summarize(arrived.map((a) => a.joinToOutputMs), 0);
     console.log(`  join → prompt p50 ${prompt.p50} ms, p95 ${prompt.p95} ms, max ${prompt.max} ms; ${failures.length} failed; server CPU ${arrivalCpu.toFixed(0)}% of a core`);
@@ -180,7 +190,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     );
     const twoUp = summarize(ran.flatMap((r) => (r.status === "fulfilled" ? [r.value] : [])), 0);
     const runFailures = ran.flatMap((r) => (r.status === "rejected" ? [String((r.reason as Error).message).slice(0, 300)] : []));
-    for (const f of runFailures.slice(0, 3)) console.log(`  failed: ${f}`);
+    for (const [reason, n] of tally(runFailures)) console.log(`  failed (${n}×): ${reason}`);
     console.log(`  two containers each: p50 ${twoUp.p50} ms, p95 ${twoUp.p95} ms, max ${twoUp.max} ms; ${runFailures.length} failed`);
 
     // The probe: one socket learner; the others sit idle, then YES of them run `yes`.

@@ -8,7 +8,7 @@ import type { Duplex } from "node:stream";
 import Docker from "dockerode";
 import { io, type Socket } from "socket.io-client";
 import type { Ack } from "../../lib/protocol";
-import { call, connect } from "../../tests/helpers/client";
+import { call, connect, takeEarlyOutput, type TestSocket } from "../../tests/helpers/client";
 
 export type TerminalKind = "raw" | "peer" | "ours";
 
@@ -104,14 +104,15 @@ export class OursTerminal extends BenchTerminal {
     readonly terminalId: string,
   ) {
     super();
-    socket.on("terminal:output", (id: string, data: ArrayBuffer) => {
-      if (id !== terminalId) return;
-      const buf = Buffer.from(data);
+    const onOutput = (buf: Buffer) => {
       this.received(buf);
       // The page acknowledges once xterm has drawn the bytes; a fast client, at once.
       if (this.stalled) this.unacked += buf.length;
-      else socket.emit("terminal:ack", id, buf.length);
-    });
+      else socket.emit("terminal:ack", terminalId, buf.length);
+    };
+    // (Claimed, so the test client's early buffer stops keeping this terminal's output.)
+    for (const buf of takeEarlyOutput(socket as unknown as TestSocket, terminalId)) onOutput(buf);
+    socket.on("terminal:output", (id: string, data: ArrayBuffer) => id === terminalId && onOutput(Buffer.from(data)));
   }
 
   /** A learner of this server (cookie) with a sandbox and a shell; returns the sandbox's name too. */

@@ -51,6 +51,16 @@ export function openTerminal(socket: TestSocket, size: unknown = { cols: 120, ro
   return new Promise((resolve) => socket.emit("terminal:open", size, resolve));
 }
 
+/**
+ * The output a terminal sent before anyone listened to it; from now on the caller listens, and
+ * nothing more is kept here (kept forever, a busy terminal's output would fill the memory).
+ */
+export function takeEarlyOutput(socket: TestSocket, terminalId: string): Buffer[] {
+  const before = early.get(socket)?.get(terminalId);
+  early.get(socket)?.set(terminalId, "claimed");
+  return Array.isArray(before) ? before : [];
+}
+
 /** Collects a terminal's output; `waitFor` resolves when a pattern shows up. */
 export class OutputCollector {
   text = "";
@@ -72,9 +82,7 @@ export class OutputCollector {
       else this.unacked += buf.length;
       this.waiters = this.waiters.filter((w) => (w.test() ? (w.resolve(), false) : true));
     };
-    const before = early.get(socket)?.get(terminalId);
-    early.get(socket)?.set(terminalId, "claimed");
-    if (Array.isArray(before)) for (const buf of before) onOutput(buf);
+    for (const buf of takeEarlyOutput(socket, terminalId)) onOutput(buf);
     socket.on("terminal:output", (id, data) => id === terminalId && onOutput(Buffer.from(data as ArrayBuffer)));
   }
 
