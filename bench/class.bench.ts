@@ -170,9 +170,10 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     clearInterval(sampler);
     const arrivalCpu = (100 * (server.cpuSeconds() - cpu0)) / arrivalS;
     const arrived = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
-    const failures = outcomes.flatMap((o) => (o.status === "rejected" ? [String((o.reason as Error).message ?? o.reason).slice(0, 300)] : []));
+    // Whole messages: a terminal's timeout ends with its last output, which tells why.
+    const failures = outcomes.flatMap((o) => (o.status === "rejected" ? [String((o.reason as Error).message ?? o.reason).slice(0, 2000)] : []));
     for (const a of arrived) if (a.term) terms.push(a.term);
-    for (const [reason, n] of tally(failures)) console.log(`  failed (${n}×): ${reason}`);
+    for (const [reason, n] of tally(failures)) console.log(`  failed (${n}×): ${reason.slice(0, 2000)}`);
     const prompt = summarize(arrived.map((a) => a.joinToPromptMs), 0);
     const output = summarize(arrived.map((a) => a.joinToOutputMs), 0);
     console.log(`  join → prompt p50 ${prompt.p50} ms, p95 ${prompt.p95} ms, max ${prompt.max} ms; ${failures.length} failed; server CPU ${arrivalCpu.toFixed(0)}% of a core`);

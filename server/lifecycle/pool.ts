@@ -106,9 +106,10 @@ export class SandboxPool {
 
   /** Removes a ready sandbox (already out of `ready`), unless another server claimed it first. */
   private async removeReady(sandbox: Sandbox, force = false): Promise<void> {
-    if (!(await this.claimBack(sandbox)) && !force) return;
+    const mine = await this.claimBack(sandbox);
+    if (!mine && !force) return;
     await this.driver.remove(sandbox).catch(() => undefined);
-    this.slots.release();
+    if (mine) this.slots.release(); // (when claimed elsewhere, letGo already freed the slot)
   }
 
   /** Takes an own sandbox off offer; false (and let go of) when another server claimed it first. */
