@@ -53,7 +53,6 @@ export function normalizeJoinCode(raw: string): string {
 import type { LearnerRow, ProgressMatrix } from "../../lib/protocol";
 export type { LearnerRow, ProgressMatrix };
 
-/** A workshop's pre-warm, counted for this class alone (not the server-wide pool). */
 /**
  * The other app servers' pre-warms (several servers behind a balancer): a class's reservation
  * lives in the pool of the server that received it, whichever server the instructor asks next.
@@ -65,6 +64,7 @@ export interface PrewarmPeers {
   cancel(workshopId: string): Promise<void>;
 }
 
+/** A workshop's pre-warm, counted for this class alone (not the server-wide pool). */
 export interface PrewarmStatus {
   /** Pre-warmed sandboxes this workshop still has reserved (each arriving learner uses one). */
   reserved: number;
@@ -302,6 +302,7 @@ export class WorkshopService {
   async end(staff: StaffIdentity, id: string): Promise<number> {
     const w = await this.get(staff, id);
     await this.prisma.workshop.update({ where: { id: w.id }, data: { endedAt: new Date() } });
+    await this.deps.peers?.cancel(w.id); // its pre-warm may be held by another app server
     await this.deps.pool.unreserve(w.id);
     const members = await this.prisma.workshopMember.findMany({ where: { workshopId: w.id } });
     let ended = 0;

@@ -212,6 +212,12 @@ test("pre-warming through the other server takes the class's pre-warm over; canc
   assert.equal((await httpClient(a.url).post(`/api/workshops/${id}/prewarm`, { count: 0 }, teacher)).status, 200);
   await until("cancelled on b too", () => b.pool.reservedFor(id) === 0 && b.pool.readyCount === 0);
   assert.equal((await warmOffers()).length, 0);
+
+  // Ending the workshop through one server ends the pre-warm the other one holds.
+  assert.equal((await httpClient(a.url).post(`/api/workshops/${id}/prewarm`, { count: 1 }, teacher)).status, 200);
+  await until("a warms 1", () => a.pool.readyCount === 1);
+  assert.equal((await httpClient(b.url).post(`/api/workshops/${id}/end`, {}, teacher)).status, 200);
+  await until("a's pre-warm ends with the workshop", () => a.pool.reservedFor(id) === 0 && a.pool.readyCount === 0);
 });
 
 test("when a server stops, the one holding the reconciler lease takes over its sessions, with their clocks and events", async () => {
