@@ -32,11 +32,6 @@ export class WarmLedger {
     return (await this.prisma.warmSandbox.deleteMany({ where: { sandboxId } })).count === 1;
   }
 
-  /** Takes a sandbox off offer without handing it out (removed, discarded, drained). */
-  async withdraw(sandboxId: string): Promise<void> {
-    await this.prisma.warmSandbox.deleteMany({ where: { sandboxId } });
-  }
-
   /** Whether a sandbox is still on offer (nobody claimed it). */
   async isOffered(sandboxId: string): Promise<boolean> {
     return (await this.prisma.warmSandbox.count({ where: { sandboxId } })) === 1;

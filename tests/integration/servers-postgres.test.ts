@@ -62,13 +62,19 @@ function next<T>(socket: TestSocket | Socket, event: string, match: (v: T) => bo
   });
 }
 
+/** The instructor signs in on server a and creates a workshop there. */
+async function workshopOnA(): Promise<{ teacher: string; workshop: { id: string; joinCode: string } }> {
+  const teacher = await staffLogin(a.url, ADMIN.email, ADMIN.password);
+  const created = (await (await httpClient(a.url).post("/api/workshops", workshopBody(), teacher)).json()) as { workshop: { id: string; joinCode: string } };
+  return { teacher, workshop: created.workshop };
+}
+
 /** A learner's page on one app server (a guest, or the learner whose cookie this is). */
 const learnerOn = (app: FastApp, cookie?: string) => newLearner(app.url, sockets, cookie);
 
 test("an instructor on one server sees a hand raised on the other, and their answer and messages reach the learner there", async () => {
-  const teacher = await staffLogin(a.url, ADMIN.email, ADMIN.password);
-  const created = (await (await httpClient(a.url).post("/api/workshops", workshopBody(), teacher)).json()) as { workshop: { id: string; joinCode: string } };
-  const workshopId = created.workshop.id;
+  const { teacher, workshop: created } = await workshopOnA();
+  const workshopId = created.id;
   const staff = await staffSocket(a.url, teacher);
   sockets.push(staff);
   const subscribed = (await staffCall(staff, "dashboard:subscribe", workshopId)) as unknown as DashboardUpdate & { ok: boolean };
@@ -76,7 +82,7 @@ test("an instructor on one server sees a hand raised on the other, and their ans
   assert.equal(subscribed.learners.length, 0);
 
   // Lin joins through server b, and her page stays there.
-  const joined = await httpClient(b.url).post(`/api/join/${created.workshop.joinCode}`, { displayName: "Lin" });
+  const joined = await httpClient(b.url).post(`/api/join/${created.joinCode}`, { displayName: "Lin" });
   assert.equal(joined.status, 200);
   const lin = await learnerOn(b, joined.headers.get("set-cookie")!.split(";")[0]);
   const linJoined = next<DashboardUpdate>(staff, "dashboard:update", (u) => u.learners.some((l) => l.displayName === "Lin" && l.sandboxRunning));
@@ -147,9 +153,10 @@ const prewarmOf = async (app: FastApp, workshopId: string, cookie: string): Prom
 const warmOffers = (serverId?: string) => a.db.prisma.warmSandbox.findMany({ where: serverId ? { serverId } : {} });
 
 test("a class pre-warmed through one server: learners arriving through the other take its warm sandboxes, each once", async () => {
-  const teacher = await staffLogin(a.url, ADMIN.email, ADMIN.password);
-  const created = (await (await httpClient(a.url).post("/api/workshops", workshopBody(), teacher)).json()) as { workshop: { id: string } };
-  const id = created.workshop.id;
+  const {
+    teacher,
+    workshop: { id },
+  } = await workshopOnA();
   assert.equal((await httpClient(a.url).post(`/api/workshops/${id}/prewarm`, { count: 3 }, teacher)).status, 200);
   await until("a's pool holds the class's 3 sandboxes", () => a.pool.readyCount === 3);
   const fromB = await prewarmOf(b, id, teacher);
@@ -199,9 +206,10 @@ test("two servers reach for the last warm sandbox at once: one learner gets it, 
 });
 
 test("pre-warming through the other server takes the class's pre-warm over; cancelling through either ends it", async () => {
-  const teacher = await staffLogin(a.url, ADMIN.email, ADMIN.password);
-  const created = (await (await httpClient(a.url).post("/api/workshops", workshopBody(), teacher)).json()) as { workshop: { id: string } };
-  const id = created.workshop.id;
+  const {
+    teacher,
+    workshop: { id },
+  } = await workshopOnA();
   assert.equal((await httpClient(a.url).post(`/api/workshops/${id}/prewarm`, { count: 2 }, teacher)).status, 200);
   await until("a warms 2", () => a.pool.readyCount === 2);
   assert.equal((await httpClient(b.url).post(`/api/workshops/${id}/prewarm`, { count: 2 }, teacher)).status, 200);
