@@ -23,7 +23,10 @@ test("docker-compose.yml describes two app replicas behind nginx, PostgreSQL and
     assert.match(r, /network_mode: host/, "the app installs host firewall rules");
     assert.match(r, /NET_ADMIN/);
     assert.match(r, /SANDBOX_PROFILE: hardened/, "production runs the hardened profile by default");
-    assert.match(r, /privileged: true/, "the app makes loop devices for sandbox disks");
+    // Least privilege, and --privileged fails on kernels whose bounding set lacks a capability.
+    assert.doesNotMatch(r, /privileged: true/, "not privileged");
+    assert.match(r, /SYS_ADMIN/, "losetup for sandbox disks");
+    assert.match(r, /device_cgroup_rules:\s+- b 7:\* rwm\s+- c 10:237 rwm/, "the loop devices and /dev/loop-control, nothing else");
     assert.match(r, /\/var\/run\/docker\.sock/);
     assert.match(r, /appdata:\/app\/data/, "disks and recordings shared by the replicas");
   }
@@ -52,6 +55,15 @@ test("docker-compose.yml has no key twice (YAML readers keep the last one silent
 test("the balancer's nginx configuration is valid for Debian's nginx", () => {
   const r = spawnSync("nginx", ["-t", "-c", path.join(__dirname, "..", "..", "deploy", "balancer", "nginx.conf")], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
+});
+
+test("the balancer's start script refuses a port that is not a number, and says which", () => {
+  const r = spawnSync("sh", [path.join(__dirname, "..", "..", "deploy", "balancer", "start.sh")], {
+    env: { PATH: process.env.PATH, PLAYGROUND_PORT: "3000", APP_A_PORT: "80; evil", APP_B_PORT: "3002" },
+    encoding: "utf8",
+  });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /APP_A_PORT must be a port number \(got '80; evil'\)/);
 });
 
 test("docker-compose refuses to start without the required secrets", () => {
