@@ -48,6 +48,7 @@ import { attachSandboxEvents } from "./sessions/sandbox-events";
 import { authenticateLearners, authenticateStaff } from "./realtime/auth";
 import type { PlayServer } from "./realtime/types";
 import { TerminalRegistry } from "./terminal/registry";
+import { openShell, WARM_SHELL_SIZE, WarmShells } from "./terminal/warm-shells";
 
 export interface RunningApp {
   url: string;
@@ -60,6 +61,8 @@ export interface RunningApp {
    */
   tickClocks(now?: Date): ReturnType<typeof checkSessionClocks>;
   pool: SandboxPool;
+  /** Warm sandboxes' first shells, opened ahead of their learners. */
+  warmShells: WarmShells;
   slots: SandboxSlots;
   /** This app server among those sharing the database. */
   servers: ServerRegistry;
@@ -107,7 +110,9 @@ export async function startApp(
   const slots = new SandboxSlots(capacity, memoryLimits.reserveBytes > 0 ? gate : undefined);
   // On PostgreSQL several servers may share the engine: warm sandboxes are on offer to all of them.
   const shared = config.database.provider === "postgresql" ? { ledger: new WarmLedger(db.prisma, servers.id), peers: servers } : undefined;
-  const pool = new SandboxPool(driver, slots, { size: config.scheduling.poolSize, concurrency: config.scheduling.poolConcurrency, image: driver.image, serverId: servers.id, shared }, log);
+  // A warm sandbox's first shell is opened while the pool fills: a class's arrival then costs no exec per learner.
+  const warmShells = new WarmShells((sandbox) => openShell(driver, config.terminalHolder, sandbox, "ubuntu", WARM_SHELL_SIZE), log);
+  const pool = new SandboxPool(driver, slots, { size: config.scheduling.poolSize, concurrency: config.scheduling.poolConcurrency, image: driver.image, serverId: servers.id, shared, shells: warmShells }, log);
   const memory = memoryLimits.reserveBytes > 0 ? watchHostMemory({ driver, gate, slots, pool, log }, memoryLimits) : null;
   await memory?.readNow();
   const service = new PlaygroundService({
@@ -262,6 +267,7 @@ export async function startApp(
     terminalsPerLearner: config.limits.terminalsPerLearner,
     activity,
     holder: config.terminalHolder,
+    warmShells,
     log,
   });
   attachLessonEvents(io, lessons, log);
@@ -301,10 +307,13 @@ export async function startApp(
     driver,
     service,
     pool,
+    warmShells,
     slots,
     servers,
     async close() {
       pool.stop();
+      // Their streams are this process's; the sandboxes stay warm for the next server start.
+      await warmShells.closeAll();
       clearInterval(sweep);
       clearInterval(clockTicks);
       clearInterval(heartbeat);

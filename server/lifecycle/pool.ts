@@ -23,6 +23,15 @@ export interface PoolOptions {
   serverId?: string;
   /** Several app servers: ready sandboxes are on offer to all of them (see warm-ledger.ts). */
   shared?: { ledger: WarmLedger; peers: ServerPeers };
+  /** Each ready sandbox's first shell, opened ahead of its learner (terminal/warm-shells.ts). */
+  shells?: WarmShellsOfPool;
+}
+
+/** What the pool tells the first shells it opens ahead: when a sandbox goes where. */
+export interface WarmShellsOfPool {
+  prepare(sandbox: Sandbox): Promise<void>;
+  handedOut(sandboxId: string): void;
+  discard(sandboxId: string): void;
 }
 
 /** A sandbox this server took from another server's pool: that server must let go of it. */
@@ -106,6 +115,7 @@ export class SandboxPool {
 
   /** Removes a ready sandbox (already out of `ready`), unless another server claimed it first. */
   private async removeReady(sandbox: Sandbox, force = false): Promise<void> {
+    this.opts.shells?.discard(sandbox.id);
     const mine = await this.claimBack(sandbox);
     if (!mine && !force) return;
     await this.driver.remove(sandbox).catch(() => undefined);
@@ -128,6 +138,7 @@ export class SandboxPool {
 
   /** Another server claimed one of this pool's sandboxes: its slot and a reservation go with it. */
   private letGo(sandboxId: string): void {
+    this.opts.shells?.discard(sandboxId);
     this.claimedElsewhereUntil.set(sandboxId, Date.now() + CLAIMED_GRACE_MS);
     this.slots.release();
     this.useReservation();
@@ -149,6 +160,7 @@ export class SandboxPool {
     for (let sandbox = this.ready.shift(); sandbox; sandbox = this.ready.shift()) {
       if (!(await this.claimBack(sandbox))) continue;
       this.useReservation();
+      this.opts.shells?.handedOut(sandbox.id);
       this.log.info({ sandbox: sandbox.name, left: this.ready.length }, "pool: sandbox handed to a learner");
       this.fill();
       return sandbox;
@@ -225,8 +237,11 @@ export class SandboxPool {
       void this.driver
         .create({ sessionId: "", ownerId: "", name, image: this.opts.image, expiresAt: new Date(Date.now() + POOL_LIFETIME_MS), role: "pool", serverId: this.opts.serverId })
         .then(async (sandbox) => {
+          // Its first shell is opened now, so that a learner's arrival costs no exec (never fails).
+          await this.opts.shells?.prepare(sandbox);
           // On offer to every server before anyone can take it (a claim deletes the offer).
           await this.opts.shared?.ledger.offer(sandbox).catch(async (err: Error) => {
+            this.opts.shells?.discard(sandbox.id);
             await this.driver.remove(sandbox).catch(() => undefined);
             throw err;
           });

@@ -2,7 +2,6 @@
 // (after a reload or a dropped connection: the screen comes back, then live output), input,
 // resize (coalesced while a window is dragged) and acknowledgements (flow control). A terminal
 // id from the client only ever finds that learner's own terminals.
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { AttemptCounter } from "../auth/attempts";
 import type { ShellUser } from "../../lib/protocol";
@@ -12,10 +11,11 @@ import type { PlayServer } from "../realtime/types";
 import type { SandboxDriver } from "../sandbox/driver";
 import { PlaygroundFailure, toFailure } from "../sandbox/errors";
 import type { ActiveSandbox, PlaygroundService } from "../sessions/playground-service";
-import { endHeld, findHeld, heldShell, loginShell as shell, reattach, type TerminalHolderKind } from "./holder";
+import { endHeld, findHeld, loginShell as shell, reattach, type TerminalHolderKind } from "./holder";
 import type { TerminalRegistry } from "./registry";
 import type { LearnerActivity } from "./learner-activity";
 import { TerminalSession } from "./terminal-session";
+import { openShell, type OpenedShell, type WarmShells } from "./warm-shells";
 
 // A terminal's size bounds the server's screen mirror (cells × scrollback): 500 × 200 is a
 // wall-sized screen; more would only cost memory.
@@ -44,6 +44,8 @@ export interface TerminalEventDeps {
   activity: LearnerActivity;
   /** What keeps shells in the sandbox ("tmux": they outlive this server; terminal/holder.ts). */
   holder: TerminalHolderKind;
+  /** First shells opened ahead of their learner in warm sandboxes (terminal/warm-shells.ts). */
+  warmShells?: WarmShells;
   log: Logger;
 }
 
@@ -89,12 +91,17 @@ export function attachTerminalEvents(io: PlayServer, deps: TerminalEventDeps): v
       );
 
     const owner = (active: ActiveSandbox) => ({ sessionId: active.sessionId, userId });
-    /** A new shell in the learner's sandbox, held by tmux when so configured. */
+    const session = (active: ActiveSandbox, opened: OpenedShell) => new TerminalSession(owner(active), opened.proc, opened.size, { id: opened.id, release: opened.release });
+    /**
+     * The learner's shell: the one opened ahead in a warm sandbox (the learner's first, as
+     * `ubuntu`), sized to their window now; or a new one, held by tmux when so configured.
+     */
     const open = async (active: ActiveSandbox, user: ShellUser, size: Size) => {
-      if (deps.holder !== "tmux") return new TerminalSession(owner(active), await driver.openTty(active.sandbox, shell(user), size), size);
-      const id = randomUUID();
-      const proc = await driver.openTty(active.sandbox, heldShell(shell(user), id, size), size);
-      return new TerminalSession(owner(active), proc, size, { id, release: () => endHeld(driver, active.sandbox, id, user) });
+      const ahead = user === "ubuntu" ? deps.warmShells?.take(active.sandbox.id) : null;
+      if (!ahead) return session(active, await openShell(driver, deps.holder, active.sandbox, user, size));
+      const term = session(active, ahead);
+      term.resize(size.cols, size.rows);
+      return term;
     };
     /** This server attaches to a held shell again, or null when it is not (or no longer) there. */
     const rejoin = async (active: ActiveSandbox, id: string, size: Size) => {

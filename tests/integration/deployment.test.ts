@@ -59,7 +59,7 @@ test("the balancer's nginx configuration is valid for Debian's nginx", () => {
 
 test("the balancer's start script refuses a port that is not a number, and says which", () => {
   const r = spawnSync("sh", [path.join(__dirname, "..", "..", "deploy", "balancer", "start.sh")], {
-    env: { PATH: process.env.PATH, PLAYGROUND_PORT: "3000", APP_A_PORT: "80; evil", APP_B_PORT: "3002" },
+    env: { ...process.env, PLAYGROUND_PORT: "3000", APP_A_PORT: "80; evil", APP_B_PORT: "3002" },
     encoding: "utf8",
   });
   assert.equal(r.status, 2);

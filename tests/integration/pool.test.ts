@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RunningApp } from "../../server/app";
-import { call, connect, guestCookie, type TestSocket } from "../helpers/client";
+import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
 import { dockerOf, leftovers, startTestApp, stopApp, until } from "../helpers/env";
 
 /** Pool sandboxes boot in the background; give them the same 90 s as before. */
@@ -57,6 +57,42 @@ describe("warm pool", () => {
     assert.deepEqual(await leftovers(dockerOf(app.driver).docker, opened[1]), []);
   });
 });
+
+// A warm sandbox's first shell is opened while the pool fills (terminal/warm-shells.ts), typed
+// into like any other: in both profiles, the learner's first terminal costs no engine exec,
+// has the welcome text and prompt, the learner's window size, and runs what is typed as
+// ubuntu in the learner's own world.
+for (const profile of ["hardened", "trusted"] as const) {
+  describe(`the first shell, opened ahead (${profile})`, () => {
+    test("the learner's first terminal is the shell already waiting in the warm sandbox", async () => {
+      const app = await appWith({ SANDBOX_POOL_SIZE: "1", SANDBOX_PROFILE: profile });
+      await until("a warm sandbox with its shell", () => app.pool.readyCount === 1 && app.warmShells.count === 1, POOL_WAIT_MS);
+      // Count the engine's TTY execs from now on.
+      let execs = 0;
+      const openTty = app.driver.openTty.bind(app.driver);
+      app.driver.openTty = (...args) => (execs++, openTty(...args));
+
+      const socket = await learnerSocket(app);
+      assert.ok((await call(socket, "sandbox:open")).ok);
+      const t = await openTerminal(socket, { cols: 93, rows: 28 });
+      assert.ok(t.ok, JSON.stringify(t));
+      assert.equal(execs, 0, "no exec at the learner's arrival");
+      const out = new OutputCollector(socket, t.terminalId);
+      await out.waitFor(/ubuntu@sbx-\w+\S*:\S*~\S*\$ /, POOL_WAIT_MS);
+      assert.match(out.text, /docker run hello-world/, "the welcome text");
+      const mark = out.mark();
+      socket.emit("terminal:input", t.terminalId, "echo $(id -un) $(stty size) ahead-$((6*7))\r");
+      await out.waitSince(mark, /ubuntu 28 93 ahead-42\r?\n/);
+      assert.equal(execs, 0);
+
+      // The next terminal is a new shell.
+      const second = await openTerminal(socket);
+      assert.ok(second.ok);
+      assert.equal(execs, 1);
+      assert.ok((await call(socket, "sandbox:end")).ok);
+    });
+  });
+}
 
 describe("capacity", () => {
   test("past the maximum a learner is queued with a live position, and served when a sandbox ends", async () => {
