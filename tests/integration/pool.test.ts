@@ -61,11 +61,12 @@ describe("warm pool", () => {
 // A warm sandbox's first shell is opened while the pool fills (terminal/warm-shells.ts), typed
 // into like any other: in both profiles, the learner's first terminal costs no engine exec,
 // has the welcome text and prompt, the learner's window size, and runs what is typed as
-// ubuntu in the learner's own world.
-for (const profile of ["hardened", "trusted"] as const) {
-  describe(`the first shell, opened ahead (${profile})`, () => {
+// ubuntu in the learner's own world. Also held by tmux (TERMINAL_HOLDER=tmux, as in
+// docker-compose.yml), where it must be a held shell that another server could attach to.
+for (const [profile, holder] of [["hardened", "none"], ["trusted", "none"], ["hardened", "tmux"]] as const) {
+  describe(`the first shell, opened ahead (${profile}, holder ${holder})`, () => {
     test("the learner's first terminal is the shell already waiting in the warm sandbox", async () => {
-      const app = await appWith({ SANDBOX_POOL_SIZE: "1", SANDBOX_PROFILE: profile });
+      const app = await appWith({ SANDBOX_POOL_SIZE: "1", SANDBOX_PROFILE: profile, TERMINAL_HOLDER: holder });
       await until("a warm sandbox with its shell", () => app.pool.readyCount === 1 && app.warmShells.count === 1, POOL_WAIT_MS);
       // Count the engine's TTY execs from now on.
       let execs = 0;
@@ -84,6 +85,11 @@ for (const profile of ["hardened", "trusted"] as const) {
       socket.emit("terminal:input", t.terminalId, "echo $(id -un) $(stty size) ahead-$((6*7))\r");
       await out.waitSince(mark, /ubuntu 28 93 ahead-42\r?\n/);
       assert.equal(execs, 0);
+      if (holder === "tmux") {
+        const row = await app.db.prisma.playgroundSession.findFirstOrThrow({ where: { state: "ready" } });
+        const held = await app.driver.run({ id: row.sandboxId!, name: row.sandboxName }, { cmd: ["tmux", "-L", "cp", "has-session", "-t", `=${t.terminalId}`], user: "ubuntu" });
+        assert.equal(held.exitCode, 0, "held by tmux under the terminal's id");
+      }
 
       // The next terminal is a new shell.
       const second = await openTerminal(socket);
