@@ -2,6 +2,7 @@
 // when the file went first (a server that died between the two, or the device would not let
 // go at once); such leftovers are detached by the orphan sweep.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
@@ -41,4 +42,31 @@ test("the orphan sweep detaches loop devices whose disk file in its folder was d
   assert.equal(loopsOn(kept.file).length, 1, "a disk in use is left alone");
   await disks.remove("disk-kept");
   assert.deepEqual(loopsOn(kept.file), []);
+});
+
+test("remove() detaches a disk set up through another mount namespace, which the kernel names by another path", async () => {
+  // A replica of docker-compose.yml that restarted: the loop device was set up through its
+  // previous container's mount of the data volume, and the kernel now names the backing file
+  // relative to that mount (here: /NAME.ext4 instead of DIR/NAME.ext4).
+  const name = "disk-elsewhere";
+  const file = disks.fileFor(name);
+  const elsewhere = path.join(tempDataDir(), "other-namespace");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(elsewhere, { recursive: true });
+  execFileSync("truncate", ["-s", "64M", file]);
+  const device = execFileSync("unshare", ["--mount", "sh", "-c", `mount --bind "${dir}" "${elsewhere}" && losetup --find --show "${elsewhere}/${name}.ext4"`], { encoding: "utf8" }).trim();
+  try {
+    const shown = attachedLoops().find((l) => l.startsWith(`${device} `)) ?? "";
+    assert.ok(!shown.includes(dir), `the kernel names the file by a path outside ${dir}: ${shown}`);
+    assert.match(shown, new RegExp(`/${name}\\.ext4$`));
+    await disks.remove(name);
+    assert.equal(attachedLoops().filter((l) => l.startsWith(`${device} `) && l.includes(name)).length, 0, "detached");
+    assert.equal(fs.existsSync(file), false);
+  } finally {
+    try {
+      execFileSync("losetup", ["--detach", device], { stdio: "ignore" });
+    } catch {
+      // detached already (the test passed)
+    }
+  }
 });

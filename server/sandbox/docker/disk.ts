@@ -66,14 +66,15 @@ export class SandboxDisks {
    */
   async remove(name: string): Promise<void> {
     const file = this.fileFor(name);
+    const inode = await stat(file).then((s) => s.ino, () => null);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const devices = await this.attachedTo(file);
+      const devices = await this.attachedTo(file, inode);
       if (devices.length === 0) break;
       if (attempt > 0) await new Promise((r) => setTimeout(r, 200));
       for (const device of devices) await this.detach(device);
     }
     await rm(file, { force: true });
-    for (const device of await this.attachedTo(file)) await this.detach(device);
+    for (const device of await this.attachedTo(file, inode)) await this.detach(device);
   }
 
   /**
@@ -86,21 +87,29 @@ export class SandboxDisks {
     return gone.map((l) => l.device);
   }
 
-  /** Loop devices on `file`, also once it is deleted. */
-  private async attachedTo(file: string): Promise<string[]> {
-    return (await this.loops()).filter((l) => l.backFile === file || l.backFile === `${file} (deleted)`).map((l) => l.device);
+  /**
+   * Loop devices on `file`, also once it is deleted. By its path, or by its inode and name:
+   * the kernel names a backing file by the mount it was opened through, so a server in a
+   * container that has restarted since (a new mount namespace) sees another path, such as
+   * /disks/NAME.ext4 for its /app/data/disks/NAME.ext4.
+   */
+  private async attachedTo(file: string, inode: number | null): Promise<string[]> {
+    const named = (backFile: string) => path.basename(backFile.replace(/ \(deleted\)$/, "")) === path.basename(file);
+    return (await this.loops())
+      .filter((l) => l.backFile === file || l.backFile === `${file} (deleted)` || (inode !== null && l.inode === inode && named(l.backFile)))
+      .map((l) => l.device);
   }
 
-  /** Every loop device with its backing file (the kernel's full path, from sysfs). */
-  private async loops(): Promise<{ device: string; backFile: string }[]> {
-    const { stdout } = await run("losetup", ["--list", "--noheadings", "--output", "NAME,BACK-FILE"]).catch((err) => {
+  /** Every loop device with its backing file (the kernel's path, from sysfs) and inode. */
+  private async loops(): Promise<{ device: string; inode: number | null; backFile: string }[]> {
+    const { stdout } = await run("losetup", ["--list", "--noheadings", "--output", "NAME,BACK-INO,BACK-FILE"]).catch((err) => {
       this.log.warn({ err: stderrOf(err) }, "could not list loop devices");
       return { stdout: "" };
     });
     return stdout
       .split("\n")
-      .map((l) => /^(\S+)\s+(.*\S)\s*$/.exec(l))
-      .flatMap((m) => (m ? [{ device: m[1], backFile: m[2] }] : []));
+      .map((l) => /^(\S+)\s+(\d+)\s+(.*\S)\s*$/.exec(l))
+      .flatMap((m) => (m ? [{ device: m[1], inode: Number(m[2]), backFile: m[3] }] : []));
   }
 
   private async detach(device: string): Promise<void> {
