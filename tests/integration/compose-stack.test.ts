@@ -33,6 +33,8 @@ interface Learner {
   out: OutputCollector;
   /** Whether the replica serving this learner's socket went away. */
   lost: boolean;
+  /** How often the learner came back through the balancer after a crash. */
+  reconnects: number;
 }
 
 let env: NodeJS.ProcessEnv;
@@ -127,17 +129,15 @@ async function arrive(name: string): Promise<Learner> {
   assert.ok(opened.ok, `${name}'s sandbox through the balancer: ${JSON.stringify(opened)}`);
   const t = await openTerminal(socket, { cols: 100, rows: 30 });
   assert.ok(t.ok, JSON.stringify(t));
-  const l: Learner = { name, cookie, socket, sandbox: opened.sandbox.name, terminalId: t.terminalId, out: new OutputCollector(socket, t.terminalId), lost: false };
+  const l: Learner = { name, cookie, socket, sandbox: opened.sandbox.name, terminalId: t.terminalId, out: new OutputCollector(socket, t.terminalId), lost: false, reconnects: 0 };
   socket.on("disconnect", () => (l.lost = true));
   await l.out.waitFor(PROMPT, 120_000);
   return l;
 }
 
-let reconnects = 0;
-
 /** A learner whose replica went away comes back through the balancer, to the same shell. */
 async function reconnect(l: Learner): Promise<void> {
-  reconnects++;
+  l.reconnects++;
   l.socket.close();
   l.socket = await connect(publicUrl, l.cookie);
   l.lost = false;
@@ -180,8 +180,9 @@ test("learners keep their shells and their work through the balancer while each 
       assert.ok(screen.filter((s) => s === `after-${victim}-${l.name}-kept in /tmp: work of ${l.name}-kept`).length === 1, `${l.name}: the command ran once:\n${screen.join("\n")}`);
     }
   }
-  // Every learner's socket was on one replica or the other, so each lived through a crash.
-  assert.equal(reconnects, learners.length, "every learner came back once, through the balancer");
+  // Every learner's socket was on one replica or the other, so each lived through a crash
+  // (one whose page came back to the other replica may live through both).
+  for (const l of learners) assert.ok(l.reconnects >= 1, `${l.name} came back through the balancer after a crash`);
 });
 
 test("every sandbox ends through the balancer, and the stack comes down leaving nothing behind", async () => {
