@@ -103,12 +103,18 @@ before(async () => {
   await until("both replicas and the balancer answer", async () => (await healthy(appUrl["app-a"])) && (await healthy(appUrl["app-b"])) && (await healthy(publicUrl)), 5 * 60_000);
 });
 
+/** `docker-compose down -v`, and this run's images go too. */
+async function takeDown(): Promise<void> {
+  up = false;
+  await compose(["down", "-v", "--remove-orphans"]);
+  for (const ref of [env.APP_IMAGE!, env.BALANCER_IMAGE!]) execFileSync("docker", ["image", "rm", "-f", ref], { stdio: "ignore" });
+}
+
 after(async () => {
   for (const l of learners) l.socket.close();
   if (!up) return;
   const logs = await compose(["logs", "--no-color", "--tail", "40"]).catch((err: Error) => err.message);
-  await compose(["down", "-v", "--remove-orphans"]).catch((err: Error) => console.error(err.message, "\nlast logs:\n", logs));
-  for (const ref of [env.APP_IMAGE!, env.BALANCER_IMAGE!]) execFileSync("docker", ["image", "rm", "-f", ref], { stdio: "ignore" });
+  await takeDown().catch((err: Error) => console.error(err.message, "\nlast logs:\n", logs));
 });
 
 /**
@@ -193,9 +199,7 @@ test("every sandbox ends through the balancer, and the stack comes down leaving 
   }
   const ours = () => execFileSync("docker", ["ps", "-aq", "--filter", `label=${LABELS.instance}=${PROJECT}`], { encoding: "utf8" }).trim();
   await until("the sandboxes are removed", () => ours() === "", 120_000);
-  await compose(["down", "-v", "--remove-orphans"]);
-  up = false;
-  for (const ref of [env.APP_IMAGE!, env.BALANCER_IMAGE!]) execFileSync("docker", ["image", "rm", "-f", ref], { stdio: "ignore" });
+  await takeDown();
   assert.equal(execFileSync("docker", ["ps", "-aq", "--filter", `label=com.docker.compose.project=${PROJECT}`], { encoding: "utf8" }).trim(), "", "no container of the stack");
   assert.equal(execFileSync("docker", ["volume", "ls", "-q", "--filter", `label=com.docker.compose.project=${PROJECT}`], { encoding: "utf8" }).trim(), "", "no volume of the stack");
   // (Disks set up before a replica's crash are named by the kernel relative to the volume's

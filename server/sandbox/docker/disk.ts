@@ -101,7 +101,7 @@ export class SandboxDisks {
   }
 
   /** Every loop device with its backing file (the kernel's path, from sysfs) and inode. */
-  private async loops(): Promise<{ device: string; inode: number | null; backFile: string }[]> {
+  private async loops(): Promise<{ device: string; inode: number; backFile: string }[]> {
     const { stdout } = await run("losetup", ["--list", "--noheadings", "--output", "NAME,BACK-INO,BACK-FILE"]).catch((err) => {
       this.log.warn({ err: stderrOf(err) }, "could not list loop devices");
       return { stdout: "" };
