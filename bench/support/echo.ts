@@ -12,17 +12,15 @@ export const ECHO_SAMPLE_TIMEOUT_MS = 15_000;
 export async function echo(t: BenchTerminal, samples: number, spacingMs = 0, timeoutMs = ECHO_SAMPLE_TIMEOUT_MS): Promise<number[]> {
   const ms: number[] = [];
   for (let i = 0; i < samples; i++) {
-    const before = t.bytes;
+    // Woken by the echo itself, not by polling: a polling loop would take a core from the
+    // very machine being measured (with 20 `yes` neighbours on 2 cores, it slowed each sample).
+    const echoed = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no echo within ${timeoutMs / 1000} s (sample ${i + 1} of ${samples})`)), timeoutMs);
+      t.onceBytes(() => (clearTimeout(timer), resolve()));
+    });
     const t0 = performance.now();
     t.write(String.fromCharCode(97 + (i % 26)));
-    await new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (t.bytes > before) return resolve();
-        if (performance.now() - t0 > timeoutMs) return reject(new Error(`no echo within ${timeoutMs / 1000} s (sample ${i + 1} of ${samples})`));
-        setImmediate(check);
-      };
-      check();
-    });
+    await echoed;
     ms.push(performance.now() - t0);
     if (spacingMs) await sleep(spacingMs);
     if (i % 50 === 49) {

@@ -21,9 +21,11 @@ export abstract class BenchTerminal {
   bytes = 0;
   private tail = "";
   private waiters: { re: RegExp; resolve: () => void }[] = [];
+  private byteWaiters: (() => void)[] = [];
 
   protected received(chunk: Buffer | string): void {
     this.bytes += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+    for (const w of this.byteWaiters.splice(0)) w();
     const text = typeof chunk === "string" ? chunk : chunk.toString("latin1");
     this.tail = (this.tail.length + text.length > TAIL * 2 ? this.tail.slice(-TAIL) : this.tail) + (text.length > TAIL ? text.slice(-TAIL) : text);
     if (this.waiters.length) this.waiters = this.waiters.filter((w) => (w.re.test(this.tail) ? (w.resolve(), false) : true));
@@ -36,6 +38,11 @@ export abstract class BenchTerminal {
       const timer = setTimeout(() => reject(new Error(`${this.kind}: timed out waiting for ${re}; last output: ${JSON.stringify(this.tail.slice(-300))}`)), timeoutMs);
       this.waiters.push({ re, resolve: () => (clearTimeout(timer), resolve()) });
     });
+  }
+
+  /** Calls `listener` once, when the next bytes arrive (an echo sample waits on it instead of polling). */
+  onceBytes(listener: () => void): void {
+    this.byteWaiters.push(listener);
   }
 
   /** Forget the recent text (so an old marker cannot match again). */
