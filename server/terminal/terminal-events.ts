@@ -96,12 +96,12 @@ export function attachTerminalEvents(io: PlayServer, deps: TerminalEventDeps): v
      * The learner's shell: the one opened ahead in a warm sandbox (the learner's first, as
      * `ubuntu`), sized to their window now; or a new one, held by tmux when so configured.
      */
-    const open = async (active: ActiveSandbox, user: ShellUser, size: Size) => {
+    const open = async (active: ActiveSandbox, user: ShellUser, size: Size): Promise<{ term: TerminalSession; openedAhead: boolean }> => {
       const ahead = user === "ubuntu" ? deps.warmShells?.take(active.sandbox.id) : null;
-      if (!ahead) return session(active, await openShell(driver, deps.holder, active.sandbox, user, size));
+      if (!ahead) return { term: session(active, await openShell(driver, deps.holder, active.sandbox, user, size)), openedAhead: false };
       const term = session(active, ahead);
       term.resize(size.cols, size.rows);
-      return term;
+      return { term, openedAhead: true };
     };
     /** This server attaches to a held shell again, or null when it is not (or no longer) there. */
     const rejoin = async (active: ActiveSandbox, id: string, size: Size) => {
@@ -131,13 +131,14 @@ export function attachTerminalEvents(io: PlayServer, deps: TerminalEventDeps): v
         const active = await service.active(userId);
         if (!active) throw noSandbox();
         let term: TerminalSession;
+        let openedAhead: boolean;
         try {
-          term = await open(active, user, size);
+          ({ term, openedAhead } = await open(active, user, size));
         } catch (err) {
           throw new PlaygroundFailure("terminal_failed", "The terminal could not be opened.", "Press Retry; if that fails, reset the sandbox.", toFailure(err).detail);
         }
         await adopt(term, active);
-        slog.info({ terminalId: term.id, sandbox: active.sandbox.name, recording: term.recordingId }, "terminal opened");
+        slog.info({ terminalId: term.id, sandbox: active.sandbox.name, recording: term.recordingId, openedAhead }, "terminal opened");
         attachAfterReply(term, "terminal attached");
         return { terminalId: term.id, recordingId: term.recordingId };
       },
