@@ -3,8 +3,8 @@
 # cannot reach Docker Hub (an offline classroom server; this project's CI). Hosts with
 # internet keep the official images and never need this.
 #
-#   build.sh             build what is missing; progress lines start with "==> "; then prints
-#                        the settings for docker-compose, one per line:
+#   build.sh             build what is missing (progress on stderr, lines start with "==> "),
+#                        then print the settings for docker-compose on stdout, one per line:
 #                          NODE_IMAGE=...  DEBIAN_IMAGE=...  POSTGRES_IMAGE=...
 #                        (put them in .env beside docker-compose.yml, or export them)
 #   build.sh --version   print only this set's tag (no build, no Docker needed)
@@ -30,7 +30,7 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 RECIPE=1
 
 die() { echo "deploy/base-images/build.sh: error: $*" >&2; exit 1; }
-step() { echo "==> $*"; }
+step() { echo "==> $*" >&2; }
 
 NODE_BIN="$(command -v node || true)"
 [ -n "$NODE_BIN" ] || die "node is not installed on this host (the node stand-in copies this host's Node.js)"
@@ -72,7 +72,7 @@ if ! exists "$DEBIAN_REF" || ! exists "$NODE_REF" || ! exists "$POSTGRES_REF"; t
   STAND_IN="container-playground/stand-in:debian-$MIRROR_TAG"
   if ! exists "$STAND_IN"; then
     step "Building the Debian base first (mirror-images/build.sh)"
-    bash "$ROOT/mirror-images/build.sh" | sed -n 's/^==> /==>   /p'
+    bash "$ROOT/mirror-images/build.sh" | sed -n 's/^==> /==>   /p' >&2
   fi
   exists "$STAND_IN" || die "mirror-images/build.sh did not make $STAND_IN"
   docker tag "$STAND_IN" "$DEBIAN_REF"

@@ -71,7 +71,10 @@ async function healthy(url: string): Promise<boolean> {
 /** The settings deploy/base-images/build.sh prints (NAME=value lines). */
 function baseImages(): Record<string, string> {
   const out = execFileSync("bash", [path.join(ROOT, "deploy", "base-images", "build.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 20 * 60_000 });
-  const settings = Object.fromEntries(out.split("\n").flatMap((l) => (/^([A-Z_]+)=(\S+)$/.exec(l) ? [l.split("=") as [string, string]] : [])));
+  // Only settings on stdout (progress goes to stderr), so that `>> .env` works as documented.
+  const lines = out.split("\n").filter(Boolean);
+  assert.deepEqual(lines.filter((l) => !/^[A-Z_]+=\S+$/.test(l)), [], "stdout has only NAME=value lines");
+  const settings = Object.fromEntries(lines.map((l) => l.split("=") as [string, string]));
   for (const key of ["NODE_IMAGE", "DEBIAN_IMAGE", "POSTGRES_IMAGE"]) assert.ok(settings[key], `deploy/base-images/build.sh named no ${key}:\n${out}`);
   return settings;
 }
