@@ -108,7 +108,7 @@ export function attachTerminalEvents(io: PlayServer, deps: TerminalEventDeps): v
       const user = await findHeld(driver, active.sandbox, id, ["ubuntu", "root"]).catch(() => null);
       if (!user) return null;
       const proc = await driver.openTty(active.sandbox, reattach(shell(user), id), size).catch(() => null);
-      return proc && new TerminalSession(owner(active), proc, size, { id, release: () => endHeld(driver, active.sandbox, id, user) });
+      return proc && session(active, { proc, size, id, release: () => endHeld(driver, active.sandbox, id, user) });
     };
     /** A shell this server now serves: counted as the learner's activity, listed, recorded. */
     const adopt = async (term: TerminalSession, active: ActiveSandbox) => {
