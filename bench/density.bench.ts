@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import Docker from "dockerode";
-import { guestCookie } from "../tests/helpers/client";
+import { guestCookie, PROMPT } from "../tests/helpers/client";
 import { requireSandboxImage } from "../tests/helpers/env";
 import { runStandalone, type BenchOptions, type BenchResult } from "./support/report";
 import { rssOf, startServerProcess } from "./support/server-process";
@@ -72,7 +72,7 @@ export async function densityBench(opts: BenchOptions): Promise<BenchResult> {
       const { term, sandbox } = await OursTerminal.open(server.url, await guestCookie(server.url));
       terms.push(term);
       names.push(`cp-${sandbox}`);
-      await term.waitFor(/\$ $/m, 60_000);
+      await term.waitFor(PROMPT, 60_000);
     }
     await sleep(opts.smoke ? 2000 : 15_000); // let each inner dockerd settle
     const idle = await Promise.all(names.map((n) => idleMemoryMb(docker, n)));
@@ -87,7 +87,7 @@ export async function densityBench(opts: BenchOptions): Promise<BenchResult> {
     for (let i = 0; i < TERMINALS; i++) {
       const { term } = await OursTerminal.open(server.url, cookie);
       extra.push(term);
-      await term.waitFor(/\$ $/m, 60_000);
+      await term.waitFor(PROMPT, 60_000);
       term.write("ls -la /usr/bin | head -n 60\r"); // a full screen in the mirror, as after real work
     }
     await sleep(3000);

@@ -14,6 +14,7 @@ import { runStandalone, type BenchOptions, type BenchResult } from "./support/re
 import { startServerProcess, type ServerProcess } from "./support/server-process";
 import { ratio, sleep, summarize } from "./support/stats";
 import { OursTerminal } from "./support/terminals";
+import { PROMPT } from "../tests/helpers/client";
 
 const PROBE_ADDRESS = "198.51.100.1";
 const ATTACKER_ADDRESS = "203.0.113.66";
@@ -139,7 +140,7 @@ export async function hostileBench(opts: BenchOptions): Promise<BenchResult> {
   try {
     const cookie = (await guest(server.url, PROBE_ADDRESS))!;
     const { term: probe } = await OursTerminal.open(server.url, cookie, { cols: 120, rows: 30 }, { "x-forwarded-for": PROBE_ADDRESS });
-    await probe.waitFor(/\$ $/m, 120_000);
+    await probe.waitFor(PROMPT, 120_000);
     await sleep(1000);
     const quiet = await measure(server, probe, samples);
     console.log(`  quiet:  server CPU ${quiet.serverCpuPercent}%, RSS ${quiet.serverRssMb} MB, echo p50 ${quiet.echoMs.p50} ms, p99 ${quiet.echoMs.p99} ms`);

@@ -4,7 +4,7 @@
 import { performance } from "node:perf_hooks";
 import { startApp, type RunningApp } from "../server/app";
 import { launchBrowser, waitForStatus, waitForTerminal } from "../tests/helpers/browser";
-import { call, connect, guestCookie, OutputCollector, openTerminal } from "../tests/helpers/client";
+import { call, connect, guestCookie, OutputCollector, openTerminal, PROMPT } from "../tests/helpers/client";
 import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig } from "../tests/helpers/env";
 
 import { runStandalone, type BenchOptions, type BenchResult } from "./support/report";
@@ -78,7 +78,7 @@ async function socketToPrompt(app: RunningApp): Promise<number> {
     if (!opened.ok) throw new Error(JSON.stringify(opened.error));
     const t = await openTerminal(socket);
     if (!t.ok) throw new Error(JSON.stringify(t.error));
-    await new OutputCollector(socket, t.terminalId).waitFor(/\$ $/m, 120_000);
+    await new OutputCollector(socket, t.terminalId).waitFor(PROMPT, 120_000);
     return performance.now() - t0;
   } finally {
     socket.close();
@@ -97,7 +97,7 @@ async function crowd(poolSize: number): Promise<{ allMs: number; each: ReturnTyp
         if (!opened.ok) throw new Error(JSON.stringify(opened.error));
         const t = await openTerminal(socket);
         if (!t.ok) throw new Error(JSON.stringify(t.error));
-        await new OutputCollector(socket, t.terminalId).waitFor(/\$ $/m, 300_000);
+        await new OutputCollector(socket, t.terminalId).waitFor(PROMPT, 300_000);
         const ms = performance.now() - t0;
         socket.close();
         return ms;

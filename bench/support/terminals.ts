@@ -8,7 +8,7 @@ import type { Duplex } from "node:stream";
 import Docker from "dockerode";
 import { io, type Socket } from "socket.io-client";
 import type { Ack } from "../../lib/protocol";
-import { call, connect, takeEarlyOutput, type TestSocket } from "../../tests/helpers/client";
+import { call, connect, takeEarlyOutput, type TestSocket, PROMPT } from "../../tests/helpers/client";
 
 export type TerminalKind = "raw" | "peer" | "ours";
 
@@ -203,6 +203,6 @@ export async function joinWorkshop(url: string, code: string, displayName: strin
   const joined = await fetch(`${url}/api/join/${code}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ displayName }) });
   if (!joined.ok) throw new Error(`join: ${joined.status} ${await joined.text()}`);
   const { term } = await OursTerminal.open(url, joined.headers.get("set-cookie")!.split(";")[0]);
-  await term.waitFor(/\$ $/m, 120_000);
+  await term.waitFor(PROMPT, 120_000);
   return term;
 }

@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import type { Ack } from "../../lib/protocol";
 import { startApp, type RunningApp } from "../../server/app";
 import { launchBrowser, SCREENSHOTS } from "../helpers/browser";
-import { call, connect, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
+import { call, connect, OutputCollector, openTerminal, type TestSocket, PROMPT } from "../helpers/client";
 import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
 import { httpClient, staffLogin, workshopBody } from "../helpers/staff";
 
@@ -58,7 +58,7 @@ async function busyLearner(code: string, name: string): Promise<TestSocket> {
   const t = await openTerminal(socket, { cols: 100, rows: 24 });
   assert.ok(t.ok);
   const shell = new OutputCollector(socket, t.terminalId);
-  await shell.waitFor(/\$ $/, 120_000);
+  await shell.waitFor(PROMPT, 120_000);
   socket.emit("terminal:input", t.terminalId, `echo wall-of-${name.toLowerCase()}-$((6*7))\r`);
   await shell.waitFor(new RegExp(`wall-of-${name.toLowerCase()}-42`));
   return socket;

@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 import type { Ack } from "../../lib/protocol";
 import { SCREENSHOTS } from "../helpers/browser";
 import { startBrowserApp, type BrowserApp } from "../helpers/browser-app";
-import { call, connect, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
+import { call, connect, OutputCollector, openTerminal, type TestSocket, PROMPT } from "../helpers/client";
 import { tempDataDir, until } from "../helpers/env";
 import { httpClient, staffLogin, workshopBody } from "../helpers/staff";
 
@@ -63,7 +63,7 @@ async function type(socket: TestSocket, line: string): Promise<void> {
   const t = await openTerminal(socket);
   assert.ok(t.ok);
   const shell = new OutputCollector(socket, t.terminalId);
-  await shell.waitFor(/\$ $/, 120_000);
+  await shell.waitFor(PROMPT, 120_000);
   socket.emit("terminal:input", t.terminalId, `${line}; echo typed-$((1+1))\r`);
   await shell.waitFor(/typed-2/);
 }

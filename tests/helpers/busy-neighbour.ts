@@ -9,7 +9,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { startServerProcess, type ServerProcess } from "../../bench/support/server-process";
 import { OursTerminal } from "../../bench/support/terminals";
-import { guestCookie } from "./client";
+import { guestCookie, PROMPT } from "./client";
 
 /** What each busy learner types: a loop that prints a tick after every round. */
 const BUSY_LOOP = "while true; do lsns >/dev/null; docker ps >/dev/null; ls -R /usr/share >/dev/null 2>&1; ps aux >/dev/null; echo tick-$((n=n+1)); sleep 2; done\r";
@@ -31,7 +31,7 @@ export async function startBusyNeighbour(learners = 3): Promise<BusyNeighbour> {
   try {
     for (let i = 0; i < learners; i++) {
       const { term } = await OursTerminal.open(server.url, await guestCookie(server.url));
-      await term.waitFor(/\$ $/);
+      await term.waitFor(PROMPT);
       const index = counts.push(0) - 1;
       // Counts ticks as they arrive (the loop prints "tick-N").
       const socket = term.socket;

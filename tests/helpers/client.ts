@@ -62,6 +62,13 @@ export function takeEarlyOutput(socket: TestSocket, terminalId: string): Buffer[
 }
 
 /** Collects a terminal's output; `waitFor` resolves when a pattern shows up. */
+/**
+ * A shell's prompt at the end of the output. A terminal that had output before anyone attached
+ * (a warm sandbox's shell, a reload) arrives as a screen snapshot, whose terminal modes
+ * (bracketed paste: ESC[?2004h) follow the prompt instead of preceding it.
+ */
+export const PROMPT = /\$ (?:\x1b\[\?\d+[hl])*$/m;
+
 export class OutputCollector {
   text = "";
   bytes = 0;

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Ack, PlaygroundError, TerminalOpened } from "../../lib/protocol";
 import { startApp, type RunningApp } from "../../server/app";
-import { connect, OutputCollector, type TestSocket } from "../helpers/client";
+import { connect, OutputCollector, type TestSocket, PROMPT } from "../helpers/client";
 import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
 import { httpClient, staffLogin, workshopBody } from "../helpers/staff";
 
@@ -151,7 +151,7 @@ test("a terminal nobody looks at stops pumping output; it resumes when a viewer 
   const opened = await new Promise<Ack<TerminalOpened>>((resolve) => learner.socket.emit("terminal:open", { cols: 80, rows: 24 }, resolve));
   assert.ok(opened.ok);
   const out = new OutputCollector(learner.socket, opened.terminalId);
-  await out.waitFor(/\$ $/m);
+  await out.waitFor(PROMPT);
   learner.socket.emit("terminal:input", opened.terminalId, "yes flood-line\r");
   await out.waitFor(/flood-line\r\nflood-line/);
   const row = await app.db.prisma.playgroundSession.findFirstOrThrow({ where: { state: "ready", clientAddress: "203.0.113.80" } });
@@ -166,6 +166,6 @@ test("a terminal nobody looks at stops pumping output; it resumes when a viewer 
   const again = new OutputCollector(back.socket, opened.terminalId);
   await again.waitFor(/flood-line/);
   back.socket.emit("terminal:input", opened.terminalId, "\x03");
-  await again.waitFor(/\$ $/);
+  await again.waitFor(PROMPT);
   assert.equal(term.outputPaused, false);
 });

@@ -12,7 +12,7 @@ import { parseCast } from "../../lib/asciicast";
 import type { Ack, WorkshopMessageInfo } from "../../lib/protocol";
 import { startApp, type RunningApp } from "../../server/app";
 import type { Config } from "../../server/config";
-import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
+import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket, PROMPT } from "../helpers/client";
 import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
 import { httpClient, staffCall, staffLogin, staffSocket, startWatch, workshopBody } from "../helpers/staff";
 
@@ -68,7 +68,7 @@ async function joinWithShell(code: string, name: string) {
   const opened = await openTerminal(socket);
   assert.ok(opened.ok);
   const shell = new OutputCollector(socket, opened.terminalId);
-  await shell.waitFor(/\$ $/m);
+  await shell.waitFor(PROMPT);
   const userId = (await app.db.prisma.workshopMember.findFirstOrThrow({ where: { displayName: name } })).userId;
   return { cookie, socket, terminalId: opened.terminalId, recordingId: opened.recordingId, shell, userId };
 }

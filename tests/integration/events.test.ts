@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startApp, type RunningApp } from "../../server/app";
 import { OOM_NOTICE } from "../../server/lifecycle/events";
-import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
+import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket, PROMPT } from "../helpers/client";
 import { dockerOf, log, requireDocker, requireSandboxImage, stopApp, testConfig } from "../helpers/env";
 
 let app: RunningApp;
@@ -38,7 +38,7 @@ test("running out of memory inside a sandbox is reported; the sandbox keeps runn
   const t = await openTerminal(socket);
   assert.ok(t.ok);
   const out = new OutputCollector(socket, t.terminalId);
-  await out.waitFor(/\$ $/m);
+  await out.waitFor(PROMPT);
   const notice = next<{ message: string }>("sandbox:notice");
   // `tail` keeps a whole line in memory: a 1 GB line exceeds the 384 MB limit.
   socket.emit("terminal:input", t.terminalId, "head -c 1000m /dev/zero | tail > /dev/null; echo exit-$?\n");

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startApp, type RunningApp } from "../../server/app";
-import { call, connect, guestCookie, OutputCollector, openTerminal, renderScreen, newLearner, type TestSocket } from "../helpers/client";
+import { call, connect, guestCookie, OutputCollector, openTerminal, renderScreen, newLearner, type TestSocket, PROMPT } from "../helpers/client";
 import { dockerOf, leftovers, log, requireDocker, requireSandboxImage, testConfig } from "../helpers/env";
 
 let app: RunningApp;
@@ -74,7 +74,7 @@ describe("a learner's terminal", () => {
     assert.ok(t.ok, JSON.stringify(t));
     terminalId = t.terminalId;
     out = new OutputCollector(a, terminalId);
-    await out.waitFor(/\$ $/m);
+    await out.waitFor(PROMPT);
   });
 
   test("input reaches a bash shell as ubuntu in the learner's sandbox", async () => {
@@ -135,7 +135,7 @@ describe("a learner's terminal", () => {
     const t = await openTerminal(first);
     assert.ok(t.ok);
     const before = new OutputCollector(first, t.terminalId);
-    await before.waitFor(/\$ $/m);
+    await before.waitFor(PROMPT);
     first.emit("terminal:input", t.terminalId, "for i in $(seq 1 150); do echo n-$i; sleep 0.01; done; echo fin-$((1+1))\n");
     await before.waitFor(/^n-20\r?$/m);
     first.disconnect(); // the program keeps running while nobody watches

@@ -13,7 +13,7 @@ import type { Socket } from "socket.io-client";
 import type { Ack } from "../../lib/protocol";
 import { startApp, type RunningApp } from "../../server/app";
 import type { Sandbox } from "../../server/sandbox/driver";
-import { call, connect, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
+import { call, connect, OutputCollector, openTerminal, type TestSocket, PROMPT } from "../helpers/client";
 import { documentedVectors } from "../helpers/documented";
 import { dockerOf, endAllSessions, log, requireDocker, requireSandboxImage, tempDataDir, testConfig, until } from "../helpers/env";
 import {
@@ -101,7 +101,7 @@ for (const profile of ["hardened", "trusted"] as const) {
       const term = await openTerminal(learner);
       assert.ok(term.ok, JSON.stringify(term));
       const shell = new OutputCollector(learner, term.terminalId);
-      await shell.waitFor(/\$ $/m);
+      await shell.waitFor(PROMPT);
       learner.emit("terminal:input", term.terminalId, "cat /proc/self/uid_map; test -e /etc/cp-learner-world && echo IN-LEARNER-WORLD; sudo id -u; echo END-$((20+1))\r");
       await shell.waitFor(/END-21/);
       const map = /^\s*(\d+)\s+(\d+)\s+(\d+)\s*$/m.exec(shell.text);

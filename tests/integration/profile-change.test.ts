@@ -10,7 +10,7 @@ import { startApp, type RunningApp } from "../../server/app";
 import type { Config } from "../../server/config";
 import { LABELS } from "../../server/sandbox/docker/labels";
 import { OUTDATED_MESSAGE } from "../../server/lifecycle/reconciler";
-import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
+import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket, PROMPT } from "../helpers/client";
 import { dockerOf, endAllSessions, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
 
 let base: Config;
@@ -76,7 +76,7 @@ async function typeInShell(app: RunningApp, cookie: string, cmd: string): Promis
   const t = await openTerminal(socket);
   assert.ok(t.ok, JSON.stringify(t));
   const out = new OutputCollector(socket, t.terminalId);
-  await out.waitFor(/\$ $/m);
+  await out.waitFor(PROMPT);
   socket.emit("terminal:input", t.terminalId, `${cmd}; echo DONE-$((40+2))\r`);
   await out.waitFor(/DONE-42/);
   return { text: out.text + notices.map((n) => `\nNOTICE: ${n}`).join(""), socket };

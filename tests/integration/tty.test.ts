@@ -7,7 +7,7 @@ import { startApp, type RunningApp } from "../../server/app";
 import type { DockerDriver } from "../../server/sandbox/docker/driver";
 import { ENTER } from "../../server/sandbox/docker/exec";
 import type { Sandbox } from "../../server/sandbox/driver";
-import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
+import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket, PROMPT } from "../helpers/client";
 import { stopApp, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
 
 const CTRL_C = "\x03";
@@ -44,7 +44,7 @@ for (const profile of ["hardened", "trusted"] as const) {
       assert.ok(t.ok, JSON.stringify(t));
       terminalId = t.terminalId;
       out = new OutputCollector(socket, terminalId);
-      await out.waitFor(/\$ $/m);
+      await out.waitFor(PROMPT);
     });
 
     after(async () => {

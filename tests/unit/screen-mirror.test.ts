@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { MAX_PENDING, ScreenMirror } from "../../server/terminal/screen-mirror";
+import { PROMPT } from "../helpers/client";
 
 const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
 
@@ -37,5 +38,16 @@ test("a cut through an escape sequence does not swallow what follows", async () 
   m.write(Buffer.alloc(MAX_PENDING + 1000, "x")); // the flood pushes the start out
   m.write(Buffer.from("\r\nafter the flood\r\n$ "));
   assert.match(plain(await m.snapshot()), /after the flood\r?\n\$ $/);
+  m.dispose();
+});
+
+test("a snapshot keeps the terminal's modes, after the screen: the prompt test allows for them", async () => {
+  const m = new ScreenMirror(80, 24);
+  // What bash sends at its first prompt: bracketed paste on, then the prompt.
+  m.write(Buffer.from("Welcome\r\n\x1b[?2004hubuntu@sbx-test:~$ "));
+  const snap = await m.snapshot();
+  assert.match(snap, /\$ \x1b\[\?2004h$/, "the mode is set again after the screen is drawn");
+  assert.doesNotMatch(snap, /\$ $/m, "so a test waiting for a bare '$ ' at the end would wait forever");
+  assert.match(snap, PROMPT);
   m.dispose();
 });
