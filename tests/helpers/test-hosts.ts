@@ -41,13 +41,16 @@ export async function startTestHost(name: string, address: string): Promise<Test
       ns,
       "python3",
       "-c",
-      `import http.server as h
+      // socketserver.TCPServer, not http.server.HTTPServer: the latter looks up its own name
+      // (getfqdn) on start, which in a namespace without DNS waits seconds for timeouts.
+      `import http.server as h, socketserver
 class H(h.BaseHTTPRequestHandler):
     def do_GET(self):
         body = b"hello from ${name}\\n"
         self.send_response(200); self.send_header("content-length", str(len(body))); self.end_headers(); self.wfile.write(body)
     def log_message(self, *a): pass
-h.HTTPServer(("${address}", 80), H).serve_forever()`,
+socketserver.TCPServer.allow_reuse_address = True
+socketserver.TCPServer(("${address}", 80), H).serve_forever()`,
     ],
     { stdio: "ignore" },
   );

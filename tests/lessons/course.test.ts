@@ -20,11 +20,14 @@ test("the course is valid and complete in order", () => {
   assert.deepEqual(course.lessons.map((l) => l.order), [...course.lessons.map((l) => l.order)].sort((a, b) => a - b));
 });
 
-// Two sandboxes at a time: a proof mostly waits (typing, checks, engines starting), and the
-// course is the longest part of CI. Each proof has its own sandbox and installation.
-describe("every lesson in every profile", { concurrency: 2 }, () => {
-  for (const profile of ["trusted", "hardened"] as const) {
-    for (const lesson of course.lessons) {
+// Three sandboxes at a time: a proof mostly waits (typing, checks, engines starting), and
+// the course is the longest part of CI. Each proof has its own sandbox and installation.
+// The later lessons (images, builds) take longest: they start first, so that the last few
+// proofs running alone are short ones.
+describe("every lesson in every profile", { concurrency: 3 }, () => {
+  const longestFirst = [...course.lessons].sort((a, b) => b.order - a.order);
+  for (const lesson of longestFirst) {
+    for (const profile of ["hardened", "trusted"] as const) {
       // The main way in both profiles; the alternatives in the default (hardened) profile,
       // where a sandbox allows least (CI time: each run is a fresh sandbox and a whole lesson).
       for (const variant of alternativeRuns(lesson).filter((v) => profile === "hardened" || v.name === "main")) {
