@@ -39,6 +39,23 @@ describe("SQLite (embedded default)", () => {
     await twice({ provider: "sqlite", url: `file:${path.join(tempDataDir(), "nested", "playground.db")}` });
   });
 
+  test("commits do not wait for the disk (write-ahead log, synchronous NORMAL), and a second server's client on the file sees them at once", async () => {
+    const database = { provider: "sqlite", url: `file:${path.join(tempDataDir(), "wal.db")}` } as const;
+    const first = await openDatabase(database);
+    const second = await openDatabase(database);
+    try {
+      assert.deepEqual(await first.prisma.$queryRawUnsafe("PRAGMA journal_mode"), [{ journal_mode: "wal" }]);
+      // 1 = NORMAL (2 = FULL, SQLite's default: an fsync on the event loop at every commit).
+      assert.deepEqual(await first.prisma.$queryRawUnsafe("PRAGMA synchronous"), [{ synchronous: 1n }]);
+      const userId = `g_${randomUUID().slice(0, 12)}`;
+      await first.prisma.user.create({ data: { id: userId } });
+      assert.equal((await second.prisma.user.findUnique({ where: { id: userId } }))?.id, userId);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
   test("a migration edited after it was applied is refused", async () => {
     const rows: Record<string, unknown>[] = [];
     const fake: SqlRunner = {
