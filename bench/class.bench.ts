@@ -17,7 +17,7 @@ import { echo } from "./support/echo";
 import { runStandalone, type BenchOptions, type BenchResult } from "./support/report";
 import { startServerProcess, type ServerProcess } from "./support/server-process";
 import { sleep, summarize } from "./support/stats";
-import { joinWorkshop, type OursTerminal } from "./support/terminals";
+import { joinWorkshop, type OursTerminal, type Phase } from "./support/terminals";
 
 const ADMIN = { email: "bench@example.org", password: "benchmark password" };
 const round = (n: number, digits = 1) => Number(n.toFixed(digits));
@@ -43,16 +43,24 @@ interface Arrival {
   joinToPromptMs: number;
   joinToOutputMs: number;
   term?: OursTerminal;
+  /** A socket learner's time in each step of the arrival (ms): where the wait is. */
+  phases?: Partial<Record<Phase, number>>;
 }
 
 /** A learner as a socket client: join with the code, sandbox, shell, prompt, a command and its output. */
 async function socketLearner(server: ServerProcess, code: string, i: number): Promise<Arrival> {
   const t0 = performance.now();
-  const term = await joinWorkshop(server.url, code, `Learner ${i}`);
+  const phases: Partial<Record<Phase, number>> = {};
+  let last = t0;
+  const term = await joinWorkshop(server.url, code, `Learner ${i}`, (name) => {
+    const now = performance.now();
+    phases[name] = now - last;
+    last = now;
+  });
   const joinToPromptMs = performance.now() - t0;
   term.write(`echo "class-$((${i} * 7))"\r`);
   await term.waitFor(new RegExp(`^class-${i * 7}\\r?$`, "m"), 60_000);
-  return { joinToPromptMs, joinToOutputMs: performance.now() - t0, term };
+  return { joinToPromptMs, joinToOutputMs: performance.now() - t0, term, phases };
 }
 
 type BrowserHandle = Awaited<ReturnType<typeof launchBrowser>>;
@@ -156,6 +164,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     browser = BROWSERS > 0 ? await launchBrowser() : null; // after the memory count: Chromium is not a sandbox
     // The class arrives: learner i at i × (ARRIVAL_MS / CLASS); the first BROWSERS are pages.
     console.log(`class: ${CLASS} learners join within ${ARRIVAL_MS / 1000} s (${BROWSERS} in Chromium)…`);
+    const loadBeforeArrival = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
     const cpu0 = server.cpuSeconds();
     const rss: number[] = [];
     const sampler = setInterval(() => rss.push(server.rssBytes()), 250);
@@ -177,6 +186,15 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     const prompt = summarize(arrived.map((a) => a.joinToPromptMs), 0);
     const output = summarize(arrived.map((a) => a.joinToOutputMs), 0);
     console.log(`  join → prompt p50 ${prompt.p50} ms, p95 ${prompt.p95} ms, max ${prompt.max} ms; ${failures.length} failed; server CPU ${arrivalCpu.toFixed(0)}% of a core`);
+    // Where the socket learners' wait was: each step's p50/p95, and the host's load meanwhile.
+    const phases = Object.fromEntries(
+      (["joined", "connected", "sandbox", "terminal", "prompt"] as const).map((name) => {
+        const s = summarize(arrived.flatMap((a) => (a.phases?.[name] !== undefined ? [a.phases[name]!] : [])), 0);
+        return [name, { p50: s.p50, p95: s.p95 }];
+      }),
+    );
+    const loadAfterArrival = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+    console.log(`  steps (p50/p95 ms): ${Object.entries(phases).map(([n, p]) => `${n} ${p.p50}/${p.p95}`).join(", ")}; load average ${loadAfterArrival} (before ${loadBeforeArrival})`);
 
     // Everyone at once starts two containers, as a two-service lesson does (a web server and
     // a cache): the first `docker run`s of a class, and 2 keys each from the kernel's quota.
@@ -248,6 +266,8 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
           : []),
       ],
       detail: {
+        arrivalSteps: phases,
+        loadAverage: { beforeArrival: loadBeforeArrival, afterArrival: loadAfterArrival },
         class: CLASS,
         browsers: BROWSERS,
         arrivalWindowMs: ARRIVAL_MS,

@@ -123,12 +123,16 @@ export class OursTerminal extends BenchTerminal {
   }
 
   /** A learner of this server (cookie) with a sandbox and a shell; returns the sandbox's name too. */
-  static async open(url: string, cookie: string, size = { cols: 120, rows: 30 }, headers: Record<string, string> = {}): Promise<{ term: OursTerminal; sandbox: string }> {
+  /** `phase` is told when each step is done (connected, sandbox, terminal), for a benchmark's breakdown. */
+  static async open(url: string, cookie: string, size = { cols: 120, rows: 30 }, headers: Record<string, string> = {}, phase: (name: Phase) => void = () => {}): Promise<{ term: OursTerminal; sandbox: string }> {
     const socket = await connect(url, cookie, headers);
+    phase("connected");
     const opened = await call<{ sandbox: { name: string } }>(socket, "sandbox:open");
     if (!opened.ok) throw new Error(`sandbox:open: ${opened.error.message}`);
+    phase("sandbox");
     const res = await new Promise<Ack<{ terminalId: string }>>((resolve) => socket.emit("terminal:open", size, resolve));
     if (!res.ok) throw new Error(`terminal:open: ${res.error.message}`);
+    phase("terminal");
     return { term: new OursTerminal(socket as unknown as Socket, res.terminalId), sandbox: opened.sandbox.name };
   }
 
@@ -199,10 +203,15 @@ export class PeerTerminal extends BenchTerminal {
 }
 
 /** A learner who joins a workshop with its code, with a sandbox and a shell at its prompt. */
-export async function joinWorkshop(url: string, code: string, displayName: string): Promise<OursTerminal> {
+/** The steps of a learner's arrival, in order (a benchmark times each). */
+export type Phase = "joined" | "connected" | "sandbox" | "terminal" | "prompt";
+
+export async function joinWorkshop(url: string, code: string, displayName: string, phase: (name: Phase) => void = () => {}): Promise<OursTerminal> {
   const joined = await fetch(`${url}/api/join/${code}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ displayName }) });
   if (!joined.ok) throw new Error(`join: ${joined.status} ${await joined.text()}`);
-  const { term } = await OursTerminal.open(url, joined.headers.get("set-cookie")!.split(";")[0]);
+  phase("joined");
+  const { term } = await OursTerminal.open(url, joined.headers.get("set-cookie")!.split(";")[0], undefined, {}, phase);
   await term.waitFor(PROMPT, 120_000);
+  phase("prompt");
   return term;
 }
