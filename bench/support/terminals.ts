@@ -122,8 +122,10 @@ export class OursTerminal extends BenchTerminal {
     socket.on("terminal:output", (id: string, data: ArrayBuffer) => id === terminalId && onOutput(Buffer.from(data)));
   }
 
-  /** A learner of this server (cookie) with a sandbox and a shell; returns the sandbox's name too. */
-  /** `phase` is told when each step is done (connected, sandbox, terminal), for a benchmark's breakdown. */
+  /**
+   * A learner of this server (cookie) with a sandbox and a shell; returns the sandbox's name too.
+   * `phase` is told when each step is done (connected, sandbox, terminal), for a benchmark's breakdown.
+   */
   static async open(url: string, cookie: string, size = { cols: 120, rows: 30 }, headers: Record<string, string> = {}, phase: (name: Phase) => void = () => {}): Promise<{ term: OursTerminal; sandbox: string }> {
     const socket = await connect(url, cookie, headers);
     phase("connected");
@@ -202,10 +204,10 @@ export class PeerTerminal extends BenchTerminal {
   }
 }
 
-/** A learner who joins a workshop with its code, with a sandbox and a shell at its prompt. */
 /** The steps of a learner's arrival, in order (a benchmark times each). */
 export type Phase = "joined" | "connected" | "sandbox" | "terminal" | "prompt";
 
+/** A learner who joins a workshop with its code, with a sandbox and a shell at its prompt. */
 export async function joinWorkshop(url: string, code: string, displayName: string, phase: (name: Phase) => void = () => {}): Promise<OursTerminal> {
   const joined = await fetch(`${url}/api/join/${code}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ displayName }) });
   if (!joined.ok) throw new Error(`join: ${joined.status} ${await joined.text()}`);

@@ -61,7 +61,6 @@ export function takeEarlyOutput(socket: TestSocket, terminalId: string): Buffer[
   return Array.isArray(before) ? before : [];
 }
 
-/** Collects a terminal's output; `waitFor` resolves when a pattern shows up. */
 /**
  * A shell's prompt at the end of the output. A terminal that had output before anyone attached
  * (a warm sandbox's shell, a reload) arrives as a screen snapshot, whose terminal modes
@@ -69,6 +68,7 @@ export function takeEarlyOutput(socket: TestSocket, terminalId: string): Buffer[
  */
 export const PROMPT = /\$ (?:\x1b\[\?\d+[hl])*$/m;
 
+/** Collects a terminal's output; `waitFor` resolves when a pattern shows up. */
 export class OutputCollector {
   text = "";
   bytes = 0;
