@@ -17,7 +17,7 @@ import { echo } from "./support/echo";
 import { runStandalone, type BenchOptions, type BenchResult } from "./support/report";
 import { startServerProcess, type ServerProcess } from "./support/server-process";
 import { sleep, summarize } from "./support/stats";
-import { joinWorkshop, type OursTerminal, type Phase } from "./support/terminals";
+import { joinWorkshop, PHASES, type OursTerminal, type Phase } from "./support/terminals";
 
 const ADMIN = { email: "bench@example.org", password: "benchmark password" };
 const round = (n: number, digits = 1) => Number(n.toFixed(digits));
@@ -27,6 +27,11 @@ function hostAvailableMb(): number {
   const m = /MemAvailable:\s+(\d+) kB/.exec(fs.readFileSync("/proc/meminfo", "utf8"));
   if (!m) throw new Error("/proc/meminfo has no MemAvailable");
   return Number(m[1]) / 1024;
+}
+
+/** The host's load average over 1, 5 and 15 minutes, as /proc/loadavg gives it. */
+function loadAverage(): string {
+  return fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 }
 
 /** Failure messages grouped by their first line, most frequent first. */
@@ -164,7 +169,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     browser = BROWSERS > 0 ? await launchBrowser() : null; // after the memory count: Chromium is not a sandbox
     // The class arrives: learner i at i × (ARRIVAL_MS / CLASS); the first BROWSERS are pages.
     console.log(`class: ${CLASS} learners join within ${ARRIVAL_MS / 1000} s (${BROWSERS} in Chromium)…`);
-    const loadBeforeArrival = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+    const loadBeforeArrival = loadAverage();
     const cpu0 = server.cpuSeconds();
     const rss: number[] = [];
     const sampler = setInterval(() => rss.push(server.rssBytes()), 250);
@@ -188,12 +193,12 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     console.log(`  join → prompt p50 ${prompt.p50} ms, p95 ${prompt.p95} ms, max ${prompt.max} ms; ${failures.length} failed; server CPU ${arrivalCpu.toFixed(0)}% of a core`);
     // Where the socket learners' wait was: each step's p50/p95, and the host's load meanwhile.
     const phases = Object.fromEntries(
-      (["joined", "connected", "sandbox", "terminal", "prompt"] as const).map((name) => {
+      PHASES.map((name) => {
         const s = summarize(arrived.flatMap((a) => (a.phases?.[name] !== undefined ? [a.phases[name]!] : [])), 0);
         return [name, { p50: s.p50, p95: s.p95 }];
       }),
     );
-    const loadAfterArrival = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+    const loadAfterArrival = loadAverage();
     console.log(`  steps (p50/p95 ms): ${Object.entries(phases).map(([n, p]) => `${n} ${p.p50}/${p.p95}`).join(", ")}; load average ${loadAfterArrival} (before ${loadBeforeArrival})`);
 
     // Everyone at once starts two containers, as a two-service lesson does (a web server and

@@ -205,7 +205,8 @@ export class PeerTerminal extends BenchTerminal {
 }
 
 /** The steps of a learner's arrival, in order (a benchmark times each). */
-export type Phase = "joined" | "connected" | "sandbox" | "terminal" | "prompt";
+export const PHASES = ["joined", "connected", "sandbox", "terminal", "prompt"] as const;
+export type Phase = (typeof PHASES)[number];
 
 /** A learner who joins a workshop with its code, with a sandbox and a shell at its prompt. */
 export async function joinWorkshop(url: string, code: string, displayName: string, phase: (name: Phase) => void = () => {}): Promise<OursTerminal> {
