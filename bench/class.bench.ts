@@ -212,14 +212,19 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
         return performance.now() - t0;
       }),
     );
+    // Whoever did not finish is interrupted, so their `docker run`s stop loading the host
+    // before the echo is measured; the probe is a learner whose shell is back at its prompt.
+    const finished = terms.filter((_, k) => ran[k].status === "fulfilled");
+    for (const [k, t] of terms.entries()) if (ran[k].status === "rejected") t.write("\x03");
     const twoUp = summarize(ran.flatMap((r) => (r.status === "fulfilled" ? [r.value] : [])), 0);
     const runFailures = ran.flatMap((r) => (r.status === "rejected" ? [String((r.reason as Error).message).slice(0, 300)] : []));
     for (const [reason, n] of tally(runFailures)) console.log(`  failed (${n}×): ${reason}`);
     console.log(`  two containers each: p50 ${twoUp.p50} ms, p95 ${twoUp.p95} ms, max ${twoUp.max} ms; ${runFailures.length} failed`);
 
     // The probe: one socket learner; the others sit idle, then YES of them run `yes`.
-    const [probe, ...others] = terms;
+    const probe = finished[0] ?? terms[0];
     if (!probe) throw new Error("no learner arrived to be the probe");
+    const others = terms.filter((t) => t !== probe);
     await sleep(opts.smoke ? 500 : 3000);
     const idleEcho = summarize(await echo(probe, ECHO_SAMPLES, 20));
     const busy = others.slice(0, YES);
