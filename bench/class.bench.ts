@@ -13,6 +13,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { launchBrowser, SCREENSHOTS, waitForTerminal } from "../tests/helpers/browser";
 import { httpClient, staffLogin } from "../tests/helpers/staff";
+import { countCpuShares } from "./support/cpu-shares";
 import { echo } from "./support/echo";
 import { runStandalone, type BenchOptions, type BenchResult } from "./support/report";
 import { startServerProcess, type ServerProcess } from "./support/server-process";
@@ -45,6 +46,7 @@ function tally(messages: string[]): [string, number][] {
 }
 
 interface Arrival {
+  kind: "socket" | "browser";
   joinToPromptMs: number;
   joinToOutputMs: number;
   term?: OursTerminal;
@@ -65,7 +67,7 @@ async function socketLearner(server: ServerProcess, code: string, i: number): Pr
   const joinToPromptMs = performance.now() - t0;
   term.write(`echo "class-$((${i} * 7))"\r`);
   await term.waitFor(new RegExp(`^class-${i * 7}\\r?$`, "m"), 60_000);
-  return { joinToPromptMs, joinToOutputMs: performance.now() - t0, term, phases };
+  return { kind: "socket", joinToPromptMs, joinToOutputMs: performance.now() - t0, term, phases };
 }
 
 type BrowserHandle = Awaited<ReturnType<typeof launchBrowser>>;
@@ -83,7 +85,7 @@ async function browserLearner(browser: BrowserHandle, server: ServerProcess, cod
   await page.getByTestId("terminal").click();
   await page.keyboard.type(`echo "class-$((${i} * 7))"\n`);
   await waitForTerminal(page, new RegExp(`^class-${i * 7}\\s*$`, "m"), 60_000);
-  return { joinToPromptMs, joinToOutputMs: performance.now() - t0 };
+  return { kind: "browser", joinToPromptMs, joinToOutputMs: performance.now() - t0 };
 }
 
 /**
@@ -171,6 +173,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     console.log(`class: ${CLASS} learners join within ${ARRIVAL_MS / 1000} s (${BROWSERS} in Chromium)…`);
     const loadBeforeArrival = loadAverage();
     const cpu0 = server.cpuSeconds();
+    const arrivalShares = countCpuShares(() => server.cpuSeconds());
     const rss: number[] = [];
     const sampler = setInterval(() => rss.push(server.rssBytes()), 250);
     const tArrive = performance.now();
@@ -183,6 +186,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     const arrivalS = (performance.now() - tArrive) / 1000;
     clearInterval(sampler);
     const arrivalCpu = (100 * (server.cpuSeconds() - cpu0)) / arrivalS;
+    const shares = arrivalShares();
     const arrived = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
     // Whole messages: a terminal's timeout ends with its last output, which tells why.
     const failures = outcomes.flatMap((o) => (o.status === "rejected" ? [String((o.reason as Error).message ?? o.reason).slice(0, 2000)] : []));
@@ -191,6 +195,11 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     const prompt = summarize(arrived.map((a) => a.joinToPromptMs), 0);
     const output = summarize(arrived.map((a) => a.joinToOutputMs), 0);
     console.log(`  join → prompt p50 ${prompt.p50} ms, p95 ${prompt.p95} ms, max ${prompt.max} ms; ${failures.length} failed; server CPU ${arrivalCpu.toFixed(0)}% of a core`);
+    // Socket learners and Chromium pages apart: a page also loads and draws the app.
+    const byKind = Object.fromEntries(
+      (["socket", "browser"] as const).map((kind) => [kind, summarize(arrived.filter((a) => a.kind === kind).map((a) => a.joinToPromptMs), 0)]),
+    ) as Record<Arrival["kind"], ReturnType<typeof summarize>>;
+    console.log(`  join → prompt by kind: socket p50 ${byKind.socket.p50} / p95 ${byKind.socket.p95} ms; Chromium p50 ${byKind.browser.p50} / max ${byKind.browser.max} ms`);
     // Where the socket learners' wait was: each step's p50/p95, and the host's load meanwhile.
     const phases = Object.fromEntries(
       PHASES.map((name) => {
@@ -200,6 +209,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     );
     const loadAfterArrival = loadAverage();
     console.log(`  steps (p50/p95 ms): ${Object.entries(phases).map(([n, p]) => `${n} ${p.p50}/${p.p95}`).join(", ")}; load average ${loadAfterArrival} (before ${loadBeforeArrival})`);
+    console.log(`  host CPU during the arrival (% of a core): ${shares.hostBusy} busy = server ${shares.server} + benchmark ${shares.bench} + its Chromium ${shares.chromium} + sandboxes and engines ${shares.rest}`);
 
     // Everyone at once starts two containers, as a two-service lesson does (a web server and
     // a cache): the first `docker run`s of a class, and 2 keys each from the kernel's quota.
@@ -262,6 +272,8 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
         { figure: "join → prompt max", unit: "ms", ours: prompt.max },
         { figure: "learners who failed to get a prompt and output", unit: "learners", ours: failures.length, goal: "0", met: failures.length === 0 },
         { figure: "server CPU while the class arrives", unit: "% of a core", ours: round(arrivalCpu, 0) },
+        { figure: "host CPU busy while the class arrives (all cores)", unit: "% of a core", ours: shares.hostBusy },
+        { figure: "of which the benchmark's own Chromium pages", unit: "% of a core", ours: shares.chromium },
         { figure: "server memory with the class in", unit: "MB", ours: round(serverRssMb) },
         { figure: "host memory per warm sandbox", unit: "MB", ours: round(hostMbPerSandbox) },
         { figure: `${terms.length} learners start two containers each at once: p95`, unit: "ms", ours: twoUp.p95 },
@@ -277,12 +289,14 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
       ],
       detail: {
         arrivalSteps: phases,
+        arrivalCpuShares: shares,
         loadAverage: { beforeArrival: loadBeforeArrival, afterArrival: loadAfterArrival },
         class: CLASS,
         browsers: BROWSERS,
         arrivalWindowMs: ARRIVAL_MS,
         arrivalS: round(arrivalS),
         joinToPromptMs: prompt,
+        joinToPromptMsByKind: byKind,
         joinToOutputMs: output,
         failures,
         twoContainersMs: twoUp,

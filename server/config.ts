@@ -32,6 +32,8 @@ const ConfigSchema = z.object({
   SANDBOX_PIDS_LIMIT: z.coerce.number().int().min(64).max(100000).default(1024),
   SANDBOX_TMP_MB: z.coerce.number().int().min(16).max(16384).default(256),
   SANDBOX_RUN_MB: z.coerce.number().int().min(16).max(4096).default(64),
+  // When a sandbox's own Docker engine starts: when first used (an idle sandbox runs none), or with the sandbox.
+  SANDBOX_DOCKER_START: z.enum(["first-use", "boot"]).default("first-use"),
   SANDBOX_SUBNET_POOL: z
     .string()
     .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "SANDBOX_SUBNET_POOL: an IPv4 CIDR such as 10.213.0.0/16")
@@ -162,6 +164,8 @@ export interface Config {
     pidsLimit: number;
     tmpMb: number;
     runMb: number;
+    /** When the sandbox's inner dockerd starts: on the first connection to its socket, or at boot. */
+    dockerStart: "first-use" | "boot";
     /** "enforce": host firewall rules keep sandboxes from the host and each other. */
     isolation: "enforce" | "off";
     /** Outbound traffic from sandboxes to the rest of the world. */
@@ -289,6 +293,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pidsLimit: e.SANDBOX_PIDS_LIMIT,
       tmpMb: e.SANDBOX_TMP_MB,
       runMb: e.SANDBOX_RUN_MB,
+      dockerStart: e.SANDBOX_DOCKER_START,
       isolation: e.SANDBOX_ISOLATION,
       egress: e.SANDBOX_EGRESS,
       egressAllow: parseEgressAllow(e.SANDBOX_EGRESS_ALLOW, e.SANDBOX_EGRESS),

@@ -6,6 +6,9 @@ import type { Sandbox } from "../../server/sandbox/driver";
 import { until } from "./env";
 
 export async function killDockerdAndExpectItBack(driver: DockerDriver, sandbox: Sandbox): Promise<void> {
+  // An engine not used yet has no dockerd to kill: the first command starts it.
+  const woken = await driver.run(sandbox, { cmd: ["docker", "info", "--format", "{{.ServerVersion}}"], user: "ubuntu" });
+  assert.equal(woken.exitCode, 0, `docker info: ${woken.stderr}`);
   const killed = await driver.run(sandbox, { cmd: ["sh", "-c", "pkill -KILL -x dockerd && echo killed"], user: "root" });
   assert.match(killed.stdout, /killed/, `dockerd was killed: ${killed.stderr}`);
   await until(

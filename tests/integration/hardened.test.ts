@@ -50,7 +50,8 @@ test("the sandbox runs without all capabilities, and its init is PID 1", async (
 });
 
 test("root in the sandbox is an unprivileged uid on the host", async () => {
-  const r = await driver.run(sandbox, { cmd: ["sh", "-c", "id -u; cat /proc/self/uid_map; (sleep 300 >/dev/null 2>&1 &)"], user: "root" });
+  // (`docker version` starts the learner's dockerd if nothing has used it yet.)
+  const r = await driver.run(sandbox, { cmd: ["sh", "-c", "docker version >/dev/null; id -u; cat /proc/self/uid_map; (sleep 300 >/dev/null 2>&1 &)"], user: "root" });
   const [uid, ...map] = r.stdout.trim().split("\n");
   assert.equal(uid, "0", "root inside");
   assert.match(map.join(" "), /^\s*0\s+100000\s+65536$/, "root inside is uid 100000 outside");
@@ -59,6 +60,7 @@ test("root in the sandbox is an unprivileged uid on the host", async () => {
   const byCommand = (name: string) => top.Processes.filter((p) => p[2] === name).map((p) => Number(p[1]));
   assert.ok(byCommand("sleep").length > 0, "the learner's sleep is visible from the host");
   assert.ok(byCommand("sleep").every((u) => u >= 100000), `sleep runs as ${byCommand("sleep")} on the host`);
+  assert.ok(byCommand("dockerd").length > 0, "the learner's dockerd is visible from the host");
   assert.ok(byCommand("dockerd").every((u) => u >= 100000), `dockerd runs as ${byCommand("dockerd")} on the host`);
 });
 

@@ -41,7 +41,9 @@ for (const profile of ["hardened", "trusted"] as const) {
 
     test("Docker's default addresses: docker0 on 172.17.0.0/16, the first network on 172.18.0.0/16", async () => {
       const t = await asRoot(
-        "ip -4 -o addr show docker0 | awk '{print \"bridge\", $4}'\n" +
+        // (docker0 appears when the engine starts, on its first use.)
+        "docker info >/dev/null\n" +
+          "ip -4 -o addr show docker0 | awk '{print \"bridge\", $4}'\n" +
           "docker network create scenario-net >/dev/null\n" +
           "docker network inspect scenario-net -f 'net {{(index .IPAM.Config 0).Subnet}}'\n" +
           "docker run --rm --network scenario-net busybox ip -4 -o addr show eth0 | awk '{print \"container\", $4}'\n" +

@@ -336,6 +336,7 @@ export class DockerDriver implements SandboxDriver {
       // "base:size" pairs, one --default-address-pool each.
       `CP_INNER_POOLS=${inner.pools.map((p) => `${p.base}:${p.size}`).join(" ")}`,
       `CP_RUN_MB=${this.sb.runMb}`,
+      `CP_DOCKER_START=${this.sb.dockerStart}`,
       `CP_TMP_MB=${this.sb.tmpMb}`,
     ];
   }
