@@ -89,10 +89,12 @@ for (const profile of ["hardened", "trusted"] as const) {
       // As the learner's root, on a second idle sandbox: a fake wake-up, then the holder killed.
       const other = await newSandbox();
       const meddle = await driver.run(other, {
-        cmd: ["sh", "-c", "echo wake > /run/container-playground/engine-wake; sleep 1; pkill -f 'docker.socket' ; pkill -x dockerd; echo meddled"],
+        cmd: ["sh", "-c", "echo wake > /run/container-playground/engine-wake; sleep 1; pkill -f '^docker[.]socket:'; pkill -x dockerd; echo meddled"],
         user: "root",
       });
       assert.match(meddle.stdout, /meddled/);
+      // A killed dockerd is gone until learner-init has started it again, as after any death.
+      await until("the engine to answer again", async () => (await driver.run(other, { cmd: ["docker", "info", "--format", "{{.ServerVersion}}"], user: "ubuntu" })).exitCode === 0, 60_000);
       const t = await typed(other, "docker run --rm busybox echo engine-back");
       assert.match(t, /^engine-back\s*$/m);
       assert.equal(await driver.isRunning(other), true, "the sandbox kept running");
