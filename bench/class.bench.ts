@@ -174,6 +174,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     const loadBeforeArrival = loadAverage();
     const cpu0 = server.cpuSeconds();
     const arrivalShares = countCpuShares(() => server.cpuSeconds());
+    await server.eventLoopDelay(); // (from here on)
     const rss: number[] = [];
     const sampler = setInterval(() => rss.push(server.rssBytes()), 250);
     const tArrive = performance.now();
@@ -187,6 +188,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     clearInterval(sampler);
     const arrivalCpu = (100 * (server.cpuSeconds() - cpu0)) / arrivalS;
     const shares = arrivalShares();
+    const arrivalEventLoop = await server.eventLoopDelay();
     const arrived = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
     // Whole messages: a terminal's timeout ends with its last output, which tells why.
     const failures = outcomes.flatMap((o) => (o.status === "rejected" ? [String((o.reason as Error).message ?? o.reason).slice(0, 2000)] : []));
@@ -210,6 +212,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     const loadAfterArrival = loadAverage();
     console.log(`  steps (p50/p95 ms): ${Object.entries(phases).map(([n, p]) => `${n} ${p.p50}/${p.p95}`).join(", ")}; load average ${loadAfterArrival} (before ${loadBeforeArrival})`);
     console.log(`  host CPU during the arrival (% of a core): ${shares.hostBusy} busy = server ${shares.server} + benchmark ${shares.bench} + its Chromium ${shares.chromium} + sandboxes and engines ${shares.rest}`);
+    console.log(`  the server's event loop during the arrival: longest stall ${arrivalEventLoop.maxMs} ms, p99 ${arrivalEventLoop.p99Ms} ms`);
 
     // Everyone at once starts two containers, as a two-service lesson does (a web server and
     // a cache): the first `docker run`s of a class, and 2 keys each from the kernel's quota.
@@ -274,6 +277,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
         { figure: "server CPU while the class arrives", unit: "% of a core", ours: round(arrivalCpu, 0) },
         { figure: "host CPU busy while the class arrives (all cores)", unit: "% of a core", ours: shares.hostBusy },
         { figure: "of which the benchmark's own Chromium pages", unit: "% of a core", ours: shares.chromium },
+        { figure: "the server's longest event-loop stall while the class arrives", unit: "ms", ours: arrivalEventLoop.maxMs },
         { figure: "server memory with the class in", unit: "MB", ours: round(serverRssMb) },
         { figure: "host memory per warm sandbox", unit: "MB", ours: round(hostMbPerSandbox) },
         { figure: `${terms.length} learners start two containers each at once: p95`, unit: "ms", ours: twoUp.p95 },
@@ -290,6 +294,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
       detail: {
         arrivalSteps: phases,
         arrivalCpuShares: shares,
+        arrivalEventLoopMs: arrivalEventLoop,
         loadAverage: { beforeArrival: loadBeforeArrival, afterArrival: loadAfterArrival },
         class: CLASS,
         browsers: BROWSERS,

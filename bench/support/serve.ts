@@ -2,7 +2,9 @@
 // memory apart from its own clients. Settings come as JSON in BENCH_SETTINGS (on top of the
 // test defaults), and BENCH_WITH_NEXT=1 serves the pages too; prints {"url": ...} once
 // listening; SIGTERM, or the parent's end of stdin closing (the benchmark died), removes its
-// sandboxes and exits.
+// sandboxes and exits. SIGUSR2 prints {"eventLoop": {maxMs, p99Ms}}: the event loop's stalls
+// since the last SIGUSR2 (or the start).
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { startApp } from "../../server/app";
 import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig } from "../../tests/helpers/env";
 
@@ -10,6 +12,13 @@ void (async () => {
   const image = await requireSandboxImage(await requireDocker());
   const settings = JSON.parse(process.env.BENCH_SETTINGS ?? "{}") as Record<string, string>;
   const app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref, ...settings }), log, { withNext: process.env.BENCH_WITH_NEXT === "1" });
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  process.on("SIGUSR2", () => {
+    const ms = (ns: number) => Number((ns / 1e6).toFixed(1));
+    process.stdout.write(`${JSON.stringify({ eventLoop: { maxMs: ms(delay.max), p99Ms: ms(delay.percentile(99)) } })}\n`);
+    delay.reset();
+  });
   process.stdout.write(`${JSON.stringify({ url: app.url })}\n`);
   let stopping = false;
   const stop = async () => {

@@ -13,6 +13,11 @@ export interface ServerProcess {
   /** User + system CPU seconds used so far. */
   cpuSeconds(): number;
   rssBytes(): number;
+  /**
+   * The longest and the 99th-percentile stall of the server's event loop (ms) since the last
+   * call (or the start): how long every socket of the server waited behind one piece of work.
+   */
+  eventLoopDelay(): Promise<{ maxMs: number; p99Ms: number }>;
   stop(): Promise<void>;
   /** SIGKILL: the server dies on the spot, as in a crash (its sandboxes stay). */
   kill(): Promise<void>;
@@ -26,11 +31,14 @@ export async function startServerProcess(settings: Record<string, string>, opts:
     // then removes its sandboxes and exits instead of outliving a killed benchmark).
     stdio: ["pipe", "pipe", "inherit"],
   });
+  let delayWaiter: ((d: { maxMs: number; p99Ms: number }) => void) | null = null;
   const url = await new Promise<string>((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
     lines.on("line", (line) => {
       try {
-        resolve((JSON.parse(line) as { url: string }).url);
+        const message = JSON.parse(line) as { url?: string; eventLoop?: { maxMs: number; p99Ms: number } };
+        if (message.url) resolve(message.url);
+        if (message.eventLoop) delayWaiter?.(message.eventLoop);
       } catch {
         // other output: keep waiting
       }
@@ -54,6 +62,11 @@ export async function startServerProcess(settings: Record<string, string>, opts:
       return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
     },
     rssBytes: () => rssOf(pid) ?? 0,
+    eventLoopDelay: () =>
+      new Promise((resolve) => {
+        delayWaiter = (d) => ((delayWaiter = null), resolve(d));
+        child.kill("SIGUSR2"); // serve.ts answers with an {"eventLoop": …} line
+      }),
     stop: () => signal("SIGTERM"),
     kill: () => signal("SIGKILL"),
   };
