@@ -107,6 +107,20 @@ for (const profile of ["hardened", "trusted"] as const) {
       assert.ok(counts.slice(-2).every((c) => Number(c) >= 1), `both are explained in the log:\n${t.slice(-800)}`);
     });
 
+    test("a daemon.json that lists the socket and a TCP address: the engine serves both", async () => {
+      // (The socket is the one learner-init holds and hands dockerd as fd://; listing it again must not break it.)
+      const t = await asRoot(
+        `echo '{"hosts": ["unix:///var/run/docker.sock", "tcp://127.0.0.1:2375"]}' > /etc/docker/daemon.json\n` +
+          "systemctl restart docker\n" +
+          "docker ps >/dev/null && echo socket-answers\n" +
+          "curl -s http://127.0.0.1:2375/_ping; echo\n" +
+          "rm /etc/docker/daemon.json && systemctl restart docker && docker ps -q | wc -l",
+      );
+      assert.match(t, /^socket-answers$/m);
+      assert.match(t, /^OK$/m, "the TCP address answers");
+      assert.doesNotMatch(t, /Warning: dockerd could not use/);
+    });
+
     test("systemctl stop and start docker; other services are refused with the reason; ubuntu needs sudo", async () => {
       const t = await asRoot(
         "rm -f /etc/docker/daemon.json\n" +
