@@ -65,16 +65,20 @@ for (const profile of ["hardened", "trusted"] as const) {
       assert.match(woken, /^ready$/m);
     });
 
-    test("systemctl on an idle engine: status starts it; stop and start work as on a machine with docker.socket", async () => {
+    test("systemctl on an idle engine: status starts it; stop and start work as on a machine with docker.socket; outsiders cannot wake it", async () => {
       const sandbox = await newSandbox();
       const t = await typed(
         sandbox,
-        "systemctl is-active docker\n" +
+        // A user outside the docker group cannot wake it, and is told so at once (not after a wait).
+        "sudo useradd --create-home outsider\n" +
+          "timeout 20 sudo -u outsider docker ps 2>&1 | grep -o 'permission denied' | head -1\n" +
+          "systemctl is-active docker\n" +
           "sudo systemctl stop docker\n" +
           "docker ps >/dev/null 2>&1 || echo engine-stopped\n" +
           "sudo systemctl start docker\n" +
           "docker ps --format '{{.ID}}' | wc -l | sed 's/^/containers /'",
       );
+      assert.match(t, /^permission denied\s*$/m);
       assert.match(t, /^active\s*$/m);
       assert.match(t, /^engine-stopped\s*$/m);
       assert.match(t, /^containers 0\s*$/m);
