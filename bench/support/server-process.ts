@@ -25,7 +25,10 @@ export interface ServerProcess {
 
 /** `withNext` serves the pages too (a benchmark with Chromium learners; needs `next build`). */
 export async function startServerProcess(settings: Record<string, string>, opts: { withNext?: boolean } = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "serve.ts")], {
+  // BENCH_SERVER_CPU_PROFILE=<dir>: the server writes a V8 CPU profile there when it exits.
+  const profileDir = process.env.BENCH_SERVER_CPU_PROFILE;
+  const profile = profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", path.join(__dirname, "serve.ts")], {
     env: { ...process.env, BENCH_SETTINGS: JSON.stringify(settings), BENCH_WITH_NEXT: opts.withNext ? "1" : "0" },
     // stdin is a pipe only so that the child sees it close when this process dies (serve.ts
     // then removes its sandboxes and exits instead of outliving a killed benchmark).
