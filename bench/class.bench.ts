@@ -173,7 +173,6 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     // The class arrives: learner i at i × (ARRIVAL_MS / CLASS); the first BROWSERS are pages.
     console.log(`class: ${CLASS} learners join within ${ARRIVAL_MS / 1000} s (${BROWSERS} in Chromium)…`);
     const loadBeforeArrival = loadAverage();
-    const cpu0 = server.cpuSeconds();
     const arrivalShares = countCpuShares(() => server.cpuSeconds());
     await server.eventLoopDelay(); // (from here on)
     const rss: number[] = [];
@@ -187,7 +186,6 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     );
     const arrivalS = (performance.now() - tArrive) / 1000;
     clearInterval(sampler);
-    const arrivalCpu = (100 * (server.cpuSeconds() - cpu0)) / arrivalS;
     const shares = arrivalShares();
     const arrivalEventLoop = await server.eventLoopDelay();
     const arrived = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
@@ -197,7 +195,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     for (const [reason, n] of tally(failures)) console.log(`  failed (${n}×): ${reason.slice(0, 2000)}`);
     const prompt = summarize(arrived.map((a) => a.joinToPromptMs), 0);
     const output = summarize(arrived.map((a) => a.joinToOutputMs), 0);
-    console.log(`  join → prompt p50 ${prompt.p50} ms, p95 ${prompt.p95} ms, max ${prompt.max} ms; ${failures.length} failed; server CPU ${arrivalCpu.toFixed(0)}% of a core`);
+    console.log(`  join → prompt p50 ${prompt.p50} ms, p95 ${prompt.p95} ms, max ${prompt.max} ms; ${failures.length} failed; server CPU ${shares.server}% of a core`);
     // Socket learners and Chromium pages apart: a page also loads and draws the app.
     const byKind = Object.fromEntries(
       (["socket", "browser"] as const).map((kind) => [kind, summarize(arrived.filter((a) => a.kind === kind).map((a) => a.joinToPromptMs), 0)]),
@@ -276,7 +274,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
         { figure: "join → prompt p95", unit: "ms", ours: prompt.p95, goal: "< 2000 ms", met: prompt.p95 < 2000 },
         { figure: "join → prompt max", unit: "ms", ours: prompt.max },
         { figure: "learners who failed to get a prompt and output", unit: "learners", ours: failures.length, goal: "0", met: failures.length === 0 },
-        { figure: "server CPU while the class arrives", unit: "% of a core", ours: round(arrivalCpu, 0) },
+        { figure: "server CPU while the class arrives", unit: "% of a core", ours: shares.server },
         { figure: "host CPU busy while the class arrives (all cores)", unit: "% of a core", ours: shares.hostBusy },
         { figure: "of which the benchmark's own Chromium pages", unit: "% of a core", ours: shares.chromium },
         { figure: "the server's longest event-loop stall while the class arrives", unit: "ms", ours: arrivalEventLoop.maxMs },

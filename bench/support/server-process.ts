@@ -5,7 +5,8 @@ import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 
-const CLOCK_TICKS = 100; // USER_HZ on Linux
+/** USER_HZ on Linux: /proc counts CPU time in these ticks. */
+export const CLOCK_TICKS = 100;
 
 export interface ServerProcess {
   url: string;
@@ -59,10 +60,9 @@ export async function startServerProcess(settings: Record<string, string>, opts:
     url,
     pid,
     cpuSeconds() {
-      // Fields after the command name: state is 3rd, utime 14th, stime 15th.
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+      const cpu = processCpu(pid);
+      if (!cpu) throw new Error(`the server process ${pid} is gone`);
+      return cpu.seconds;
     },
     rssBytes: () => rssOf(pid) ?? 0,
     eventLoopDelay: () =>
@@ -73,6 +73,18 @@ export async function startServerProcess(settings: Record<string, string>, opts:
     stop: () => signal("SIGTERM"),
     kill: () => signal("SIGKILL"),
   };
+}
+
+/** A process's name and user + system CPU seconds so far, from /proc; null when it is gone. */
+export function processCpu(pid: number | string): { comm: string; seconds: number } | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces): state is 3rd, utime 14th, stime 15th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), seconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS };
+  } catch {
+    return null;
+  }
 }
 
 /** Resident memory of a process (bytes), or null when it is gone. */
