@@ -30,13 +30,13 @@ step() { echo "==> $*"; }
 # Package names from packages.txt (comments and blank lines removed), one per line.
 packages() { sed -e 's/#.*//' "$HERE/packages.txt" | tr -s ' \t' '\n\n' | sed '/^$/d'; }
 
-# Every file under sandbox-images/ except README.md and a build cache dir, sorted by path:
+# Every file under sandbox-images/ except README.md, build-lxd.sh and a build cache dir, sorted by path:
 # its sha256 and path, then which files are executable.
 input_files_digest() {
   (
     cd "$HERE"
-    find . -type f ! -path ./README.md ! -path './.cache/*' -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
-    find . -type f -perm -u+x ! -path ./README.md ! -path './.cache/*' -print0 | LC_ALL=C sort -z | tr '\0' '\n' | sed 's/^/executable /'
+    find . -type f ! -path ./README.md ! -path ./build-lxd.sh ! -path './.cache/*' -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
+    find . -type f -perm -u+x ! -path ./README.md ! -path ./build-lxd.sh ! -path './.cache/*' -print0 | LC_ALL=C sort -z | tr '\0' '\n' | sed 's/^/executable /'
   )
 }
 

@@ -21,9 +21,22 @@ const ConfigSchema = z.object({
   ADMIN_PASSWORD: z.string().min(10, "ADMIN_PASSWORD: at least 10 characters").optional(),
   ADMIN_NAME: z.string().trim().min(1).max(60, "ADMIN_NAME: at most 60 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  // Which engine runs sandboxes (server/sandbox/factory.ts): docker, or fake (in memory,
-  // no real shells: for developing the pages and for the fast test tier).
-  SANDBOX_ENGINE: z.enum(["docker", "fake"]).default("docker"),
+  // Which engine runs sandboxes (server/sandbox/factory.ts): docker, lxd (unprivileged system
+  // containers, on one host or an LXD cluster), or fake (in memory, no real shells: for
+  // developing the pages and for the fast test tier).
+  SANDBOX_ENGINE: z.enum(["docker", "lxd", "fake"]).default("docker"),
+  // The LXD engine: its local socket, or a remote member's HTTPS address with a client
+  // certificate (files) that the member trusts; the project, storage pool and bridge network
+  // that scripts/ensure-lxd.sh makes; containers, or virtual machines where the hosts have KVM.
+  LXD_SOCKET: z.string().min(1).default("/var/lib/lxd/unix.socket"),
+  LXD_URL: z.string().url("LXD_URL: an address such as https://10.0.0.5:8443").optional(),
+  LXD_CLIENT_CERT: z.string().min(1).optional(),
+  LXD_CLIENT_KEY: z.string().min(1).optional(),
+  LXD_SERVER_CERT: z.string().min(1).optional(),
+  LXD_PROJECT: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, "LXD_PROJECT: a project name").default("default"),
+  LXD_STORAGE_POOL: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, "LXD_STORAGE_POOL: a pool name").default("cp-pool"),
+  LXD_NETWORK: z.string().regex(/^[A-Za-z0-9_-]{1,15}$/, "LXD_NETWORK: a network name of at most 15 characters").default("cpbr0"),
+  SANDBOX_LXD_TYPE: z.enum(["container", "vm"]).default("container"),
   SANDBOX_IMAGE: z.string().min(1).optional(),
   SANDBOX_AUTO_BUILD: bool.default("true"),
   SANDBOX_PRIVILEGED: z.enum(["auto", "always", "never"]).default("auto"),
@@ -156,7 +169,7 @@ export interface Config {
   /** What a sandbox is and may do, whatever runs it. */
   sandbox: {
     /** The engine that runs sandboxes. */
-    engine: "docker" | "fake";
+    engine: "docker" | "lxd" | "fake";
     image?: string;
     autoBuild: boolean;
     memoryBytes: number;
@@ -204,6 +217,20 @@ export interface Config {
     subnetPrefix: number;
     /** Where the sandboxes' disk files live (on the engine's host). */
     diskDir: string;
+  };
+  /** Settings only the LXD engine has. */
+  lxd: {
+    socketPath: string;
+    /** A remote member (or a cluster's) HTTPS address; undefined = the local socket. */
+    url?: string;
+    clientCert?: string;
+    clientKey?: string;
+    serverCert?: string;
+    project: string;
+    storagePool: string;
+    network: string;
+    /** What each sandbox is: a system container, or a virtual machine (hosts with KVM). */
+    type: "container" | "vm";
   };
   /** Fixed installation id for sandbox labels; by default one is made and kept in the database. */
   instanceId?: string;
@@ -264,7 +291,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
-  if (e.SANDBOX_PROFILE === "trusted" && !isLoopbackHost(e.HOST) && !e.TRUSTED_PROFILE_ACCEPT_HOST_TAKEOVER) {
+  if (e.LXD_URL && !(e.LXD_CLIENT_CERT && e.LXD_CLIENT_KEY)) {
+    throw new ConfigError(
+      "LXD_URL needs LXD_CLIENT_CERT and LXD_CLIENT_KEY: the files of a client certificate that the LXD server trusts " +
+        "(lxc config trust add). For the LXD on this machine, leave LXD_URL unset and the local socket (LXD_SOCKET) is used.",
+    );
+  }
+  // On LXD both profiles are unprivileged containers (root inside is not root here).
+  if (e.SANDBOX_ENGINE === "docker" && e.SANDBOX_PROFILE === "trusted" && !isLoopbackHost(e.HOST) && !e.TRUSTED_PROFILE_ACCEPT_HOST_TAKEOVER) {
     throw new ConfigError(
       `SANDBOX_PROFILE=trusted lets every learner take over this machine (root in a sandbox is root here), and HOST=${e.HOST} ` +
         "serves it beyond this machine. Use the default profile (hardened), listen on loopback only (HOST=127.0.0.1), or " +
@@ -317,6 +351,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       subnetPool: e.SANDBOX_SUBNET_POOL,
       subnetPrefix: e.SANDBOX_SUBNET_PREFIX,
       diskDir: path.resolve(e.SANDBOX_DISK_DIR ?? path.join(dataDir, "disks")),
+    },
+    lxd: {
+      socketPath: e.LXD_SOCKET,
+      url: e.LXD_URL,
+      clientCert: e.LXD_CLIENT_CERT,
+      clientKey: e.LXD_CLIENT_KEY,
+      serverCert: e.LXD_SERVER_CERT,
+      project: e.LXD_PROJECT,
+      storagePool: e.LXD_STORAGE_POOL,
+      network: e.LXD_NETWORK,
+      type: e.SANDBOX_LXD_TYPE,
     },
     instanceId: e.INSTANCE_ID,
     serverId: e.SERVER_ID,

@@ -7,6 +7,7 @@ import type { SandboxDriver } from "./driver";
 import { DockerDriver } from "./docker/driver";
 import { expectedImageRef, expectedMirrorTag, SandboxImage } from "./docker/image";
 import { FakeDriver } from "./fake/driver";
+import { imageAlias, LxdDriver } from "./lxd/driver";
 
 export interface DriverContext {
   /** This installation (INSTANCE_ID or the one kept in the database): labels its sandboxes. */
@@ -18,6 +19,8 @@ export async function createDriver(config: Config, ctx: DriverContext): Promise<
   switch (config.sandbox.engine) {
     case "docker":
       return createDockerDriver(config, ctx);
+    case "lxd":
+      return createLxdDriver(config, ctx);
     case "fake":
       return new FakeDriver({ instanceId: ctx.instanceId, profile: config.sandbox.profile, image: config.sandbox.image ?? "fake/sandbox:latest" });
   }
@@ -29,4 +32,10 @@ export async function createDockerDriver(config: Config, ctx: DriverContext): Pr
   const image = new SandboxImage(docker, config.sandbox.image ?? (await expectedImageRef()), ctx.log);
   const mirrorTag = config.sandbox.mirror ? await expectedMirrorTag() : undefined;
   return new DockerDriver(docker, { sandbox: config.sandbox, docker: config.docker, image, instanceId: ctx.instanceId, mirrorTag }, ctx.log);
+}
+
+/** SANDBOX_IMAGE names an LXD image alias here; by default, the one build-lxd.sh imports for this checkout. */
+export async function createLxdDriver(config: Config, ctx: DriverContext): Promise<LxdDriver> {
+  const image = config.sandbox.image ?? imageAlias(await expectedImageRef());
+  return new LxdDriver({ sandbox: config.sandbox, lxd: config.lxd, image, instanceId: ctx.instanceId }, ctx.log);
 }

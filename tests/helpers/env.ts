@@ -90,7 +90,7 @@ const installations = new Map<string, Config>();
 let releaseAtExit = false;
 
 function releaseWhenDone(config: Config): void {
-  if (config.sandbox.engine === "fake" || !config.instanceId) return;
+  if (config.sandbox.engine !== "docker" || !config.instanceId) return;
   installations.set(config.instanceId, config);
   if (releaseAtExit) return;
   releaseAtExit = true;

@@ -74,13 +74,13 @@ export interface FirewallPlan {
   resolvers?: string[];
 }
 
-interface Hook {
+export interface Hook {
   table: string;
   chain: string;
   rule: string[];
 }
 
-function matchTarget(t: EgressTarget): string[] {
+export function matchTarget(t: EgressTarget): string[] {
   return ["-d", t.cidr, ...(t.port ? ["-p", "tcp", "--dport", String(t.port)] : [])];
 }
 
@@ -122,7 +122,7 @@ export function firewallRules(plan: FirewallPlan): { chains: Record<string, stri
 }
 
 /** Names the installation on its hooks, so `iptables -S` tells an operator whose rule it is. */
-function comment(plan: Pick<FirewallPlan, "instance">): string[] {
+export function comment(plan: Pick<FirewallPlan, "instance">): string[] {
   return plan.instance ? ["-m", "comment", "--comment", `container-playground ${plan.instance}`] : [];
 }
 
@@ -146,11 +146,11 @@ function legacyHooks(pool: string): Hook[] {
   ];
 }
 
-async function iptables(args: string[], binary = "iptables"): Promise<void> {
+export async function iptables(args: string[], binary = "iptables"): Promise<void> {
   await run(binary, ["-w", ...args], { timeout: 15_000 });
 }
 
-async function succeeds(args: string[], binary = "iptables"): Promise<boolean> {
+export async function succeeds(args: string[], binary = "iptables"): Promise<boolean> {
   return iptables(args, binary).then(
     () => true,
     () => false,
@@ -158,7 +158,7 @@ async function succeeds(args: string[], binary = "iptables"): Promise<boolean> {
 }
 
 /** Deletes every copy of a rule (a crash between check and insert can leave two). */
-async function deleteAll(hook: Hook, binary = "iptables"): Promise<void> {
+export async function deleteAll(hook: Hook, binary = "iptables"): Promise<void> {
   for (let i = 0; i < 10 && (await succeeds(["-t", hook.table, "-D", hook.chain, ...hook.rule], binary)); i++);
 }
 
@@ -193,19 +193,7 @@ export function installFirewall(plan: FirewallPlan, log: Logger): Promise<void> 
 async function installNow(plan: FirewallPlan, log: Logger): Promise<void> {
   const { chains, hooks } = firewallRules(plan);
   try {
-    // Fill the chains before hooking them in: no moment without rules.
-    for (const [chain, rules] of Object.entries(chains)) {
-      if (!(await succeeds(["-n", "-L", chain]))) await iptables(["-N", chain]).catch((err: { stderr?: string }) => {
-        if (!/already exists/i.test(err.stderr ?? "")) throw err; // made meanwhile by another process of this installation
-      });
-      await iptables(["-F", chain]);
-      for (const rule of rules) await iptables(rule);
-    }
-    for (const hook of hooks) {
-      if (!(await succeeds(["-t", hook.table, "-C", hook.chain, ...hook.rule]))) {
-        await iptables(["-t", hook.table, "-I", hook.chain, "1", ...hook.rule]);
-      }
-    }
+    await applyRules(chains, hooks);
     for (const legacy of legacyHooks(plan.pool)) await deleteAll(legacy);
     await installIpv6(plan.tag, log);
   } catch (err) {
@@ -215,17 +203,41 @@ async function installNow(plan: FirewallPlan, log: Logger): Promise<void> {
   log.info({ tag: plan.tag, pool: plan.pool, egress: plan.egress, allow: plan.allow }, "sandbox firewall rules installed");
 }
 
-/** Removes the hooks and chains (when no sandbox is left to protect). Idempotent. */
-export async function removeFirewall(plan: FirewallPlan, log: Logger): Promise<void> {
-  const { chains, hooks } = firewallRules(plan);
+/**
+ * Fills the chains (made when missing, flushed, refilled), then hooks them in first place:
+ * there is no moment without rules. A chain made meanwhile by another process is fine.
+ */
+export async function applyRules(chains: Record<string, string[][]>, hooks: Hook[]): Promise<void> {
+  for (const [chain, rules] of Object.entries(chains)) {
+    if (!(await succeeds(["-n", "-L", chain]))) await iptables(["-N", chain]).catch((err: { stderr?: string }) => {
+      if (!/already exists/i.test(err.stderr ?? "")) throw err; // made meanwhile by another process of this installation
+    });
+    await iptables(["-F", chain]);
+    for (const rule of rules) await iptables(rule);
+  }
+  for (const hook of hooks) {
+    if (!(await succeeds(["-t", hook.table, "-C", hook.chain, ...hook.rule]))) {
+      await iptables(["-t", hook.table, "-I", hook.chain, "1", ...hook.rule]);
+    }
+  }
+}
+
+/** Unhooks and deletes chains (idempotent). */
+export async function dropRules(chains: string[], hooks: Hook[]): Promise<void> {
   for (const hook of hooks) await deleteAll(hook);
-  for (const hook of firewallRules6(plan.tag)) await deleteAll(hook, "ip6tables");
-  for (const chain of Object.keys(chains)) {
+  for (const chain of chains) {
     if (await succeeds(["-n", "-L", chain])) {
       await iptables(["-F", chain]);
       await iptables(["-X", chain]);
     }
   }
+}
+
+/** Removes the hooks and chains (when no sandbox is left to protect). Idempotent. */
+export async function removeFirewall(plan: FirewallPlan, log: Logger): Promise<void> {
+  const { chains, hooks } = firewallRules(plan);
+  for (const hook of firewallRules6(plan.tag)) await deleteAll(hook, "ip6tables");
+  await dropRules(Object.keys(chains), hooks);
   log.info({ tag: plan.tag, pool: plan.pool }, "this installation's sandbox firewall rules removed (none of its sandboxes is left)");
 }
 
@@ -248,7 +260,8 @@ export function hostNetworks(): string[] {
     .map((a) => networkOf(a.cidr!));
 }
 
-function networkOf(cidr: string): string {
+/** The network a CIDR lies in ("10.214.0.1/16" → "10.214.0.0/16"). */
+export function networkOf(cidr: string): string {
   const [ip, bits] = cidr.split("/");
   const n = ip.split(".").reduce((acc, o) => (acc << 8) + Number(o), 0) >>> 0;
   const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;

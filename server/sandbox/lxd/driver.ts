@@ -1,0 +1,385 @@
+// SandboxDriver on LXD (SANDBOX_ENGINE=lxd): each sandbox is an unprivileged system container
+// (root inside is an unprivileged uid range on the host; hardened: a range of its own) with
+// nesting for its own Docker engine, on one host or an LXD cluster, which places it. The image
+// is the Docker engine's sandbox image exported for LXD (sandbox-images/build-lxd.sh); its init
+// (system-init) runs learner-init as the Docker image's does, minus the privileged side: the
+// container is the learner's whole world. scripts/ensure-lxd.sh makes the storage pool (disk
+// quotas) and the bridge network this driver uses.
+import fs from "node:fs";
+import { ConfigError, type Config } from "../../config";
+import type { Logger } from "../../log";
+import type {
+  ExecOptions,
+  HealthPart,
+  ProgressFn,
+  RunResult,
+  Sandbox,
+  SandboxDriver,
+  SandboxEvent,
+  SandboxFit,
+  SandboxListing,
+  SandboxSpec,
+  TtyProcess,
+} from "../driver";
+import { fitOf, LABELS } from "../docker/labels";
+import { PlaygroundFailure } from "../errors";
+import { hostNetworks, instanceTag, networkOf } from "../docker/firewall";
+import { LxdClient, LxdError } from "./client";
+import { watchLifecycle } from "./events";
+import { hasDockerUserChain, installLxdFirewall, removeLxdFirewall, type LxdFirewallPlan } from "./firewall";
+import * as exec from "./exec";
+import { instanceBody, instanceName, labelsOf, listingOfInstance, type LxdInstance } from "./instance";
+
+export interface LxdDriverOptions {
+  sandbox: Config["sandbox"];
+  lxd: Config["lxd"];
+  /** The sandbox image's LXD alias (imageAlias of the Docker image's tag, which it is exported from). */
+  image: string;
+  instanceId: string;
+}
+
+const READY_LINE = "sandbox-init: ready";
+const FAILED_PREFIX = "sandbox-init: failed:";
+const READY_POLL_MS = 250;
+
+/** The LXD image alias of a sandbox image reference (container-playground/sandbox:TAG). */
+export function imageAlias(dockerRef: string): string {
+  return `cp-sandbox-${dockerRef.slice(dockerRef.lastIndexOf(":") + 1)}`;
+}
+
+interface ServerInfo {
+  auth: string;
+  environment?: { server_version?: string; driver?: string; server_clustered?: boolean; kernel_version?: string };
+}
+
+interface Resources {
+  memory?: { total?: number; used?: number };
+}
+
+export function lxdUnavailable(detail: string): PlaygroundFailure {
+  return new PlaygroundFailure(
+    "docker_unavailable",
+    "The playground cannot reach its LXD engine, so no sandbox can start right now.",
+    "Try again in a minute. Operator: check that LXD is running (scripts/ensure-lxd.sh) and LXD_SOCKET or LXD_URL is right.",
+    detail,
+  );
+}
+
+export class LxdDriver implements SandboxDriver {
+  readonly engine = "lxd";
+  readonly client: LxdClient;
+  /** Sandboxes this process is removing: their stop is not a death. */
+  private readonly removing = new Set<string>();
+  private isolation: Promise<void> | null = null;
+
+  constructor(
+    private readonly opts: LxdDriverOptions,
+    private readonly log: Logger,
+    client?: LxdClient,
+  ) {
+    const l = opts.lxd;
+    const read = (file?: string) => (file ? fs.readFileSync(file) : undefined);
+    this.client =
+      client ??
+      new LxdClient(
+        l.url
+          ? { url: l.url, cert: read(l.clientCert), key: read(l.clientKey), ca: read(l.serverCert), project: l.project }
+          : { socketPath: l.socketPath, project: l.project },
+      );
+  }
+
+  get image(): string {
+    return this.opts.image;
+  }
+
+  get profile(): "trusted" | "hardened" {
+    return this.opts.sandbox.profile;
+  }
+
+  private async server(): Promise<ServerInfo> {
+    const { metadata } = await this.client.request<ServerInfo>("GET", "/1.0");
+    return metadata;
+  }
+
+  /**
+   * Checks the engine, the server's trust, the pool, the network and the image, and refuses a
+   * sandbox type the hosts cannot run (virtual machines without KVM) as a configuration error.
+   */
+  async prepare(): Promise<void> {
+    let info: ServerInfo;
+    try {
+      info = await this.server();
+    } catch (err) {
+      this.log.error({ where: this.client.where, detail: (err as Error).message }, "LXD unreachable: sandboxes cannot start until it is (scripts/ensure-lxd.sh)");
+      return;
+    }
+    if (info.auth !== "trusted") {
+      throw new ConfigError(`LXD at ${this.client.where} does not trust this server's certificate (auth: ${info.auth}); add it with \`lxc config trust add\``);
+    }
+    const drivers = info.environment?.driver ?? "";
+    if (this.opts.lxd.type === "vm" && !/qemu/.test(drivers)) {
+      throw new ConfigError(
+        `SANDBOX_LXD_TYPE=vm needs LXD hosts that can run virtual machines (KVM, /dev/kvm); LXD here offers only "${drivers}". ` +
+          "Use SANDBOX_LXD_TYPE=container (the default), or run LXD on hosts with KVM.",
+      );
+    }
+    for (const [what, path] of [
+      ["storage pool", `/1.0/storage-pools/${encodeURIComponent(this.opts.lxd.storagePool)}`],
+      ["network", `/1.0/networks/${encodeURIComponent(this.opts.lxd.network)}`],
+    ] as const) {
+      await this.client.request("GET", path).catch((err: Error) => {
+        this.log.error({ detail: err.message }, `LXD ${what} missing: run scripts/ensure-lxd.sh (or set LXD_STORAGE_POOL / LXD_NETWORK)`);
+      });
+    }
+    const image = await this.imagePresent();
+    if (!image) this.log.error({ image: this.image }, "sandbox image missing in LXD: run npm run sandbox-image:lxd");
+    this.log.info({ engine: `LXD ${info.environment?.server_version}`, clustered: info.environment?.server_clustered ?? false, drivers }, "LXD engine reachable");
+  }
+
+  private imagePresent(): Promise<boolean> {
+    return this.client.request("GET", `/1.0/images/aliases/${encodeURIComponent(this.image)}`).then(
+      () => true,
+      (err) => {
+        if (err instanceof LxdError && err.status === 404) return false;
+        throw err;
+      },
+    );
+  }
+
+  private async resources(): Promise<Resources | null> {
+    return this.client.request<Resources>("GET", "/1.0/resources").then(
+      (r) => r.metadata,
+      () => null,
+    );
+  }
+
+  async capacityHint(): Promise<{ memoryBytes: number } | null> {
+    const total = (await this.resources())?.memory?.total;
+    return total ? { memoryBytes: total } : null;
+  }
+
+  /** The member's memory left (LXD's own figure: total minus used). */
+  async memoryAvailable(): Promise<number | null> {
+    const memory = (await this.resources())?.memory;
+    return memory?.total && memory.used !== undefined ? memory.total - memory.used : null;
+  }
+
+  async dispose(): Promise<void> {
+    await this.releaseIsolation().catch((err: Error) => this.log.error({ err: err.message }, "could not remove the LXD sandbox firewall rules"));
+    this.client.close();
+  }
+
+  /** The firewall plan for the bridge, from LXD's own description of it. */
+  async firewallPlan(): Promise<LxdFirewallPlan> {
+    const { metadata } = await this.client.request<{ config: Record<string, string> }>("GET", `/1.0/networks/${encodeURIComponent(this.opts.lxd.network)}`);
+    const cidr = metadata.config["ipv4.address"];
+    if (!cidr || !cidr.includes("/")) throw new Error(`LXD network ${this.opts.lxd.network} has no IPv4 address range (ipv4.address)`);
+    const gateway = cidr.split("/")[0];
+    const subnet = networkOf(cidr);
+    const sb = this.opts.sandbox;
+    return {
+      tag: instanceTag(this.opts.instanceId),
+      instance: this.opts.instanceId,
+      bridge: this.opts.lxd.network,
+      subnet,
+      gateway,
+      egress: sb.egress,
+      allow: sb.egressAllow,
+      hostNetworks: hostNetworks().filter((n) => n !== subnet),
+      dockerUser: await hasDockerUserChain(),
+    };
+  }
+
+  /**
+   * Host firewall rules on the bridge, once per server start (sandboxes wait for them). Only
+   * for the LXD on this machine: a remote host's or cluster member's rules are set up there
+   * (scripts/ensure-lxd.sh and SECURITY.md).
+   */
+  private isolationReady(): Promise<void> {
+    if (this.opts.sandbox.isolation === "off" || this.opts.lxd.url) return Promise.resolve();
+    this.isolation ??= this.firewallPlan()
+      .then((plan) => installLxdFirewall(plan, this.log))
+      .catch((err: Error) => {
+        this.isolation = null;
+        throw new PlaygroundFailure(
+          "isolation_unavailable",
+          "The playground cannot isolate sandboxes on this server, so it will not start one.",
+          "Tell the person who runs this playground.",
+          `${err.message}. Run the server as root on the LXD host, or set SANDBOX_ISOLATION=off for a trusted class.`,
+        );
+      });
+    return this.isolation;
+  }
+
+  /** Removes this installation's bridge rules when none of its sandboxes is left. */
+  async releaseIsolation(): Promise<boolean> {
+    if (this.opts.sandbox.isolation === "off" || this.opts.lxd.url || !this.isolation) return false;
+    if ((await this.instances()).length > 0) return false;
+    await removeLxdFirewall(await this.firewallPlan());
+    this.isolation = null;
+    return true;
+  }
+
+  async create(spec: SandboxSpec, progress: ProgressFn = () => undefined): Promise<Sandbox> {
+    const name = instanceName(spec);
+    const log = this.log.child({ sessionId: spec.sessionId, sandbox: name });
+    try {
+      await this.server();
+    } catch (err) {
+      throw lxdUnavailable((err as Error).message);
+    }
+    if (!(await this.imagePresent())) {
+      throw new PlaygroundFailure(
+        "image_missing",
+        "The sandbox image is not installed on this server yet.",
+        "Ask the person who runs this playground to build it, then press Retry.",
+        `LXD image alias ${this.image} not found; build it with \`npm run sandbox-image:lxd\``,
+      );
+    }
+    await this.isolationReady();
+    progress("creating", "Creating your sandbox…");
+    try {
+      const body = instanceBody(spec, {
+        instanceId: this.opts.instanceId,
+        image: this.image,
+        alias: this.image,
+        profile: this.profile,
+        sandbox: this.opts.sandbox,
+        lxd: this.opts.lxd,
+        env: this.sandboxEnv(),
+      });
+      await this.client.run("POST", "/1.0/instances", body, 300);
+      progress("starting", "Starting your sandbox and its own Docker engine…");
+      await this.client.run("PUT", `/1.0/instances/${encodeURIComponent(name)}/state`, { action: "start", timeout: 30 }, 120);
+      await this.waitReady(name, this.opts.sandbox.readyTimeoutMs);
+      const { metadata } = await this.client.request<LxdInstance>("GET", `/1.0/instances/${encodeURIComponent(name)}`);
+      log.info({ location: metadata.location, profile: this.profile }, "sandbox ready");
+      return { id: name, name: spec.name, state: metadata.location || undefined };
+    } catch (err) {
+      const failure =
+        err instanceof PlaygroundFailure
+          ? err
+          : new PlaygroundFailure(
+              /memory/i.test((err as Error).message) ? "out_of_memory" : "sandbox_start_failed",
+              "Your sandbox could not be started.",
+              "Press Retry. If it fails again, tell your instructor or operator (the detail below helps them).",
+              (err as Error).message,
+            );
+      log.error({ err: failure.detail, code: failure.code }, "sandbox creation failed; cleaning up");
+      await this.removeInstance(name).catch((e: Error) => log.error({ err: e.message }, "cleanup after failed create failed"));
+      throw failure;
+    }
+  }
+
+  /** The settings learner-init reads (the Docker engine passes the same through its container's environment). */
+  private sandboxEnv(): string[] {
+    const sb = this.opts.sandbox;
+    return [`SANDBOX_PROFILE=${sb.profile}`, `CP_RUN_MB=${sb.runMb}`, `CP_TMP_MB=${sb.tmpMb}`, `CP_DOCKER_START=${sb.dockerStart}`, `CP_READY_TIMEOUT=${Math.round(sb.readyTimeoutMs / 1000)}`];
+  }
+
+  /** Until the init says "ready" (or "failed: …") on the instance's console log. */
+  private async waitReady(name: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let log = "";
+    while (Date.now() < deadline) {
+      log = await this.client.text("GET", `/1.0/instances/${encodeURIComponent(name)}/console`).catch(() => log);
+      if (log.includes(READY_LINE)) return;
+      const failed = log.indexOf(FAILED_PREFIX);
+      if (failed >= 0) throw new Error(log.slice(failed).split("\n")[0]);
+      if (!(await this.isRunning({ id: name, name }))) throw new Error(`sandbox stopped during start; last output: ${log.slice(-300)}`);
+      await new Promise((r) => setTimeout(r, READY_POLL_MS));
+    }
+    throw new Error(`sandbox did not become ready within ${timeoutMs / 1000} s; last output: ${log.slice(-300)}`);
+  }
+
+  openTty(sandbox: Sandbox, opts: ExecOptions, size: { cols: number; rows: number }): Promise<TtyProcess> {
+    return exec.openTty(this.client, sandbox.id, opts, size);
+  }
+
+  run(sandbox: Sandbox, opts: ExecOptions & { timeoutMs?: number }): Promise<RunResult> {
+    return exec.run(this.client, sandbox.id, opts);
+  }
+
+  async isRunning(sandbox: Sandbox): Promise<boolean> {
+    try {
+      const { metadata } = await this.client.request<{ status: string }>("GET", `/1.0/instances/${encodeURIComponent(sandbox.id)}/state`);
+      return metadata.status === "Running";
+    } catch (err) {
+      if (err instanceof LxdError && err.status === 404) return false;
+      throw err;
+    }
+  }
+
+  async remove(sandbox: Sandbox): Promise<void> {
+    await this.removeInstance(sandbox.id);
+  }
+
+  /** Stops (forced) and deletes an instance; a missing one is fine. */
+  private async removeInstance(name: string): Promise<void> {
+    const path = `/1.0/instances/${encodeURIComponent(name)}`;
+    const missing = (err: unknown) => err instanceof LxdError && err.status === 404;
+    this.removing.add(name);
+    try {
+      await this.client.run("PUT", `${path}/state`, { action: "stop", force: true, timeout: 30 }, 60).catch((err: Error) => {
+        if (missing(err) || /already stopped|not running/i.test(err.message)) return;
+        throw err;
+      });
+      await this.client.run("DELETE", path, undefined, 120).catch((err) => {
+        if (!missing(err)) throw err;
+      });
+    } finally {
+      this.removing.delete(name);
+    }
+  }
+
+  async address(sandbox: Sandbox): Promise<string> {
+    type State = { network?: Record<string, { addresses: { family: string; address: string; scope: string }[] }> };
+    const { metadata } = await this.client.request<State>("GET", `/1.0/instances/${encodeURIComponent(sandbox.id)}/state`);
+    const inet = metadata.network?.eth0?.addresses.find((a) => a.family === "inet" && a.scope === "global");
+    if (!inet) throw new Error(`sandbox ${sandbox.name} has no IPv4 address yet`);
+    return inet.address;
+  }
+
+  private async instances(): Promise<LxdInstance[]> {
+    const { metadata } = await this.client.request<LxdInstance[]>("GET", "/1.0/instances?recursion=1");
+    return metadata.filter((i) => {
+      const labels = labelsOf(i);
+      return labels[LABELS.managed] === "true" && labels[LABELS.instance] === this.opts.instanceId;
+    });
+  }
+
+  async list(): Promise<SandboxListing[]> {
+    return (await this.instances()).map(listingOfInstance);
+  }
+
+  fit(sandbox: SandboxListing): SandboxFit {
+    return fitOf(sandbox, { profile: this.profile, image: this.image });
+  }
+
+  watch(onEvent: (event: SandboxEvent) => void, onReconnect: () => void, onConnected?: () => void): () => void {
+    const isDeath = async (name: string) => {
+      if (this.removing.has(name)) return false;
+      const { metadata } = await this.client.request<LxdInstance>("GET", `/1.0/instances/${encodeURIComponent(name)}`);
+      const labels = labelsOf(metadata);
+      return labels[LABELS.managed] === "true" && labels[LABELS.instance] === this.opts.instanceId;
+    };
+    return watchLifecycle(this.client, isDeath, this.log, onEvent, onReconnect, onConnected);
+  }
+
+  async health(): Promise<{ engine: HealthPart; image: HealthPart }> {
+    let info: ServerInfo;
+    try {
+      info = await this.server();
+    } catch (err) {
+      return {
+        engine: { ok: false, detail: `LXD unreachable at ${this.client.where}: ${(err as Error).message}` },
+        image: { ok: false, detail: "unknown: LXD unreachable" },
+      };
+    }
+    const env = info.environment ?? {};
+    const engine: HealthPart = { ok: info.auth === "trusted", detail: `LXD ${env.server_version}${env.server_clustered ? " (cluster)" : ""}, ${this.opts.lxd.type}s` };
+    const present = await this.imagePresent().catch(() => false);
+    return { engine, image: present ? { ok: true, detail: this.image } : { ok: false, detail: `missing ${this.image}; run npm run sandbox-image:lxd` } };
+  }
+}
+
