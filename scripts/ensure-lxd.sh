@@ -18,17 +18,24 @@ die() { echo "ensure-lxd.sh: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "run as root: LXD's daemon, its storage pool and its bridge belong to the host"
 
-if ! command -v lxd >/dev/null 2>&1 || ! command -v lxcfs >/dev/null 2>&1 || ! command -v mkfs.btrfs >/dev/null 2>&1; then
-  step "Installing lxd, lxcfs and btrfs-progs from Debian (a minute or two)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends lxd lxd-client lxcfs btrfs-progs uidmap >/dev/null ||
-    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends lxd lxd-client lxcfs btrfs-progs uidmap >/dev/null; } ||
+if ! command -v lxd >/dev/null 2>&1 || ! command -v lxcfs >/dev/null 2>&1 || ! command -v mkfs.btrfs >/dev/null 2>&1 || ! command -v dnsmasq >/dev/null 2>&1; then
+  step "Installing lxd, lxcfs, btrfs-progs and dnsmasq from Debian (a minute or two)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends lxd lxd-client lxcfs btrfs-progs uidmap dnsmasq-base >/dev/null ||
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends lxd lxd-client lxcfs btrfs-progs uidmap dnsmasq-base >/dev/null; } ||
     die "could not install lxd from Debian's packages"
 fi
 
-# Unprivileged containers take their uids from root's subordinate range: one of 1,000,000,000
-# leaves room for 15,000 isolated sandboxes of 65,536 uids each.
+# Unprivileged containers take their uids from root's subordinate range. Ours starts at
+# 1,000,000: clear of 100000-165535, where the Docker engine's hardened learners live on this
+# host (Debian's lxd package puts root at 100000), and 1,000,000,000 long: room for 15,258
+# isolated sandboxes of 65,536 uids each. LXD reads it at start.
 for f in /etc/subuid /etc/subgid; do
-  grep -q '^root:' "$f" 2>/dev/null || echo "root:1000000:1000000000" >>"$f"
+  touch "$f"
+  if ! grep -qx 'root:1000000:1000000000' "$f"; then
+    sed -i '/^root:/d' "$f"
+    echo "root:1000000:1000000000" >>"$f"
+    SUBIDS_CHANGED=1
+  fi
 done
 
 # lxcfs: /proc/meminfo, /proc/cpuinfo and uptime of the container's own (LXD uses it when it
@@ -41,6 +48,11 @@ if ! grep -q ' /var/lib/lxcfs fuse.lxcfs ' /proc/mounts; then
   grep -q ' /var/lib/lxcfs fuse.lxcfs ' /proc/mounts || step "warning: lxcfs did not start (see /var/log/lxcfs.log): sandboxes show the host's memory"
 fi
 
+if [ "${SUBIDS_CHANGED:-0}" = 1 ] && lxc info >/dev/null 2>&1; then
+  [ -z "$(lxc list --format csv -c n 2>/dev/null)" ] || die "root's subordinate uid range changed, and LXD must restart to use it; stop its instances first (lxc list)"
+  step "Restarting LXD for root's new subordinate uid range"
+  lxd shutdown --timeout=30 >/dev/null 2>&1 || true
+fi
 if ! lxc info >/dev/null 2>&1; then
   step "Starting the LXD daemon (log: /var/log/lxd/lxd.log)"
   mkdir -p /var/log/lxd

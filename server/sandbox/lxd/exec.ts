@@ -78,13 +78,21 @@ export async function openTty(client: LxdClient, instance: string, opts: ExecOpt
   const data = await client.websocket(exec.operation, exec.fds["0"]);
   // The stream that the gateway reads and writes (with backpressure through the socket).
   const stream: Duplex = createWebSocketStream(data);
+  // Once the output has all been read the process is over: end the stream both ways (a Docker
+  // exec's socket closes so; the wrapper alone would wait for our side to end too).
+  stream.on("end", () => stream.destroy());
   let ended = false;
-  // LXD ends the exec when the control channel closes: keep it open until the data ends.
   data.once("close", () => {
     ended = true;
     control.close();
   });
   control.on("error", () => undefined);
+  // When the command has ended and its output is all sent, LXD sends a text message (its
+  // "message barrier"; output is binary) and answers no closing handshake: the stream ends
+  // there, so the socket is dropped rather than closed politely.
+  data.on("message", (_message: Buffer, isBinary: boolean) => {
+    if (!isBinary) data.terminate();
+  });
   let exit: Promise<number> | null = null;
   return {
     stream,
@@ -112,12 +120,13 @@ export async function run(client: LxdClient, instance: string, opts: ExecOptions
   const control = await client.websocket(exec.operation, exec.fds.control);
   const [stdin, stdout, stderr] = await Promise.all(["0", "1", "2"].map((fd) => client.websocket(exec.operation, exec.fds[fd])));
   control.on("error", () => undefined);
-  // No input: an empty message is LXD's end of file on stdin.
-  stdin.send(Buffer.alloc(0));
+  // No input: a text message is LXD's end of file on stdin (data is binary).
+  stdin.send("");
   const collect = (ws: WebSocket) => {
     const chunks: Buffer[] = [];
-    ws.on("message", (data: Buffer) => {
-      if (data.length > 0) chunks.push(data);
+    ws.on("message", (data: Buffer, isBinary: boolean) => {
+      if (!isBinary) return ws.terminate(); // LXD's end of this output
+      chunks.push(data);
     });
     return {
       done: new Promise<void>((resolve) => ws.once("close", () => resolve())),

@@ -68,6 +68,8 @@ export function instanceBody(spec: SandboxSpec, plan: InstancePlan): Record<stri
         network: plan.lxd.network,
         // The sandbox cannot pose as another (MAC) or another's address (IPv4/IPv6 from its lease).
         "security.mac_filtering": "true",
+        // No frames between sandboxes on the bridge (the host firewall drops them too).
+        "security.port_isolation": "true",
       },
     },
   };
