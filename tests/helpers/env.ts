@@ -13,6 +13,8 @@ import { DockerDriver } from "../../server/sandbox/docker/driver";
 import type { SandboxDriver } from "../../server/sandbox/driver";
 import { createDockerDriver } from "../../server/sandbox/factory";
 import { expectedImageRef, SandboxImage } from "../../server/sandbox/docker/image";
+import { LxdClient } from "../../server/sandbox/lxd/client";
+import { imageAlias } from "../../server/sandbox/lxd/driver";
 
 export const log = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
 
@@ -51,6 +53,34 @@ export function testProfile(): "hardened" | "trusted" {
   return p;
 }
 
+/** The engine tests run sandboxes on unless they choose one: TEST_SANDBOX_ENGINE, else docker. */
+export function testEngine(): "docker" | "lxd" {
+  const e = process.env.TEST_SANDBOX_ENGINE ?? "docker";
+  if (e !== "docker" && e !== "lxd") throw new Error(`TEST_SANDBOX_ENGINE must be docker or lxd, not ${e}`);
+  return e;
+}
+
+/**
+ * The sandbox image of the engine under test, which must be there: the Docker image, or its
+ * LXD import (sandbox-images/build-lxd.sh) on an LXD that answers.
+ */
+export async function requireEngineImage(engine = testEngine()): Promise<string> {
+  if (engine === "docker") return (await requireSandboxImage(await requireDocker())).ref;
+  const alias = imageAlias(process.env.SANDBOX_IMAGE ?? (await expectedImageRef()));
+  const client = new LxdClient({ socketPath: process.env.LXD_SOCKET ?? "/var/lib/lxd/unix.socket", project: "default" });
+  try {
+    await client.request("GET", "/1.0").catch((err: Error) => {
+      throw new Error(`These tests need LXD (npm test starts it with scripts/ensure-lxd.sh): ${err.message}`);
+    });
+    await client.request("GET", `/1.0/images/aliases/${alias}`).catch(() => {
+      throw new Error(`LXD sandbox image ${alias} is missing: run \`npm run sandbox-image:lxd\` (npm test imports it).`);
+    });
+  } finally {
+    client.close();
+  }
+  return alias;
+}
+
 /** A config for tests: port 0, a fresh data folder and SQLite file, small sandboxes. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   const dataDir = tempDataDir();
@@ -67,6 +97,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: "silent",
     // npm test runs the browser tests once per profile (scripts/test.sh).
     SANDBOX_PROFILE: testProfile(),
+    SANDBOX_ENGINE: testEngine(),
     // Every test client comes from this machine's one address: the per-address limits are
     // tested where they are the subject (tests/integration/abuse.test.ts).
     LIMIT_GUESTS_PER_HOUR: "100000",
@@ -151,8 +182,8 @@ export async function stopApp(app: RunningApp): Promise<void> {
 
 /** Starts a server for a test on the built sandbox image, with these settings on top of testConfig(). */
 export async function startTestApp(settings: Record<string, string> = {}, opts: { withNext?: boolean; clock?: Clock } = {}): Promise<RunningApp> {
-  const image = await requireSandboxImage(await requireDocker());
-  return startApp(testConfig({ SANDBOX_IMAGE: image.ref, ...settings }), log, { withNext: opts.withNext ?? false, clock: opts.clock });
+  const image = await requireEngineImage(settings.SANDBOX_ENGINE === "docker" || settings.SANDBOX_ENGINE === "lxd" ? settings.SANDBOX_ENGINE : testEngine());
+  return startApp(testConfig({ SANDBOX_IMAGE: image, ...settings }), log, { withNext: opts.withNext ?? false, clock: opts.clock });
 }
 
 /** Polls until `check` holds; fails naming `what` after `timeoutMs`. */

@@ -1,11 +1,10 @@
 // The commands the Foundation lessons rely on, as tests that run in any sandbox profile.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Sandbox } from "../../server/sandbox/driver";
-import type { DockerDriver } from "../../server/sandbox/docker/driver";
+import type { Sandbox, SandboxDriver } from "../../server/sandbox/driver";
 
 /** Registers the lesson-critical tests against the sandbox that `get()` returns (after `before`). */
-export function lessonCommandTests(get: () => { driver: DockerDriver; sandbox: Sandbox }): void {
+export function lessonCommandTests(get: () => { driver: SandboxDriver; sandbox: Sandbox }): void {
   /** Runs a bash command as the learner (ubuntu), the way their terminal would. */
   async function sh(cmd: string, user = "ubuntu") {
     const { driver, sandbox } = get();

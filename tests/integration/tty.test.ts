@@ -3,12 +3,12 @@
 // still fail when typed (sudo's "unable to allocate pty" did), so each is tried here.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { startApp, type RunningApp } from "../../server/app";
-import type { DockerDriver } from "../../server/sandbox/docker/driver";
+import type { RunningApp } from "../../server/app";
+import { DockerDriver } from "../../server/sandbox/docker/driver";
 import { ENTER } from "../../server/sandbox/docker/exec";
 import type { Sandbox } from "../../server/sandbox/driver";
 import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket, PROMPT } from "../helpers/client";
-import { stopApp, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
+import { startTestApp, stopApp, until } from "../helpers/env";
 
 const CTRL_C = "\x03";
 const CTRL_P = "\x10";
@@ -34,8 +34,8 @@ for (const profile of ["hardened", "trusted"] as const) {
     let n = 0;
 
     before(async () => {
-      const image = await requireSandboxImage(await requireDocker());
-      app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref, SANDBOX_PROFILE: profile }), log, { withNext: false });
+      // On the engine under test (TEST_SANDBOX_ENGINE: docker, or lxd).
+      app = await startTestApp({ SANDBOX_PROFILE: profile });
       socket = await connect(app.url, await guestCookie(app.url));
       assert.ok((await call(socket, "sandbox:open")).ok);
       const session = await app.db.prisma.playgroundSession.findFirstOrThrow();
@@ -103,9 +103,18 @@ for (const profile of ["hardened", "trusted"] as const) {
     });
 
     test("a terminal has the browser's size before its program starts (no prompt drawn twice)", async () => {
-      // The engine can resize an exec only after it started; sandbox-enter sizes the TTY first.
+      // Docker can resize an exec only after it started; sandbox-enter sizes the TTY first.
       // Asked without any resize from the engine, the program sees the size it was given.
-      const docker = (app.driver as DockerDriver).docker;
+      // (LXD sizes its own pty before the command starts: asked through the driver.)
+      if (!(app.driver instanceof DockerDriver)) {
+        const tty = await app.driver.openTty(sandbox, { cmd: ["sh", "-c", "stty size; env"], user: "ubuntu", workingDir: "/home/ubuntu" }, { cols: 97, rows: 31 });
+        let text = "";
+        tty.stream.on("data", (b: Buffer) => (text += b.toString("utf8")));
+        await new Promise((resolve) => tty.stream.on("close", resolve));
+        assert.match(text, /^31 97\r?$/m, text);
+        return;
+      }
+      const docker = app.driver.docker;
       const exec = await docker.getContainer(sandbox.id).exec({
         Cmd: [ENTER, "ubuntu", "/home/ubuntu", "CP_TTY_SIZE=97x31", "--", "sh", "-c", "stty size; env"],
         User: "root",

@@ -254,7 +254,7 @@ export class LxdDriver implements SandboxDriver {
       await this.waitReady(name, this.opts.sandbox.readyTimeoutMs);
       const { metadata } = await this.client.request<LxdInstance>("GET", `/1.0/instances/${encodeURIComponent(name)}`);
       log.info({ location: metadata.location, profile: this.profile }, "sandbox ready");
-      return { id: name, name: spec.name, state: metadata.location || undefined };
+      return { id: name, name: spec.name, state: metadata.location && metadata.location !== "none" ? metadata.location : undefined };
     } catch (err) {
       const failure =
         err instanceof PlaygroundFailure

@@ -83,5 +83,5 @@ export function labelsOf(instance: LxdInstance): Record<string, string> {
 }
 
 export function listingOfInstance(instance: LxdInstance): SandboxListing {
-  return { ...listingOf({ Id: instance.name, State: instance.status.toLowerCase(), Labels: labelsOf(instance) }), state: instance.location || undefined };
+  return { ...listingOf({ Id: instance.name, State: instance.status.toLowerCase(), Labels: labelsOf(instance) }), state: instance.location && instance.location !== "none" ? instance.location : undefined };
 }
