@@ -25,17 +25,20 @@ if ! command -v lxd >/dev/null 2>&1 || ! command -v lxcfs >/dev/null 2>&1 || ! c
     die "could not install lxd from Debian's packages"
 fi
 
-# Unprivileged containers take their uids from root's subordinate range. Ours starts at
+# Unprivileged containers take their uids from root's subordinate range (newuidmap allows
+# root's), and LXD places isolated ones by the _lxd user's (Debian's package). Both start at
 # 1,000,000: clear of 100000-165535, where the Docker engine's hardened learners live on this
-# host (Debian's lxd package puts root at 100000), and 1,000,000,000 long: room for 15,258
-# isolated sandboxes of 65,536 uids each. LXD reads it at start.
+# host (the package puts them at 100000), and are 1,000,000,000 long: room for 15,258
+# isolated sandboxes of 65,536 uids each. LXD reads them at start.
 for f in /etc/subuid /etc/subgid; do
   touch "$f"
-  if ! grep -qx 'root:1000000:1000000000' "$f"; then
-    sed -i '/^root:/d' "$f"
-    echo "root:1000000:1000000000" >>"$f"
-    SUBIDS_CHANGED=1
-  fi
+  for user in root _lxd; do
+    if ! grep -qx "$user:1000000:1000000000" "$f"; then
+      sed -i "/^$user:/d" "$f"
+      echo "$user:1000000:1000000000" >>"$f"
+      SUBIDS_CHANGED=1
+    fi
+  done
 done
 
 # lxcfs: /proc/meminfo, /proc/cpuinfo and uptime of the container's own (LXD uses it when it

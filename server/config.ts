@@ -37,6 +37,12 @@ const ConfigSchema = z.object({
   LXD_STORAGE_POOL: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, "LXD_STORAGE_POOL: a pool name").default("cp-pool"),
   LXD_NETWORK: z.string().regex(/^[A-Za-z0-9_-]{1,15}$/, "LXD_NETWORK: a network name of at most 15 characters").default("cpbr0"),
   SANDBOX_LXD_TYPE: z.enum(["container", "vm"]).default("container"),
+  // Root's subordinate uid range on the LXD hosts (START:COUNT, as in /etc/subuid; ensure-lxd.sh
+  // sets it): each hardened sandbox gets 65,536 uids of its own in it.
+  LXD_IDMAP_RANGE: z
+    .string()
+    .regex(/^\d+:\d+$/, "LXD_IDMAP_RANGE: START:COUNT, such as 1000000:1000000000")
+    .default("1000000:1000000000"),
   SANDBOX_IMAGE: z.string().min(1).optional(),
   SANDBOX_AUTO_BUILD: bool.default("true"),
   SANDBOX_PRIVILEGED: z.enum(["auto", "always", "never"]).default("auto"),
@@ -231,6 +237,8 @@ export interface Config {
     network: string;
     /** What each sandbox is: a system container, or a virtual machine (hosts with KVM). */
     type: "container" | "vm";
+    /** Root's subordinate uid range on the hosts, where hardened sandboxes get ranges of their own. */
+    idmapRange: { start: number; size: number };
   };
   /** Fixed installation id for sandbox labels; by default one is made and kept in the database. */
   instanceId?: string;
@@ -362,6 +370,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       storagePool: e.LXD_STORAGE_POOL,
       network: e.LXD_NETWORK,
       type: e.SANDBOX_LXD_TYPE,
+      idmapRange: { start: Number(e.LXD_IDMAP_RANGE.split(":")[0]), size: Number(e.LXD_IDMAP_RANGE.split(":")[1]) },
     },
     instanceId: e.INSTANCE_ID,
     serverId: e.SERVER_ID,

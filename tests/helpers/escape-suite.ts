@@ -1,8 +1,9 @@
 // Ways root in a sandbox could become root on the host, each tried harmlessly (values are
 // written back unchanged, nothing is loaded or mounted for real). Run as the learner's root:
 // every line of output is "<vector> open|blocked <detail>".
-import type { DockerDriver } from "../../server/sandbox/docker/driver";
-import type { Sandbox } from "../../server/sandbox/driver";
+import Docker from "dockerode";
+import { DockerDriver } from "../../server/sandbox/docker/driver";
+import type { Sandbox, SandboxDriver } from "../../server/sandbox/driver";
 import { documentedVectors } from "./documented";
 
 export const ESCAPE_VECTORS = [
@@ -92,9 +93,10 @@ export interface EscapeResult {
   detail: string;
 }
 
-/** Runs the suite as the learner's root in `sandbox`. */
-export async function runEscapeSuite(driver: DockerDriver, sandbox: Sandbox, hostAddresses: string[]): Promise<EscapeResult[]> {
-  const hostEngineId = String((await driver.docker.info()).ID);
+/** Runs the suite as the learner's root in `sandbox` (any engine; the host's Docker engine is the one looked for). */
+export async function runEscapeSuite(driver: SandboxDriver, sandbox: Sandbox, hostAddresses: string[]): Promise<EscapeResult[]> {
+  const hostDocker = driver instanceof DockerDriver ? driver.docker : new Docker();
+  const hostEngineId = String((await hostDocker.info()).ID);
   const r = await driver.run(sandbox, { cmd: ["bash", "-c", script(hostEngineId, hostAddresses)], user: "root", timeoutMs: 120_000 });
   const results: EscapeResult[] = [];
   for (const line of r.stdout.split("\n")) {
@@ -112,7 +114,7 @@ export function formatEscapeTable(results: EscapeResult[]): string {
   return results.map((r) => `${r.vector.padEnd(20)} ${r.open ? "OPEN   " : "blocked"} ${r.detail}`).join("\n");
 }
 
-/** The escape table in SECURITY.md, for one profile. */
-export function documentedEscapes(profile: "trusted" | "hardened"): Map<EscapeVector, "open" | "blocked"> {
+/** The escape table in SECURITY.md, for one profile (or the LXD engine's column, "lxd"). */
+export function documentedEscapes(profile: "trusted" | "hardened" | "lxd"): Map<EscapeVector, "open" | "blocked"> {
   return documentedVectors(profile, ESCAPE_VECTORS);
 }

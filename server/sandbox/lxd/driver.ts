@@ -41,6 +41,8 @@ export interface LxdDriverOptions {
 const READY_LINE = "sandbox-init: ready";
 const FAILED_PREFIX = "sandbox-init: failed:";
 const READY_POLL_MS = 250;
+/** The uids one isolated sandbox gets (LXD's default for security.idmap.isolated). */
+const IDMAP_SLOT = 65536;
 
 /** The LXD image alias of a sandbox image reference (container-playground/sandbox:TAG). */
 export function imageAlias(dockerRef: string): string {
@@ -71,6 +73,8 @@ export class LxdDriver implements SandboxDriver {
   /** Sandboxes this process is removing: their stop is not a death. */
   private readonly removing = new Set<string>();
   private isolation: Promise<void> | null = null;
+  /** Uid ranges this process is giving to sandboxes being made (not yet visible in LXD). */
+  private readonly reservedBases = new Set<number>();
 
   constructor(
     private readonly opts: LxdDriverOptions,
@@ -238,7 +242,9 @@ export class LxdDriver implements SandboxDriver {
     }
     await this.isolationReady();
     progress("creating", "Creating your sandbox…");
+    let idmapBase: number | undefined;
     try {
+      idmapBase = this.profile === "hardened" ? await this.freeIdmapBase() : undefined;
       const body = instanceBody(spec, {
         instanceId: this.opts.instanceId,
         image: this.image,
@@ -247,6 +253,7 @@ export class LxdDriver implements SandboxDriver {
         sandbox: this.opts.sandbox,
         lxd: this.opts.lxd,
         env: this.sandboxEnv(),
+        idmapBase,
       });
       await this.client.run("POST", "/1.0/instances", body, 300);
       progress("starting", "Starting your sandbox and its own Docker engine…");
@@ -268,6 +275,38 @@ export class LxdDriver implements SandboxDriver {
       log.error({ err: failure.detail, code: failure.code }, "sandbox creation failed; cleaning up");
       await this.removeInstance(name).catch((e: Error) => log.error({ err: e.message }, "cleanup after failed create failed"));
       throw failure;
+    } finally {
+      if (idmapBase !== undefined) this.reservedBases.delete(idmapBase);
+    }
+  }
+
+  /**
+   * A uid range of its own for a hardened sandbox: a random free 65,536-uid slot of
+   * LXD_IDMAP_RANGE (root's subordinate range), none that an instance of this LXD or a
+   * sandbox this process is making holds. LXD 5.0's own choice of isolated ranges was seen
+   * falling outside root's range (then the container cannot start), so the driver chooses.
+   * Two app servers picking the same free slot in the same second is unlikely (1 in
+   * thousands) and fails that start, which the learner retries.
+   */
+  private async freeIdmapBase(): Promise<number> {
+    const { start, size } = this.opts.lxd.idmapRange;
+    const { metadata } = await this.client.request<LxdInstance[]>("GET", "/1.0/instances?recursion=1&all-projects=true");
+    const used = new Set<number>(this.reservedBases);
+    for (const i of metadata) {
+      for (const key of ["volatile.idmap.base", "security.idmap.base"]) {
+        const v = Number(i.config?.[key]);
+        if (v > 0) used.add(v);
+      }
+    }
+    // Slot 0 starts where LXD's shared (trusted) map starts.
+    const slots = Math.floor(size / IDMAP_SLOT) - 1;
+    if (used.size >= slots) throw new Error(`no free uid range left in ${start}:${size} for another isolated sandbox`);
+    for (;;) {
+      const base = start + IDMAP_SLOT * (1 + Math.floor(Math.random() * slots));
+      if (!used.has(base)) {
+        this.reservedBases.add(base);
+        return base;
+      }
     }
   }
 

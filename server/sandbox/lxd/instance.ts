@@ -26,6 +26,8 @@ export interface InstancePlan {
   lxd: Config["lxd"];
   /** The sandbox's settings for its init (learner-init), e.g. CP_DOCKER_START=first-use. */
   env: string[];
+  /** Hardened: the first host uid of the sandbox's own range (security.idmap.base). */
+  idmapBase?: number;
 }
 
 /** The instance's name is the sandbox's name: LXD makes it the hostname, as the learner's prompt wants. */
@@ -41,10 +43,11 @@ export function instanceBody(spec: SandboxSpec, plan: InstancePlan): Record<stri
     // its own (no two sandboxes share a uid on the host); trusted: LXD's shared default range.
     "security.privileged": "false",
     "security.idmap.isolated": plan.profile === "hardened" ? "true" : "false",
+    ...(plan.idmapBase !== undefined ? { "security.idmap.base": String(plan.idmapBase) } : {}),
     // Docker inside (and unshare, chroot) needs nesting; seccomp stays on.
     "security.nesting": "true",
-    // Nothing from the host's kernel modules or devices.
-    "linux.kernel_modules": "",
+    // No /dev/lxd socket (it tells an instance about itself and its host): nothing needs it.
+    "security.devlxd": "false",
     "limits.memory": `${Math.floor(sb.memoryBytes / 1048576)}MiB`,
     "limits.memory.swap": "false",
     "limits.processes": String(sb.pidsLimit),
