@@ -9,6 +9,7 @@ import { classBench } from "./class.bench";
 import { dashboardBench } from "./dashboard.bench";
 import { hostileBench } from "./hostile.bench";
 import { densityBench } from "./density.bench";
+import { enginesBench } from "./engines.bench";
 import { lifecycleBench } from "./lifecycle.bench";
 import { profilesBench } from "./profiles.bench";
 import { printTable, writeResults, type BenchOptions, type BenchResult } from "./support/report";
@@ -20,6 +21,7 @@ const ALL: Record<string, (opts: BenchOptions) => Promise<BenchResult>> = {
   density: densityBench,
   dashboard: dashboardBench,
   profiles: profilesBench,
+  engines: enginesBench,
   hostile: hostileBench,
   class: classBench,
 };

@@ -11,6 +11,11 @@ export TEST_POSTGRES_URL NEXT_TELEMETRY_DISABLED=1
 TEST_RUN_ID=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export TEST_RUN_ID
 
+# The LXD engine's tests (tests/integration/lxd-*.test.ts, and the runs below) need LXD and
+# the sandbox image imported into it.
+bash scripts/ensure-lxd.sh >/dev/null
+bash sandbox-images/build-lxd.sh | sed -n '/^==> /p'
+
 npx tsc --noEmit -p .
 npx tsx scripts/lessons.ts lint
 # Node's runner orders files by path, so tests/final (the check that the others left
@@ -29,5 +34,11 @@ echo "==> Browser tests in the trusted profile"
 # shellcheck disable=SC2046
 TEST_SANDBOX_PROFILE=trusted node --import tsx --test --test-concurrency=1 --test-reporter=spec \
   $(find tests/e2e -name '*.test.ts' ! -name errors.test.ts ! -name class-wall.test.ts ! -name workshop-day.test.ts ! -name failover.test.ts | sort) || status=$?
+# The LXD engine, as a learner uses it: typed terminals through the server, and every
+# lesson's proof (tests/integration/lxd-*.test.ts ran above: contract, escape suite, limits,
+# network).
+echo "==> Terminals and the course on the LXD engine"
+TEST_SANDBOX_ENGINE=lxd node --import tsx --test --test-concurrency=1 --test-reporter=spec \
+  tests/integration/tty.test.ts tests/lessons/course.test.ts || status=$?
 node --import tsx --test --test-reporter=spec tests/final/*.test.ts || status=$?
 exit "$status"

@@ -6,6 +6,7 @@ import type { Logger } from "../log";
 import type { SandboxDriver } from "./driver";
 import { DockerDriver } from "./docker/driver";
 import { expectedImageRef, expectedMirrorTag, SandboxImage } from "./docker/image";
+import { RegistryMirror } from "./docker/mirror";
 import { FakeDriver } from "./fake/driver";
 import { imageAlias, LxdDriver } from "./lxd/driver";
 
@@ -37,5 +38,7 @@ export async function createDockerDriver(config: Config, ctx: DriverContext): Pr
 /** SANDBOX_IMAGE names an LXD image alias here; by default, the one build-lxd.sh imports for this checkout. */
 export async function createLxdDriver(config: Config, ctx: DriverContext): Promise<LxdDriver> {
   const image = config.sandbox.image ?? imageAlias(await expectedImageRef());
-  return new LxdDriver({ sandbox: config.sandbox, lxd: config.lxd, image, instanceId: ctx.instanceId }, ctx.log);
+  // The mirror runs on this machine's Docker engine, for sandboxes of the LXD on this machine.
+  const mirror = config.sandbox.mirror && !config.lxd.url ? new RegistryMirror(new Docker(), { ...config.sandbox.mirror, tag: await expectedMirrorTag() }, ctx.log) : null;
+  return new LxdDriver({ sandbox: config.sandbox, lxd: config.lxd, image, instanceId: ctx.instanceId, mirror }, ctx.log);
 }

@@ -8,7 +8,7 @@ import path from "node:path";
 import { test } from "node:test";
 import type { BenchResult } from "../../bench/support/report";
 
-const NAMES = ["terminal", "lifecycle", "density", "dashboard", "profiles", "hostile", "class"];
+const NAMES = ["terminal", "lifecycle", "density", "dashboard", "profiles", "engines", "hostile", "class"];
 const RESULTS = path.join(__dirname, "..", "..", "bench", "results");
 
 test("npm run bench works end to end (smoke counts) and reports every figure", () => {

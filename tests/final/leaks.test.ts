@@ -5,6 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { LABELS } from "../../server/sandbox/docker/labels";
+import { LxdClient } from "../../server/sandbox/lxd/client";
+import { labelsOf, type LxdInstance } from "../../server/sandbox/lxd/instance";
 import { attachedLoops, requireDocker, TEST_RUN_PREFIX } from "../helpers/env";
 
 // Only this run's (TEST_RUN_ID): another test run or playground may share the engine and kernel.
@@ -18,6 +20,18 @@ test("no sandbox container, volume or network from the test suite is left behind
   assert.deepEqual((Volumes ?? []).filter((v) => fromTests(v.Labels)).map((v) => v.Name), []);
   const networks = await docker.listNetworks({ filters: { label: [`${LABELS.managed}=true`] } });
   assert.deepEqual(networks.filter((n) => fromTests(n.Labels)).map((n) => n.Name), []);
+});
+
+test("no LXD instance from the test suite is left behind", async () => {
+  const client = new LxdClient({ socketPath: process.env.LXD_SOCKET ?? "/var/lib/lxd/unix.socket", project: "default" });
+  try {
+    const { metadata } = await client.request<LxdInstance[]>("GET", "/1.0/instances?recursion=1").catch((err: Error) => {
+      throw new Error(`the LXD engine's tests ran on the LXD that npm test starts, which does not answer now: ${err.message}`);
+    });
+    assert.deepEqual(metadata.filter((i) => fromTests(labelsOf(i))).map((i) => i.name), []);
+  } finally {
+    client.close();
+  }
 });
 
 test("no sandbox disk from the test suite is still attached to a loop device", () => {
@@ -44,7 +58,7 @@ test("the firewall rules of this run's installations are gone (each removes its 
       iptables(bin, args);
     }
     const left = iptables(bin, ["-S"]).split("\n");
-    for (const chain of left.map((l) => /^-N (CP-[a-z2-7]{3}-(?:INPUT|FORWARD))$/.exec(l)?.[1]).filter(Boolean) as string[]) {
+    for (const chain of left.map((l) => /^-N (CP-[a-z2-7]{3}-(?:INPUT|FORWARD|LXDIN|LXDFWD))$/.exec(l)?.[1]).filter(Boolean) as string[]) {
       // A chain nothing jumps to any more belongs to a removed installation.
       if (!left.some((l) => l.startsWith("-A ") && l.endsWith(`-j ${chain}`))) {
         iptables(bin, ["-F", chain]);

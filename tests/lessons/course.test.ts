@@ -10,7 +10,9 @@ import { describe, test } from "node:test";
 import { formatProblem, loadCourse } from "../../server/lessons/parse";
 import { alternativeRuns, proveLesson } from "../../server/lessons/prove";
 import { sandboxName } from "../../server/sandbox/names";
-import { leftovers, testConfig, testDriver } from "../helpers/env";
+import { DockerDriver } from "../../server/sandbox/docker/driver";
+import { leftovers, testConfig, testDriver, testEngine } from "../helpers/env";
+import { testLxdDriver } from "../helpers/lxd";
 
 const course = loadCourse(path.join(__dirname, "..", "..", "lessons"));
 
@@ -24,17 +26,21 @@ test("the course is valid and complete in order", () => {
 // sandbox and installation. The proofs are mostly CPU-bound on two cores, so a third at once
 // gains little (743 s to 655 s, measured 2026-11-30). The later lessons (images, builds)
 // take longest: they start first, so that the last few proofs running alone are short ones.
-describe("every lesson in every profile", { concurrency: 3 }, () => {
+// On the engine under test (TEST_SANDBOX_ENGINE): npm test runs this file on Docker, then on
+// LXD (the main way only there: the alternatives prove the lessons, not the engine).
+const engine = testEngine();
+
+describe(`every lesson in every profile (${engine})`, { concurrency: 3 }, () => {
   const longestFirst = [...course.lessons].sort((a, b) => b.order - a.order);
   for (const lesson of longestFirst) {
     for (const profile of ["hardened", "trusted"] as const) {
       // The main way in both profiles; the alternatives in the default (hardened) profile,
       // where a sandbox allows least (CI time: each run is a fresh sandbox and a whole lesson).
-      for (const variant of alternativeRuns(lesson).filter((v) => profile === "hardened" || v.name === "main")) {
+      for (const variant of alternativeRuns(lesson).filter((v) => (profile === "hardened" && engine === "docker") || v.name === "main")) {
         const what = variant.name === "main" ? lesson.id : `${lesson.id} with ${Object.entries(variant.choices).map(([step, alt]) => `${step}/${alt}`).join(", ")}`;
         test(`${profile}: ${what}: every check fails before its solution and passes after it`, async () => {
-          const config = testConfig({ SANDBOX_PROFILE: profile });
-          const driver = await testDriver(config);
+          const config = testConfig({ SANDBOX_PROFILE: profile, MIRROR: "on" });
+          const driver = engine === "lxd" ? await testLxdDriver(config) : await testDriver(config);
           const sandbox = await driver.create({ sessionId: randomUUID(), ownerId: "g_course", name: sandboxName(), image: "", expiresAt: new Date(Date.now() + 3600_000) });
           try {
             const proofs = await proveLesson(driver, sandbox, lesson, variant);
@@ -48,7 +54,9 @@ describe("every lesson in every profile", { concurrency: 3 }, () => {
             for (const [step, alt] of Object.entries(variant.choices)) assert.ok(proofs.some((p) => p.step === step && p.solution === alt), `the alternative ${step}/${alt} was typed`);
           } finally {
             await driver.remove(sandbox);
-            assert.deepEqual(await leftovers(driver.docker, sandbox.name, config.docker.diskDir), []);
+            if (driver instanceof DockerDriver) assert.deepEqual(await leftovers(driver.docker, sandbox.name, config.docker.diskDir), []);
+            else assert.ok(!(await driver.list()).some((s) => s.name === sandbox.name), "the LXD instance is gone");
+            await driver.dispose();
           }
         });
       }

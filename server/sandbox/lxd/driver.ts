@@ -22,6 +22,7 @@ import type {
   TtyProcess,
 } from "../driver";
 import { fitOf, LABELS } from "../docker/labels";
+import type { RegistryMirror } from "../docker/mirror";
 import { PlaygroundFailure } from "../errors";
 import { hostNetworks, instanceTag, networkOf } from "../docker/firewall";
 import { LxdClient, LxdError } from "./client";
@@ -35,6 +36,11 @@ export interface LxdDriverOptions {
   lxd: Config["lxd"];
   /** The sandbox image's LXD alias (imageAlias of the Docker image's tag, which it is exported from). */
   image: string;
+  /**
+   * The registry mirror on this host's Docker engine (MIRROR=on; mirror.ts), which sandboxes
+   * reach on their bridge's address: `docker pull nginx` offline, as on the Docker engine.
+   */
+  mirror?: RegistryMirror | null;
   instanceId: string;
 }
 
@@ -175,11 +181,7 @@ export class LxdDriver implements SandboxDriver {
 
   /** The firewall plan for the bridge, from LXD's own description of it. */
   async firewallPlan(): Promise<LxdFirewallPlan> {
-    const { metadata } = await this.client.request<{ config: Record<string, string> }>("GET", `/1.0/networks/${encodeURIComponent(this.opts.lxd.network)}`);
-    const cidr = metadata.config["ipv4.address"];
-    if (!cidr || !cidr.includes("/")) throw new Error(`LXD network ${this.opts.lxd.network} has no IPv4 address range (ipv4.address)`);
-    const gateway = cidr.split("/")[0];
-    const subnet = networkOf(cidr);
+    const { gateway, subnet } = await this.bridge();
     const sb = this.opts.sandbox;
     return {
       tag: instanceTag(this.opts.instanceId),
@@ -189,6 +191,7 @@ export class LxdDriver implements SandboxDriver {
       gateway,
       egress: sb.egress,
       allow: sb.egressAllow,
+      hostPorts: this.opts.mirror ? [this.opts.mirror.opts.port] : [],
       hostNetworks: hostNetworks().filter((n) => n !== subnet),
       dockerUser: await hasDockerUserChain(),
     };
@@ -252,7 +255,7 @@ export class LxdDriver implements SandboxDriver {
         profile: this.profile,
         sandbox: this.opts.sandbox,
         lxd: this.opts.lxd,
-        env: this.sandboxEnv(),
+        env: await this.sandboxEnv(),
         idmapBase,
       });
       await this.client.run("POST", "/1.0/instances", body, 300);
@@ -311,9 +314,41 @@ export class LxdDriver implements SandboxDriver {
   }
 
   /** The settings learner-init reads (the Docker engine passes the same through its container's environment). */
-  private sandboxEnv(): string[] {
+  private async sandboxEnv(): Promise<string[]> {
     const sb = this.opts.sandbox;
-    return [`SANDBOX_PROFILE=${sb.profile}`, `CP_RUN_MB=${sb.runMb}`, `CP_TMP_MB=${sb.tmpMb}`, `CP_DOCKER_START=${sb.dockerStart}`, `CP_READY_TIMEOUT=${Math.round(sb.readyTimeoutMs / 1000)}`];
+    const mirror = await this.mirrorAddress();
+    return [
+      `SANDBOX_PROFILE=${sb.profile}`,
+      `CP_RUN_MB=${sb.runMb}`,
+      `CP_TMP_MB=${sb.tmpMb}`,
+      `CP_DOCKER_START=${sb.dockerStart}`,
+      `CP_READY_TIMEOUT=${Math.round(sb.readyTimeoutMs / 1000)}`,
+      ...(mirror ? [`CP_MIRROR=${mirror}`] : []),
+    ];
+  }
+
+  /**
+   * The mirror as sandboxes reach it (the bridge's address and its port), started once; a
+   * mirror that fails is logged and sandboxes start without it, as on the Docker engine.
+   */
+  private async mirrorAddress(): Promise<string | null> {
+    const mirror = this.opts.mirror;
+    if (!mirror || this.opts.lxd.url) return null;
+    try {
+      await mirror.ensure();
+      return `${(await this.bridge()).gateway}:${mirror.opts.port}`;
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, "registry mirror unavailable: LXD sandboxes start without it (docker pull of Docker Hub images fails offline)");
+      return null;
+    }
+  }
+
+  /** The bridge's address on the host and its network, from LXD's description of it. */
+  private async bridge(): Promise<{ gateway: string; subnet: string }> {
+    const { metadata } = await this.client.request<{ config: Record<string, string> }>("GET", `/1.0/networks/${encodeURIComponent(this.opts.lxd.network)}`);
+    const cidr = metadata.config["ipv4.address"];
+    if (!cidr || !cidr.includes("/")) throw new Error(`LXD network ${this.opts.lxd.network} has no IPv4 address range (ipv4.address)`);
+    return { gateway: cidr.split("/")[0], subnet: networkOf(cidr) };
   }
 
   /** Until the init says "ready" (or "failed: …") on the instance's console log. */
