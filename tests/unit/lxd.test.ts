@@ -1,0 +1,97 @@
+// The LXD engine's pure parts: its settings, the instance it asks LXD for, the commands its
+// execs run, the events it reads, and its firewall rules. (The engine itself is tested on a
+// real LXD: tests/integration/lxd-*.test.ts.)
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ConfigError, loadConfig } from "../../server/config";
+import { instanceOfSource } from "../../server/sandbox/lxd/events";
+import { commandFor } from "../../server/sandbox/lxd/exec";
+import { lxdFirewallRules } from "../../server/sandbox/lxd/firewall";
+import { instanceBody, labelsOf, listingOfInstance } from "../../server/sandbox/lxd/instance";
+import { imageAlias } from "../../server/sandbox/lxd/driver";
+
+const base = { DATA_DIR: "/tmp/cp-unit-lxd", SANDBOX_ENGINE: "lxd" };
+
+test("LXD settings: defaults, a remote member needs a client certificate, trusted is not host takeover on LXD", () => {
+  const c = loadConfig(base);
+  assert.equal(c.sandbox.engine, "lxd");
+  assert.deepEqual(
+    { socket: c.lxd.socketPath, pool: c.lxd.storagePool, net: c.lxd.network, type: c.lxd.type, range: c.lxd.idmapRange },
+    { socket: "/var/lib/lxd/unix.socket", pool: "cp-pool", net: "cpbr0", type: "container", range: { start: 1_000_000, size: 1_000_000_000 } },
+  );
+  assert.throws(() => loadConfig({ ...base, LXD_URL: "https://10.0.0.5:8443" }), (err: Error) => err instanceof ConfigError && /LXD_CLIENT_CERT/.test(err.message));
+  assert.throws(() => loadConfig({ ...base, SANDBOX_LXD_TYPE: "kvm" }), ConfigError);
+  assert.throws(() => loadConfig({ ...base, LXD_IDMAP_RANGE: "lots" }), (err: Error) => /LXD_IDMAP_RANGE/.test(err.message));
+  // Root in an LXD sandbox is never root on the host, whatever the profile.
+  assert.equal(loadConfig({ ...base, SANDBOX_PROFILE: "trusted", HOST: "0.0.0.0" }).sandbox.profile, "trusted");
+  assert.throws(() => loadConfig({ DATA_DIR: "/tmp/cp-unit-lxd", SANDBOX_PROFILE: "trusted", HOST: "0.0.0.0" }), ConfigError);
+});
+
+test("an instance is unprivileged with nesting, limited, labelled, and hardened ones get their own uid range", () => {
+  const config = loadConfig({ ...base, SANDBOX_MEMORY_MB: "768", SANDBOX_CPUS: "0.5", SANDBOX_PIDS_LIMIT: "900", SANDBOX_DISK_MB: "3072" });
+  const spec = { sessionId: "s1", ownerId: "g1", name: "sbx-abc", image: "", expiresAt: new Date("2030-01-01T00:00:00Z"), role: "pool" as const };
+  const plan = { instanceId: "inst-1", image: "cp-sandbox-x", alias: "cp-sandbox-x", sandbox: config.sandbox, lxd: config.lxd, env: ["CP_DOCKER_START=first-use", "A=b=c"] };
+  const hardened = instanceBody(spec, { ...plan, profile: "hardened", idmapBase: 1_065_536 }) as { name: string; config: Record<string, string>; devices: Record<string, Record<string, string>>; profiles: string[] };
+  assert.equal(hardened.name, "sbx-abc", "the instance's name is the sandbox's, the learner's hostname");
+  assert.deepEqual(hardened.profiles, []);
+  assert.equal(hardened.config["security.privileged"], "false");
+  assert.equal(hardened.config["security.nesting"], "true");
+  assert.equal(hardened.config["security.devlxd"], "false");
+  assert.equal(hardened.config["security.idmap.isolated"], "true");
+  assert.equal(hardened.config["security.idmap.base"], "1065536");
+  assert.equal(hardened.config["limits.memory"], "768MiB");
+  assert.equal(hardened.config["limits.cpu.allowance"], "50ms/100ms");
+  assert.equal(hardened.config["limits.processes"], "900");
+  assert.equal(hardened.config["environment.CP_DOCKER_START"], "first-use");
+  assert.equal(hardened.config["environment.A"], "b=c", "a value may hold '='");
+  assert.equal(hardened.devices.root.size, "3072MiB");
+  assert.equal(hardened.devices.eth0["security.port_isolation"], "true");
+  assert.equal(hardened.devices.eth0["security.mac_filtering"], "true");
+  const trusted = instanceBody(spec, { ...plan, profile: "trusted" }) as { config: Record<string, string> };
+  assert.equal(trusted.config["security.idmap.isolated"], "false");
+  assert.equal(trusted.config["security.idmap.base"], undefined);
+  // Read back: the labels are the user.* keys, the listing is the Docker engine's.
+  const listed = listingOfInstance({ name: "sbx-abc", status: "Running", type: "container", location: "none", config: hardened.config });
+  assert.equal(labelsOf({ name: "x", status: "Running", type: "container", config: hardened.config })["io.containerplayground.instance"], "inst-1");
+  assert.deepEqual({ id: listed.id, name: listed.name, role: listed.role, running: listed.running, state: listed.state }, { id: "sbx-abc", name: "sbx-abc", role: "pool", running: true, state: undefined });
+  assert.equal(listingOfInstance({ name: "sbx-abc", status: "Stopped", type: "container", location: "node2", config: hardened.config }).state, "node2", "a cluster member is kept");
+});
+
+test("exec commands: a clean environment, root directly, other users lowered with setpriv, bad input refused", () => {
+  const root = commandFor({ cmd: ["bash", "-l"], env: ["TERM=xterm-256color"] }, true);
+  assert.deepEqual(root.slice(0, 2), ["/usr/bin/env", "-i"]);
+  assert.ok(root.includes("TERM=xterm-256color") && !root.includes("TERM=xterm"), "the caller's TERM wins");
+  assert.deepEqual(root.slice(-2), ["bash", "-l"]);
+  assert.ok(commandFor({ cmd: ["true"] }, true).includes("TERM=xterm"), "a TTY gets a TERM");
+  assert.ok(!commandFor({ cmd: ["true"] }, false).some((a) => a.startsWith("TERM=")));
+  const ubuntu = commandFor({ cmd: ["id"], user: "ubuntu" }, false);
+  assert.ok(ubuntu.some((a) => a.includes("setpriv --reuid=")));
+  assert.deepEqual(ubuntu.slice(-3), ["sandbox-exec", "ubuntu", "id"]);
+  assert.throws(() => commandFor({ cmd: ["id"], user: "x; rm -rf /" }, false), /not a user name/);
+  assert.throws(() => commandFor({ cmd: ["id"], env: ["-i"] }, false), /not an environment assignment/);
+});
+
+test("events name their instance; image aliases follow the Docker image's tag", () => {
+  assert.equal(instanceOfSource("/1.0/instances/sbx-abc"), "sbx-abc");
+  assert.equal(instanceOfSource("/1.0/instances/sbx-abc?project=class"), "sbx-abc");
+  assert.equal(instanceOfSource("/1.0/networks/cpbr0"), null);
+  assert.equal(imageAlias("container-playground/sandbox:3f2a9c1d0b7e"), "cp-sandbox-3f2a9c1d0b7e");
+});
+
+test("firewall: DHCP and DNS to the bridge, nothing else of the host, no neighbour, no private range; hooks before Docker's", () => {
+  const plan = { tag: "abc", bridge: "cpbr0", subnet: "10.214.0.0/16", gateway: "10.214.0.1", egress: "allow" as const, allow: [], hostPorts: [5000], hostNetworks: ["192.168.1.0/24"], dockerUser: true };
+  const { chains, hooks } = lxdFirewallRules(plan);
+  const input = chains["CP-abc-LXDIN"].map((r) => r.join(" "));
+  const forward = chains["CP-abc-LXDFWD"].map((r) => r.join(" "));
+  assert.ok(input.includes("-A CP-abc-LXDIN -p udp --dport 67 -j ACCEPT"));
+  assert.ok(input.includes("-A CP-abc-LXDIN -d 10.214.0.1/32 -p udp --dport 53 -j ACCEPT"));
+  assert.ok(input.includes("-A CP-abc-LXDIN -p tcp --dport 5000 -j ACCEPT"), "the registry mirror");
+  assert.equal(input.at(-1), "-A CP-abc-LXDIN -j DROP");
+  assert.ok(forward.indexOf("-A CP-abc-LXDFWD -o cpbr0 -j DROP") < forward.findIndex((r) => r.includes("ESTABLISHED")), "no neighbour, even answering");
+  for (const cidr of ["10.0.0.0/8", "169.254.0.0/16", "192.168.1.0/24"]) assert.ok(forward.includes(`-A CP-abc-LXDFWD -d ${cidr} -j DROP`), cidr);
+  assert.equal(forward.at(-1), "-A CP-abc-LXDFWD -j ACCEPT");
+  assert.deepEqual(hooks.map((h) => h.chain), ["INPUT", "DOCKER-USER", "DOCKER-USER"]);
+  const denied = lxdFirewallRules({ ...plan, egress: "deny", dockerUser: false });
+  assert.equal(denied.chains["CP-abc-LXDFWD"].at(-1)!.join(" "), "-A CP-abc-LXDFWD -j DROP");
+  assert.deepEqual(denied.hooks.map((h) => h.chain), ["INPUT", "FORWARD", "FORWARD"]);
+});
