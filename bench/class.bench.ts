@@ -104,14 +104,12 @@ async function openClassWall(browser: BrowserHandle, server: ServerProcess, staf
   const wall = page.getByTestId("class-wall");
   const deadline = Date.now() + 180_000;
   let tiles = 0;
-  while ((tiles = await wall.locator(".wall-tile .xterm-screen").count()) < learners) {
-    if (Date.now() > deadline) throw new Error(`class wall: ${tiles} of ${learners} terminals drawn after 3 minutes`);
-    await sleep(250);
-  }
+  // A shortfall is a finding, reported (tiles of learners), not the end of the benchmark.
+  while ((tiles = await wall.locator(".wall-tile .xterm-screen").count()) < learners && Date.now() < deadline) await sleep(250);
   const seconds = (performance.now() - t0) / 1000;
   await wall.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SCREENSHOTS, `class-wall-${learners}.png`) });
-  return { tiles, seconds, close: () => context.close() };
+  return { tiles, learners, seconds, close: () => context.close() };
 }
 
 export async function classBench(opts: BenchOptions): Promise<BenchResult> {
@@ -242,7 +240,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     let wallEcho: ReturnType<typeof summarize> | null = null;
     let wallCpu: number | null = null;
     if (wall) {
-      console.log(`  class wall: ${wall.tiles} live terminals drawn ${wall.seconds.toFixed(1)} s after opening`);
+      console.log(`  class wall: ${wall.tiles} of ${wall.learners} live terminals drawn ${wall.seconds.toFixed(1)} s after opening`);
       await sleep(opts.smoke ? 500 : 3000);
       const cpu2 = server.cpuSeconds();
       const tWall = performance.now();
@@ -293,6 +291,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
         ...(wall && wallEcho
           ? [
               { figure: `class wall: ${wall.tiles} live terminals drawn after opening`, unit: "s", ours: round(wall.seconds) },
+              { figure: "class wall: learners' terminals missing", unit: "terminals", ours: wall.learners - wall.tiles, goal: "0", met: wall.tiles === wall.learners },
               { figure: "probe echo p99 with the class wall open", unit: "ms", ours: wallEcho.p99 },
             ]
           : []),

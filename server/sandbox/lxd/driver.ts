@@ -85,17 +85,12 @@ export class LxdDriver implements SandboxDriver {
   constructor(
     private readonly opts: LxdDriverOptions,
     private readonly log: Logger,
-    client?: LxdClient,
   ) {
     const l = opts.lxd;
     const read = (file?: string) => (file ? fs.readFileSync(file) : undefined);
-    this.client =
-      client ??
-      new LxdClient(
-        l.url
-          ? { url: l.url, cert: read(l.clientCert), key: read(l.clientKey), ca: read(l.serverCert), project: l.project }
-          : { socketPath: l.socketPath, project: l.project },
-      );
+    this.client = new LxdClient(
+      l.url ? { url: l.url, cert: read(l.clientCert), key: read(l.clientKey), ca: read(l.serverCert), project: l.project } : { socketPath: l.socketPath, project: l.project },
+    );
   }
 
   get image(): string {
@@ -131,6 +126,14 @@ export class LxdDriver implements SandboxDriver {
       throw new ConfigError(
         `SANDBOX_LXD_TYPE=vm needs LXD hosts that can run virtual machines (KVM, /dev/kvm); LXD here offers only "${drivers}". ` +
           "Use SANDBOX_LXD_TYPE=container (the default), or run LXD on hosts with KVM.",
+      );
+    }
+    if (this.opts.lxd.type === "vm") {
+      // Not built yet: a VM needs a disk image with LXD's agent inside (for exec), which
+      // build-lxd.sh does not make. Refused rather than failing at every sandbox.
+      throw new ConfigError(
+        "SANDBOX_LXD_TYPE=vm: these LXD hosts can run virtual machines, but the playground does not build a virtual-machine " +
+          "sandbox image yet (sandbox-images/build-lxd.sh makes a container image). Use SANDBOX_LXD_TYPE=container.",
       );
     }
     for (const [what, path] of [
