@@ -29,8 +29,16 @@ export async function startServerProcess(settings: Record<string, string>, opts:
   // BENCH_SERVER_CPU_PROFILE=<dir>: the server writes a V8 CPU profile there when it exits.
   const profileDir = process.env.BENCH_SERVER_CPU_PROFILE;
   const profile = profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
+  // BENCH_SERVER_LOG=<file>: the server's log (pino, info and up) is kept there, to find out
+  // afterwards what happened to a learner who failed.
+  const logFile = process.env.BENCH_SERVER_LOG ? fs.createWriteStream(process.env.BENCH_SERVER_LOG, { flags: "a" }) : null;
   const child = spawn(process.execPath, [...profile, "--import", "tsx", path.join(__dirname, "serve.ts")], {
-    env: { ...process.env, BENCH_SETTINGS: JSON.stringify(settings), BENCH_WITH_NEXT: opts.withNext ? "1" : "0" },
+    env: {
+      ...process.env,
+      ...(logFile ? { TEST_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "info" } : {}),
+      BENCH_SETTINGS: JSON.stringify(settings),
+      BENCH_WITH_NEXT: opts.withNext ? "1" : "0",
+    },
     // stdin is a pipe only so that the child sees it close when this process dies (serve.ts
     // then removes its sandboxes and exits instead of outliving a killed benchmark).
     stdio: ["pipe", "pipe", "inherit"],
@@ -39,6 +47,7 @@ export async function startServerProcess(settings: Record<string, string>, opts:
   const url = await new Promise<string>((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
     lines.on("line", (line) => {
+      logFile?.write(`${line}\n`);
       try {
         const message = JSON.parse(line) as { url?: string; eventLoop?: { maxMs: number; p99Ms: number } };
         if (message.url) resolve(message.url);
