@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: the whole suite against real parts (Docker engine, sandboxes, SQLite and
+# `npm test`: the whole suite against real parts (Docker engine, LXD, sandboxes, SQLite and
 # PostgreSQL, headless Chromium). Missing parts are installed as root, or the run fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
