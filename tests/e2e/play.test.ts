@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { startApp, type RunningApp } from "../../server/app";
 import { launchBrowser, SCREENSHOTS, waitForPrompt, waitForStatus, waitForTerminal } from "../helpers/browser";
-import { dockerOf, leftovers, log, requireDocker, requireSandboxImage, stopApp, testConfig } from "../helpers/env";
+import { engineLeftovers, log, requireEngineImage, stopApp, testConfig } from "../helpers/env";
 
 let app: RunningApp;
 let browser: Browser;
@@ -18,9 +18,8 @@ before(async () => {
   if (!fs.existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
     throw new Error("No production build: run `npm run build` first (npm test does).");
   }
-  const docker = await requireDocker();
-  const image = await requireSandboxImage(docker);
-  app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref }), log);
+  // On the engine under test (TEST_SANDBOX_ENGINE: docker, or lxd).
+  app = await startApp(testConfig({ SANDBOX_IMAGE: await requireEngineImage() }), log);
   ({ browser, close: closeBrowser } = await launchBrowser());
   const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
   page = await context.newPage();
@@ -161,7 +160,7 @@ test("Reset sandbox asks first, then gives a fresh sandbox", async () => {
   await dialog.getByRole("button", { name: "Reset sandbox" }).click();
   await page.locator(".sandbox-name").filter({ hasNotText: before }).waitFor({ timeout: 120_000 });
   await waitForStatus(page, /^Ready/);
-  assert.deepEqual(await leftovers(dockerOf(app.driver).docker, before), [], "the old sandbox is removed");
+  assert.deepEqual(await engineLeftovers(app.driver, before), [], "the old sandbox is removed");
   await waitForTerminal(page, new RegExp(`ubuntu@${await sandboxName()}:~\\$`));
   await run("ls ~/old-sandbox-file 2>&1 | tail -1");
   await waitForTerminal(page, /No such file or directory/);
@@ -178,7 +177,7 @@ test("End session asks first, removes the sandbox, and says so", async () => {
   await dialog.getByRole("button", { name: "End session" }).click();
   await page.getByRole("heading", { name: "Session ended" }).waitFor();
   await waitForStatus(page, /^Ended/);
-  assert.deepEqual(await leftovers(dockerOf(app.driver).docker, name), []);
+  assert.deepEqual(await engineLeftovers(app.driver, name), []);
   await page.screenshot({ path: path.join(SCREENSHOTS, "play-ended.png") });
   await page.getByRole("button", { name: "Start a new sandbox" }).click();
   await waitForStatus(page, /^Ready/);

@@ -168,6 +168,12 @@ export async function leftovers(docker: Docker, name: string, diskDir?: string):
   return [...containers.flatMap((c) => c.Names), ...(Volumes ?? []).map((v) => v.Name), ...networks.map((n) => n.Name), ...disks, ...loops];
 }
 
+/** What is left of a removed sandbox on either engine: Docker's containers, volumes, network and disk; LXD's instance. */
+export async function engineLeftovers(driver: SandboxDriver, name: string, diskDir?: string): Promise<string[]> {
+  if (driver instanceof DockerDriver) return leftovers(driver.docker, name, diskDir);
+  return (await driver.list()).filter((s) => s.name === name).map((s) => `${driver.engine} instance ${s.id}`);
+}
+
 /** Ends every learner's session on this server (its sandboxes are removed). */
 export async function endAllSessions(app: Pick<RunningApp, "db" | "service">): Promise<void> {
   for (const u of await app.db.prisma.user.findMany()) await app.service.end(u.id, "admin");

@@ -10,8 +10,7 @@ import { describe, test } from "node:test";
 import { formatProblem, loadCourse } from "../../server/lessons/parse";
 import { alternativeRuns, proveLesson } from "../../server/lessons/prove";
 import { sandboxName } from "../../server/sandbox/names";
-import { DockerDriver } from "../../server/sandbox/docker/driver";
-import { leftovers, testConfig, testDriver, testEngine } from "../helpers/env";
+import { engineLeftovers, testConfig, testDriver, testEngine } from "../helpers/env";
 import { testLxdDriver } from "../helpers/lxd";
 
 const course = loadCourse(path.join(__dirname, "..", "..", "lessons"));
@@ -58,8 +57,7 @@ describe(`every lesson in every profile (${engine})`, { concurrency: 3 }, () => 
             for (const [step, alt] of Object.entries(variant.choices)) assert.ok(proofs.some((p) => p.step === step && p.solution === alt), `the alternative ${step}/${alt} was typed`);
           } finally {
             await driver.remove(sandbox);
-            if (driver instanceof DockerDriver) assert.deepEqual(await leftovers(driver.docker, sandbox.name, config.docker.diskDir), []);
-            else assert.ok(!(await driver.list()).some((s) => s.name === sandbox.name), "the LXD instance is gone");
+            assert.deepEqual(await engineLeftovers(driver, sandbox.name, config.docker.diskDir), []);
             await driver.dispose();
           }
         });
