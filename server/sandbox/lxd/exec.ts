@@ -138,7 +138,8 @@ export async function run(client: LxdClient, instance: string, opts: ExecOptions
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      control.send(JSON.stringify({ command: "signal", signal: 9 }));
+      // Kill the command, then drop the streams (the control socket may be gone already).
+      if (control.readyState === WebSocket.OPEN) control.send(JSON.stringify({ command: "signal", signal: 9 }));
       for (const ws of [stdin, stdout, stderr, control]) ws.terminate();
       reject(new Error(`command timed out after ${timeoutMs} ms: ${opts.cmd.join(" ")}`));
     }, timeoutMs);
