@@ -16,6 +16,7 @@ import type { LxdDriver } from "../../server/sandbox/lxd/driver";
 import { sandboxName } from "../../server/sandbox/names";
 import { documentedEscapes, formatEscapeTable, runEscapeSuite } from "../helpers/escape-suite";
 import { lessonCommandTests } from "../helpers/lesson-commands";
+import { until } from "../helpers/env";
 import { lxdTestConfig, testLxdDriver } from "../helpers/lxd";
 
 const MB = 1024 * 1024;
@@ -89,6 +90,12 @@ for (const profile of ["hardened", "trusted"] as const) {
       assert.deepEqual(results.filter((r) => r.open), [], "every way to host root is closed");
       const devlxd = await rootIn(driver, sandbox, "test -e /dev/lxd/sock && echo present || echo absent");
       assert.match(devlxd.stdout, /absent/, "no /dev/lxd socket in a sandbox");
+    });
+
+    test("a command that outlives its timeout is reported and stopped", async () => {
+      await assert.rejects(driver.run(sandbox, { cmd: ["sleep", "600"], user: "ubuntu", timeoutMs: 2000 }), /timed out after 2000 ms/);
+      // The kill travels through LXD: wait until the process is gone.
+      await until("the timed-out command to be killed", async () => /^none$/m.test((await rootIn(driver, sandbox, "pgrep -x sleep || echo none")).stdout), 15_000);
     });
 
     test("memory, processes, CPU and disk are limited as configured", async () => {
