@@ -11,7 +11,7 @@ import path from "node:path";
 import { PassThrough } from "node:stream";
 import type Docker from "dockerode";
 import type { DockerDriver } from "../../server/sandbox/docker/driver";
-import type { Sandbox } from "../../server/sandbox/driver";
+import type { Sandbox, SandboxDriver } from "../../server/sandbox/driver";
 
 export const POISON_VECTORS = [
   "poison_path",
@@ -125,7 +125,7 @@ touch ${LEARNER_WORLD_MARKER}
 }
 
 /** Plants every stand-in as the learner's root; returns what was planted, per vector. */
-export async function plantPoison(driver: DockerDriver, sandbox: Sandbox, recorder: Buffer): Promise<Map<PoisonVector, string[]>> {
+export async function plantPoison(driver: SandboxDriver, sandbox: Sandbox, recorder: Buffer): Promise<Map<PoisonVector, string[]>> {
   const r = await driver.run(sandbox, { cmd: ["bash", "-c", plantScript(recorder)], user: "root", workingDir: "/root", timeoutMs: 120_000 });
   const planted = new Map<PoisonVector, string[]>();
   for (const m of r.stdout.matchAll(/^planted (\S+) (\S+)$/gm)) {
