@@ -28,7 +28,7 @@ fi
 # Unprivileged containers take their uids from root's subordinate range (newuidmap allows
 # root's), and LXD places isolated ones by the _lxd user's (Debian's package). Both start at
 # 1,000,000: clear of 100000-165535, where the Docker engine's hardened learners live on this
-# host (the package puts them at 100000), and are 1,000,000,000 long: room for 15,258
+# host (the package puts them at 100000), and are 1,000,000,000 long: room for 15,257
 # isolated sandboxes of 65,536 uids each. LXD reads them at start.
 for f in /etc/subuid /etc/subgid; do
   touch "$f"

@@ -4,7 +4,7 @@ import { after, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RunningApp } from "../../server/app";
 import { call, connect, guestCookie, OutputCollector, openTerminal, type TestSocket } from "../helpers/client";
-import { dockerOf, leftovers, startTestApp, stopApp, until } from "../helpers/env";
+import { engineLeftovers, startTestApp, stopApp, until } from "../helpers/env";
 
 /** Pool sandboxes boot in the background; give them the same 90 s as before. */
 const POOL_WAIT_MS = 90_000;
@@ -54,7 +54,7 @@ describe("warm pool", () => {
     // Ending a pooled session removes its container like any other.
     const socket = sockets.at(-1)!;
     assert.ok((await call(socket, "sandbox:end")).ok);
-    assert.deepEqual(await leftovers(dockerOf(app.driver).docker, opened[1]), []);
+    assert.deepEqual(await engineLeftovers(app.driver, opened[1]), []);
   });
 });
 
@@ -105,8 +105,10 @@ describe("capacity", () => {
     const app = await appWith({ SANDBOX_MAX: "2", SANDBOX_POOL_SIZE: "0" });
     const a = await learnerSocket(app);
     const b = await learnerSocket(app);
-    assert.ok((await call(a, "sandbox:open")).ok);
-    assert.ok((await call(b, "sandbox:open")).ok);
+    for (const learner of [a, b]) {
+      const opened = await call(learner, "sandbox:open");
+      assert.ok(opened.ok, JSON.stringify(opened));
+    }
 
     const c = await learnerSocket(app);
     const d = await learnerSocket(app);

@@ -248,6 +248,20 @@ export class LxdDriver implements SandboxDriver {
     }
     await this.isolationReady();
     progress("creating", "Creating your sandbox…");
+    try {
+      return await this.createInstance(spec, name, progress, log);
+    } catch (err) {
+      // Seen now and then on LXD 5.0.2 (btrfs pool, isolated uid range): shifting the new
+      // rootfs's owners fails ("Failed to handle idmapped storage: Failed to change ownership
+      // of …") and the same request then works. Cause unknown; tried once more, and logged.
+      if (!(err instanceof PlaygroundFailure) || !/idmapped storage|change ownership/i.test(err.detail ?? "")) throw err;
+      log.warn({ err: err.detail }, "LXD could not shift the new sandbox's files to its uid range; trying once more");
+      return this.createInstance(spec, name, progress, log);
+    }
+  }
+
+  /** One attempt at making and starting the instance; removes what it made when it fails. */
+  private async createInstance(spec: SandboxSpec, name: string, progress: ProgressFn, log: Logger): Promise<Sandbox> {
     let idmapBase: number | undefined;
     try {
       idmapBase = this.profile === "hardened" ? await this.freeIdmapBase() : undefined;
