@@ -18,7 +18,7 @@ export interface ContractSubject {
 }
 
 /** Reads a TTY's output until `re` matches it. */
-function until(stream: NodeJS.ReadableStream, re: RegExp, timeoutMs = 30_000): Promise<string> {
+export function until(stream: NodeJS.ReadableStream, re: RegExp, timeoutMs = 30_000): Promise<string> {
   let text = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re}; got: ${JSON.stringify(text.slice(-300))}`)), timeoutMs);

@@ -1,6 +1,7 @@
 // Ways root in a sandbox could become root on the host, each tried harmlessly (values are
 // written back unchanged, nothing is loaded or mounted for real). Run as the learner's root:
 // every line of output is "<vector> open|blocked <detail>".
+import os from "node:os";
 import Docker from "dockerode";
 import { DockerDriver } from "../../server/sandbox/docker/driver";
 import type { Sandbox, SandboxDriver } from "../../server/sandbox/driver";
@@ -91,6 +92,14 @@ export interface EscapeResult {
   vector: EscapeVector;
   open: boolean;
   detail: string;
+}
+
+/** This host's IPv4 addresses: where the suite looks for the host's Docker API. */
+export function hostAddresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .filter((i) => i && i.family === "IPv4")
+    .map((i) => i!.address);
 }
 
 /** Runs the suite as the learner's root in `sandbox` (any engine; the host's Docker engine is the one looked for). */

@@ -2,13 +2,12 @@
 // is nobody on the host (the escape suite finds every door closed).
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import os from "node:os";
 import { after, before, test } from "node:test";
 import type { Sandbox } from "../../server/sandbox/driver";
 import type { DockerDriver } from "../../server/sandbox/docker/driver";
 import { sandboxName } from "../../server/sandbox/names";
 import { leftovers, testConfig, testDriver } from "../helpers/env";
-import { formatEscapeTable, runEscapeSuite } from "../helpers/escape-suite";
+import { formatEscapeTable, hostAddresses, runEscapeSuite } from "../helpers/escape-suite";
 import { killDockerdAndExpectItBack } from "../helpers/dockerd";
 import { lessonCommandTests } from "../helpers/lesson-commands";
 
@@ -32,13 +31,6 @@ after(async () => {
   await driver.remove(sandbox);
   assert.deepEqual(await leftovers(driver.docker, sandbox.name, config.docker.diskDir), []);
 });
-
-function hostAddresses(): string[] {
-  return Object.values(os.networkInterfaces())
-    .flat()
-    .filter((i) => i && i.family === "IPv4")
-    .map((i) => i!.address);
-}
 
 test("the sandbox runs without all capabilities, and its init is PID 1", async () => {
   const info = await driver.docker.getContainer(sandbox.id).inspect();

@@ -8,13 +8,12 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import net from "node:net";
-import os from "node:os";
 import { after, before, describe, test } from "node:test";
 import { ConfigError } from "../../server/config";
 import type { Sandbox } from "../../server/sandbox/driver";
 import type { LxdDriver } from "../../server/sandbox/lxd/driver";
 import { sandboxName } from "../../server/sandbox/names";
-import { documentedEscapes, formatEscapeTable, runEscapeSuite } from "../helpers/escape-suite";
+import { documentedEscapes, formatEscapeTable, hostAddresses, runEscapeSuite } from "../helpers/escape-suite";
 import { lessonCommandTests } from "../helpers/lesson-commands";
 import { until } from "../helpers/env";
 import { lxdTestConfig, testLxdDriver } from "../helpers/lxd";
@@ -23,13 +22,6 @@ const MB = 1024 * 1024;
 
 function spec() {
   return { sessionId: randomUUID(), ownerId: "g_lxd", name: sandboxName(), image: "", expiresAt: new Date(Date.now() + 3600_000) };
-}
-
-function hostAddresses(): string[] {
-  return Object.values(os.networkInterfaces())
-    .flat()
-    .filter((i) => i && i.family === "IPv4")
-    .map((i) => i!.address);
 }
 
 async function rootIn(driver: LxdDriver, sandbox: Sandbox, script: string, timeoutMs = 60_000) {

@@ -8,29 +8,13 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import type { Sandbox, TtyProcess } from "../../server/sandbox/driver";
+import type { Sandbox } from "../../server/sandbox/driver";
+import { until } from "../contract/driver-contract";
 import type { LxdDriver } from "../../server/sandbox/lxd/driver";
 import { sandboxName } from "../../server/sandbox/names";
 import { documentedVectors } from "../helpers/documented";
 import { compileRecorder, formatPoisonTable, HOST_ROOT_MAP, parseRecords, plantPoison, POISON_VECTORS, poisonTable } from "../helpers/poison";
 import { lxdTestConfig, testLxdDriver } from "../helpers/lxd";
-
-/** Resolves once the TTY's output matches `re`. */
-function typedUntil(tty: TtyProcess, re: RegExp, timeoutMs = 60_000): Promise<void> {
-  let text = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re}: ${JSON.stringify(text.slice(-300))}`)), timeoutMs);
-    const onData = (b: Buffer) => {
-      text += b.toString();
-      if (re.test(text)) {
-        clearTimeout(timer);
-        tty.stream.off("data", onData);
-        resolve();
-      }
-    };
-    tty.stream.on("data", onData);
-  });
-}
 
 for (const profile of ["hardened", "trusted"] as const) {
   describe(`poisoning an LXD sandbox (${profile})`, () => {
@@ -52,9 +36,9 @@ for (const profile of ["hardened", "trusted"] as const) {
       await plantPoison(driver, sandbox, compileRecorder());
       // What the server does in a sandbox: a learner's login shell with sudo typed in it…
       const tty = await driver.openTty(sandbox, { cmd: ["bash", "-l"], user: "ubuntu", workingDir: "/home/ubuntu", env: ["TERM=xterm-256color"] }, { cols: 100, rows: 30 });
-      await typedUntil(tty, /\$ $/m);
+      await until(tty.stream, /\$ $/m, 60_000);
       tty.stream.write("sudo -i true; echo typed-$((6*7))\r");
-      await typedUntil(tty, /typed-42/);
+      await until(tty.stream, /typed-42/, 60_000);
       const ended = new Promise<void>((resolve) => tty.stream.once("close", () => resolve()));
       tty.stream.write("exit\r");
       await ended;

@@ -3,13 +3,12 @@
 // covers the default profile).
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import os from "node:os";
 import { after, before, test } from "node:test";
 import type { Sandbox } from "../../server/sandbox/driver";
 import type { DockerDriver } from "../../server/sandbox/docker/driver";
 import { sandboxName } from "../../server/sandbox/names";
 import { leftovers, testConfig, testDriver } from "../helpers/env";
-import { documentedEscapes, formatEscapeTable, runEscapeSuite } from "../helpers/escape-suite";
+import { documentedEscapes, formatEscapeTable, hostAddresses, runEscapeSuite } from "../helpers/escape-suite";
 import { lessonCommandTests } from "../helpers/lesson-commands";
 
 const mainConfig = testConfig({ SANDBOX_PROFILE: "trusted" });
@@ -50,8 +49,7 @@ test("sandbox carries its labels for reconciliation", async () => {
 lessonCommandTests(() => ({ driver, sandbox }));
 
 test("escape suite in the trusted profile: the results SECURITY.md states are what this host does", async () => {
-  const hostIps = Object.values(os.networkInterfaces()).flat().filter((i) => i && i.family === "IPv4").map((i) => i!.address);
-  const results = await runEscapeSuite(driver, sandbox, hostIps);
+  const results = await runEscapeSuite(driver, sandbox, hostAddresses());
   console.log(`trusted profile escape suite (privileged: ${await driver.usePrivileged()}):\n${formatEscapeTable(results)}`);
   const documented = documentedEscapes("trusted");
   assert.equal(documented.size, results.length, "SECURITY.md lists every vector of the suite");

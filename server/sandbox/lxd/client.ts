@@ -116,16 +116,16 @@ export class LxdClient {
         res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
         res.on("error", reject);
       });
-      if (timeoutMs > 0) req.setTimeout(timeoutMs, () => req.destroy(new Error(`LXD did not answer ${method} ${path} within ${timeoutMs} ms`)));
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`LXD did not answer ${method} ${path} within ${timeoutMs} ms`)));
       req.on("error", reject);
       req.end(payload);
     });
   }
 
-  /** Waits for a background operation to end (timeoutSec -1: however long); throws LXD's error if it failed. */
+  /** Waits for a background operation to end; throws LXD's error if it failed. */
   async wait(operation: string, timeoutSec = 120): Promise<LxdOperation> {
     const id = operation.split("/").pop();
-    const { metadata } = await this.request<LxdOperation>("GET", `/1.0/operations/${id}/wait?timeout=${timeoutSec}`, undefined, timeoutSec < 0 ? 0 : (timeoutSec + 10) * 1000);
+    const { metadata } = await this.request<LxdOperation>("GET", `/1.0/operations/${id}/wait?timeout=${timeoutSec}`, undefined, (timeoutSec + 10) * 1000);
     if (metadata.status_code !== OPERATION_DONE) {
       throw new LxdError(metadata.err || `LXD operation ${id} ended ${metadata.status}`, metadata.status_code);
     }

@@ -29,7 +29,7 @@ import { LxdClient, LxdError } from "./client";
 import { watchLifecycle } from "./events";
 import { hasDockerUserChain, installLxdFirewall, removeLxdFirewall, type LxdFirewallPlan } from "./firewall";
 import * as exec from "./exec";
-import { instanceBody, instanceName, labelsOf, listingOfInstance, type LxdInstance } from "./instance";
+import { instanceBody, instanceName, labelsOf, listingOfInstance, memberOf, type LxdInstance } from "./instance";
 
 export interface LxdDriverOptions {
   sandbox: Config["sandbox"];
@@ -281,7 +281,7 @@ export class LxdDriver implements SandboxDriver {
       await this.waitReady(name, this.opts.sandbox.readyTimeoutMs);
       const { metadata } = await this.client.request<LxdInstance>("GET", `/1.0/instances/${encodeURIComponent(name)}`);
       log.info({ location: metadata.location, profile: this.profile }, "sandbox ready");
-      return { id: name, name: spec.name, state: metadata.location && metadata.location !== "none" ? metadata.location : undefined };
+      return { id: name, name: spec.name, state: memberOf(metadata) };
     } catch (err) {
       const failure =
         err instanceof PlaygroundFailure

@@ -85,6 +85,11 @@ export function labelsOf(instance: LxdInstance): Record<string, string> {
   return labels;
 }
 
+/** The cluster member that holds an instance (LXD says "none" when it is not a cluster). */
+export function memberOf(instance: Pick<LxdInstance, "location">): string | undefined {
+  return instance.location && instance.location !== "none" ? instance.location : undefined;
+}
+
 export function listingOfInstance(instance: LxdInstance): SandboxListing {
-  return { ...listingOf({ Id: instance.name, State: instance.status.toLowerCase(), Labels: labelsOf(instance) }), state: instance.location && instance.location !== "none" ? instance.location : undefined };
+  return { ...listingOf({ Id: instance.name, State: instance.status.toLowerCase(), Labels: labelsOf(instance) }), state: memberOf(instance) };
 }
