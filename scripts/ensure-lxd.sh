@@ -41,19 +41,34 @@ for f in /etc/subuid /etc/subgid; do
   done
 done
 
-# lxcfs: /proc/meminfo, /proc/cpuinfo and uptime of the container's own (LXD uses it when it
-# runs before LXD starts).
-if ! grep -q ' /var/lib/lxcfs fuse.lxcfs ' /proc/mounts; then
+# lxcfs: /proc/meminfo, /proc/cpuinfo and uptime of the container's own. LXD's start hook
+# bind-mounts them only when /var/lib/lxcfs answers as a container starts, so a dead lxcfs
+# (a mount left behind by a killed process: "Transport endpoint is not connected") silently
+# shows sandboxes the host's memory. Such a mount is cleared and lxcfs started again, in a
+# session of its own so that nothing stopping this script's caller stops it.
+lxcfs_answers() { [ -r /var/lib/lxcfs/proc/meminfo ] && head -c1 /var/lib/lxcfs/proc/meminfo >/dev/null 2>&1; }
+if ! lxcfs_answers; then
+  if grep -q ' /var/lib/lxcfs fuse.lxcfs ' /proc/mounts; then
+    step "Clearing a dead lxcfs mount"
+    pkill -x lxcfs 2>/dev/null || true
+    umount -l /var/lib/lxcfs 2>/dev/null || fusermount -uz /var/lib/lxcfs 2>/dev/null || true
+  fi
   step "Starting lxcfs"
   mkdir -p /var/lib/lxcfs
-  nohup lxcfs /var/lib/lxcfs >/var/log/lxcfs.log 2>&1 &
-  for _ in $(seq 1 20); do grep -q ' /var/lib/lxcfs fuse.lxcfs ' /proc/mounts && break; sleep 0.5; done
-  grep -q ' /var/lib/lxcfs fuse.lxcfs ' /proc/mounts || step "warning: lxcfs did not start (see /var/log/lxcfs.log): sandboxes show the host's memory"
+  [ -e /dev/fuse ] || mknod -m 666 /dev/fuse c 10 229 || true
+  setsid -f lxcfs /var/lib/lxcfs >/var/log/lxcfs.log 2>&1 </dev/null
+  for _ in $(seq 1 20); do lxcfs_answers && break; sleep 0.5; done
+  if lxcfs_answers; then LXCFS_STARTED=1; else
+    # Not fatal: everything else works, and the LXD engine's tests say what is missing.
+    step "warning: lxcfs did not start, so sandboxes show the host's memory. Its log (/var/log/lxcfs.log):"
+    tail -n 5 /var/log/lxcfs.log >&2 || true
+  fi
 fi
 
-if [ "${SUBIDS_CHANGED:-0}" = 1 ] && lxc info >/dev/null 2>&1; then
-  [ -z "$(lxc list --format csv -c n 2>/dev/null)" ] || die "root's subordinate uid range changed, and LXD must restart to use it; stop its instances first (lxc list)"
-  step "Restarting LXD for root's new subordinate uid range"
+# LXD reads the subordinate ranges, and looks for lxcfs, when it starts.
+if { [ "${SUBIDS_CHANGED:-0}" = 1 ] || [ "${LXCFS_STARTED:-0}" = 1 ]; } && lxc info >/dev/null 2>&1; then
+  [ -z "$(lxc list --format csv -c n 2>/dev/null)" ] || die "LXD must restart to use root's new subordinate uid range or a restarted lxcfs; stop its instances first (lxc list)"
+  step "Restarting LXD for a restarted lxcfs or root's new subordinate uid range"
   lxd shutdown --timeout=30 >/dev/null 2>&1 || true
 fi
 if ! lxc info >/dev/null 2>&1; then

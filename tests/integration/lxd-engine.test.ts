@@ -5,7 +5,9 @@
 // anything of the operator's, while the host still reaches its web servers (previews).
 // Typed-terminal behaviour on LXD is tests/integration/tty.test.ts with TEST_SANDBOX_ENGINE=lxd.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { after, before, describe, test } from "node:test";
@@ -100,7 +102,7 @@ for (const profile of ["hardened", "trusted"] as const) {
         ].join("; "),
       );
       const value = (key: string) => Number(new RegExp(`^${key} (\\d+)`, "m").exec(r.stdout)?.[1]);
-      assert.equal(value("mem") * 1024, 768 * MB, `the sandbox sees its own memory (lxcfs): ${r.stdout}`);
+      assert.equal(value("mem") * 1024, 768 * MB, `the sandbox sees its own memory (lxcfs): ${r.stdout}\n${lxcfsOnHost()}`);
       assert.equal(value("pids"), 900, r.stdout);
       const { metadata } = await driver.client.request<{ config: Record<string, string> }>("GET", `/1.0/instances/${sandbox.id}`);
       assert.equal(metadata.config["limits.cpu.allowance"], "50ms/100ms");
@@ -161,3 +163,23 @@ test("SANDBOX_LXD_TYPE=vm is refused with a clear message where LXD cannot run v
     await driver.dispose();
   }
 });
+
+/** What the host's lxcfs looks like, for a failure message: LXD shows a container its own
+ * memory only when /var/lib/lxcfs answers as the container starts. */
+function lxcfsOnHost(): string {
+  const answer = (() => {
+    try {
+      return `host lxcfs answers: ${readFileSync("/var/lib/lxcfs/proc/meminfo", "utf8").split("\n")[0]}`;
+    } catch (e) {
+      return `host lxcfs does not answer: ${(e as Error).message}`;
+    }
+  })();
+  const processes = (() => {
+    try {
+      return execFileSync("pgrep", ["-a", "lxcfs"], { encoding: "utf8" }).trim();
+    } catch {
+      return "no lxcfs process";
+    }
+  })();
+  return `${answer}; ${processes} (scripts/ensure-lxd.sh starts it; its log is /var/log/lxcfs.log)`;
+}
