@@ -8,6 +8,7 @@ import { LABELS } from "../../server/sandbox/docker/labels";
 import { LxdClient } from "../../server/sandbox/lxd/client";
 import { labelsOf, type LxdInstance } from "../../server/sandbox/lxd/instance";
 import { attachedLoops, requireDocker, TEST_RUN_PREFIX } from "../helpers/env";
+import { clusterBridgeName } from "../helpers/lxd-cluster";
 
 // Only this run's (TEST_RUN_ID): another test run or playground may share the engine and kernel.
 const fromTests = (labels: Record<string, string> | undefined) => (labels?.[LABELS.instance] ?? "").startsWith(TEST_RUN_PREFIX);
@@ -22,13 +23,15 @@ test("no sandbox container, volume or network from the test suite is left behind
   assert.deepEqual(networks.filter((n) => fromTests(n.Labels)).map((n) => n.Name), []);
 });
 
-test("no LXD instance from the test suite is left behind", async () => {
+test("no LXD instance or network from the test suite is left behind (sandboxes, the cluster test's members and bridge)", async () => {
   const client = new LxdClient({ socketPath: process.env.LXD_SOCKET ?? "/var/lib/lxd/unix.socket", project: "default" });
   try {
     const { metadata } = await client.request<LxdInstance[]>("GET", "/1.0/instances?recursion=1").catch((err: Error) => {
       throw new Error(`the LXD engine's tests ran on the LXD that npm test starts, which does not answer now: ${err.message}`);
     });
-    assert.deepEqual(metadata.filter((i) => fromTests(labelsOf(i))).map((i) => i.name), []);
+    assert.deepEqual(metadata.filter((i) => fromTests(labelsOf(i)) || i.name.startsWith(TEST_RUN_PREFIX)).map((i) => i.name), []);
+    const networks = await client.request<string[]>("GET", "/1.0/networks");
+    assert.deepEqual(networks.metadata.filter((n) => n.endsWith(`/${clusterBridgeName()}`)), []);
   } finally {
     client.close();
   }

@@ -2,8 +2,10 @@
 // JSON requests, background operations and their websockets, over LXD's unix socket or, for a
 // remote host or a cluster member, HTTPS with a client certificate. No npm client for LXD
 // exists, and the API is small: this file is all of it that the driver needs.
+import { X509Certificate } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
+import type { PeerCertificate } from "node:tls";
 import WebSocket from "ws";
 
 export interface LxdEndpoint {
@@ -49,13 +51,38 @@ interface LxdResponse {
 
 const OPERATION_DONE = 200;
 
+/** An operation's id from its URL (a cluster adds "?project=…", which is not part of it). */
+export function operationId(operation: string): string {
+  return new URL(operation, "http://lxd").pathname.split("/").pop() ?? operation;
+}
+
+/**
+ * TLS to LXD: our client certificate, and LXD's own certificate pinned, as `lxc remote` does.
+ * LXD's certificates are self-signed and name the host, not the address a cluster member is
+ * reached at, so the name check is replaced by "exactly the pinned certificate".
+ */
+function tlsOptions(endpoint: LxdEndpoint): https.AgentOptions {
+  const pinned = endpoint.ca ? new X509Certificate(endpoint.ca).fingerprint256 : null;
+  return {
+    cert: endpoint.cert,
+    key: endpoint.key,
+    ca: endpoint.ca,
+    ...(pinned
+      ? {
+          checkServerIdentity: (host: string, cert: PeerCertificate) =>
+            cert.fingerprint256 === pinned ? undefined : new Error(`LXD at ${host} presented a certificate other than LXD_SERVER_CERT (${cert.fingerprint256})`),
+        }
+      : {}),
+  };
+}
+
 export class LxdClient {
   private readonly agent: http.Agent;
 
   constructor(readonly endpoint: LxdEndpoint) {
     // Keep-alive: the driver asks often (readiness, lists); a new unix connection each time is waste.
     this.agent = endpoint.url
-      ? new https.Agent({ keepAlive: true, cert: endpoint.cert, key: endpoint.key, ca: endpoint.ca })
+      ? new https.Agent({ keepAlive: true, ...tlsOptions(endpoint) })
       : new http.Agent({ keepAlive: true });
   }
 
@@ -124,7 +151,7 @@ export class LxdClient {
 
   /** Waits for a background operation to end; throws LXD's error if it failed. */
   async wait(operation: string, timeoutSec = 120): Promise<LxdOperation> {
-    const id = operation.split("/").pop();
+    const id = operationId(operation);
     const { metadata } = await this.request<LxdOperation>("GET", `/1.0/operations/${id}/wait?timeout=${timeoutSec}`, undefined, (timeoutSec + 10) * 1000);
     if (metadata.status_code !== OPERATION_DONE) {
       throw new LxdError(metadata.err || `LXD operation ${id} ended ${metadata.status}`, metadata.status_code);
@@ -140,7 +167,7 @@ export class LxdClient {
 
   /** Opens one of an operation's websockets (an exec's stdin, output or control channel). */
   websocket(operation: string, secret: string): Promise<WebSocket> {
-    const id = operation.split("/").pop();
+    const id = operationId(operation);
     return this.openWebsocket(`/1.0/operations/${id}/websocket?secret=${encodeURIComponent(secret)}`);
   }
 
@@ -151,7 +178,7 @@ export class LxdClient {
 
   private openWebsocket(path: string): Promise<WebSocket> {
     const ws = this.endpoint.url
-      ? new WebSocket(new URL(path, this.endpoint.url.replace(/^http/, "ws")), { cert: this.endpoint.cert, key: this.endpoint.key, ca: this.endpoint.ca })
+      ? new WebSocket(new URL(path, this.endpoint.url.replace(/^http/, "ws")), tlsOptions(this.endpoint))
       : new WebSocket(`ws+unix://${this.endpoint.socketPath}:${path}`);
     return new Promise((resolve, reject) => {
       ws.once("open", () => {

@@ -1,0 +1,111 @@
+// The LXD engine against an LXD cluster of two members (nested LXD containers on this machine,
+// tests/helpers/lxd-cluster.ts): the server talks to the cluster's HTTPS API, LXD places the
+// sandboxes, and the learner gets the same sandbox on either member, in both profiles. The
+// driver contract runs through the cluster too. Not exercised here: the host firewall on
+// members (the driver sets it up only on a local LXD; see SECURITY.md), members on separate
+// machines, and a member lost while it holds sandboxes.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import type { Sandbox } from "../../server/sandbox/driver";
+import type { LxdDriver } from "../../server/sandbox/lxd/driver";
+import { sandboxName } from "../../server/sandbox/names";
+import { driverContract, until } from "../contract/driver-contract";
+import { requireEngineImage } from "../helpers/env";
+import { lxdTestConfig, testLxdDriver } from "../helpers/lxd";
+import { startTestCluster, type TestCluster } from "../helpers/lxd-cluster";
+
+const MB = 1024 * 1024;
+let cluster: TestCluster;
+
+/** A config for the cluster: its address, our client certificate and its pinned certificate. */
+function clusterConfig(overrides: Record<string, string> = {}) {
+  return lxdTestConfig({
+    LXD_URL: cluster.url,
+    LXD_CLIENT_CERT: cluster.clientCert,
+    LXD_CLIENT_KEY: cluster.clientKey,
+    LXD_SERVER_CERT: cluster.serverCert,
+    ...overrides,
+  });
+}
+
+before(async () => {
+  const image = await requireEngineImage("lxd");
+  const config = lxdTestConfig();
+  cluster = await startTestCluster(image, config.lxd.storagePool, config.lxd.network);
+});
+
+after(async () => {
+  await cluster?.destroy();
+});
+
+describe("sandboxes on an LXD cluster of two members", () => {
+  const drivers: LxdDriver[] = [];
+  const made: { driver: LxdDriver; sandbox: Sandbox }[] = [];
+
+  after(async () => {
+    for (const { driver, sandbox } of made) await driver.remove(sandbox).catch(() => undefined);
+    for (const driver of drivers) await driver.dispose();
+  });
+
+  test("the cluster has both members online", async () => {
+    const members = JSON.parse(await cluster.lxc("cluster", "list", "--format", "json")) as { server_name: string; status: string }[];
+    assert.deepEqual(members.map((m) => m.server_name).sort(), [...cluster.members].sort());
+    for (const m of members) assert.equal(m.status, "Online", `${m.server_name}: ${m.status}`);
+  });
+
+  test("LXD places a hardened and a trusted sandbox on different members; each is a learner's sandbox, typed into in a TTY", async () => {
+    for (const profile of ["hardened", "trusted"] as const) {
+      const driver = await testLxdDriver(clusterConfig({ SANDBOX_PROFILE: profile, SANDBOX_MEMORY_MB: "768" }));
+      drivers.push(driver);
+      await driver.prepare();
+      const health = await driver.health();
+      assert.match(health.engine.detail, /\(cluster\)/, "the driver knows it talks to a cluster");
+      const sandbox = await driver.create({ sessionId: randomUUID(), ownerId: "g_cluster", name: sandboxName(), image: "", expiresAt: new Date(Date.now() + 3600_000) });
+      made.push({ driver, sandbox });
+    }
+    const placed = made.map((m) => m.sandbox.state);
+    for (const member of placed) assert.ok(cluster.members.includes(String(member)), `placed on a member: ${member}`);
+    assert.notEqual(placed[0], placed[1], "LXD spreads sandboxes over the members (the one with fewer instances gets the next)");
+
+    for (const { driver, sandbox } of made) {
+      const tty = await driver.openTty(sandbox, { cmd: ["bash", "-l"], user: "ubuntu", workingDir: "/home/ubuntu", env: ["TERM=xterm-256color"] }, { cols: 120, rows: 30 });
+      try {
+        await until(tty.stream, /\$ $/m);
+        tty.stream.write("hostname; head -n1 /proc/meminfo\r");
+        const facts = await until(tty.stream, /MemTotal:\s+\d+ kB/);
+        assert.match(facts, new RegExp(`^${sandbox.name}\\r?$`, "m"), "the hostname is the sandbox's name");
+        assert.match(facts, new RegExp(`MemTotal:\\s+${(768 * MB) / 1024} kB`), "the member's lxcfs shows the sandbox its own memory");
+        // Markers that only the command's output contains, not its echo.
+        tty.stream.write("sudo unshare --pid --fork --mount-proc ps -o pid,comm; echo unshare-$((6*7))\r");
+        assert.match(await until(tty.stream, /unshare-42/), /^\s*1 ps\r?$/m);
+        tty.stream.write("docker run --rm hello-world; echo docker-exit=$?\r");
+        const docker = await until(tty.stream, /docker-exit=\d+/, 120_000);
+        assert.match(docker, /Hello from Docker!/);
+        assert.match(docker, /docker-exit=0/);
+      } finally {
+        tty.stream.end("exit\r");
+      }
+    }
+  });
+
+  test("the sandboxes are listed with the member that holds them, and removing them leaves the cluster empty", async () => {
+    for (const { driver, sandbox } of made) {
+      const entry = (await driver.list()).find((l) => l.name === sandbox.name);
+      assert.ok(entry, `${sandbox.name} is listed`);
+      assert.equal(entry.state, sandbox.state, "the listing names the member");
+    }
+    for (const { driver, sandbox } of made.splice(0)) await driver.remove(sandbox);
+    assert.equal(await cluster.lxc("list", "--format", "csv", "-c", "n"), "", "no instance is left on any member");
+  });
+});
+
+driverContract("lxd cluster (two nested members)", async () => {
+  const driver = await testLxdDriver(clusterConfig());
+  return {
+    driver,
+    crash: async (s) => void (await driver.client.run("PUT", `/1.0/instances/${s.id}/state`, { action: "stop", force: true }, 60)),
+    okExit3: ["sh", "-c", "echo ok; exit 3"],
+    ping: "echo p$((1))ong | tr -d 1\r",
+  };
+});
