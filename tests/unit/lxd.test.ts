@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ConfigError, loadConfig } from "../../server/config";
+import { operationId } from "../../server/sandbox/lxd/client";
 import { instanceOfSource } from "../../server/sandbox/lxd/events";
 import { commandFor } from "../../server/sandbox/lxd/exec";
 import { lxdFirewallRules } from "../../server/sandbox/lxd/firewall";
@@ -94,4 +95,9 @@ test("firewall: DHCP and DNS to the bridge, nothing else of the host, no neighbo
   const denied = lxdFirewallRules({ ...plan, egress: "deny", dockerUser: false });
   assert.equal(denied.chains["CP-abc-LXDFWD"].at(-1)!.join(" "), "-A CP-abc-LXDFWD -j DROP");
   assert.deepEqual(denied.hooks.map((h) => h.chain), ["INPUT", "FORWARD", "FORWARD"]);
+});
+
+test("an operation's id is the last part of its URL's path; a cluster's project query is not part of it", () => {
+  assert.equal(operationId("/1.0/operations/0b9a-44"), "0b9a-44");
+  assert.equal(operationId("/1.0/operations/3280cb81-c635?project=default"), "3280cb81-c635");
 });
