@@ -12,7 +12,7 @@ import http from "node:http";
 import net from "node:net";
 import { after, before, describe, test } from "node:test";
 import { ConfigError } from "../../server/config";
-import type { Sandbox } from "../../server/sandbox/driver";
+import type { Sandbox, SandboxEvent } from "../../server/sandbox/driver";
 import type { LxdDriver } from "../../server/sandbox/lxd/driver";
 import { sandboxName } from "../../server/sandbox/names";
 import { documentedEscapes, formatEscapeTable, hostAddresses, runEscapeSuite } from "../helpers/escape-suite";
@@ -90,6 +90,21 @@ for (const profile of ["hardened", "trusted"] as const) {
       await assert.rejects(driver.run(sandbox, { cmd: ["sleep", "600"], user: "ubuntu", timeoutMs: 2000 }), /timed out after 2000 ms/);
       // The kill travels through LXD: wait until the process is gone.
       await until("the timed-out command to be killed", async () => /^none$/m.test((await rootIn(driver, sandbox, "pgrep -x sleep || echo none")).stdout), 15_000);
+    });
+
+    test("running out of memory is reported as an out-of-memory event, and the sandbox lives on", async () => {
+      const events: SandboxEvent[] = [];
+      const stop = driver.watch((e) => events.push(e), () => undefined);
+      try {
+        // `tail` keeps all it reads in memory: past the sandbox's 768 MiB the kernel kills it.
+        const hog = await rootIn(driver, sandbox, "head -c 1200M /dev/zero | tail > /dev/null; echo hog-exit=$?", 120_000);
+        assert.match(hog.stdout, /hog-exit=137/, "the kernel killed the hog");
+        await until("the out-of-memory event", () => events.some((e) => e.kind === "oom" && e.sandboxId === sandbox.id), 20_000);
+        assert.ok(!events.some((e) => e.sandboxId === neighbour.id), "nothing is reported for the neighbour");
+        assert.match((await rootIn(driver, sandbox, "echo alive")).stdout, /alive/);
+      } finally {
+        stop();
+      }
     });
 
     test("memory, processes, CPU and disk are limited as configured", async () => {

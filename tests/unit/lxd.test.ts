@@ -4,7 +4,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ConfigError, loadConfig } from "../../server/config";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { operationId } from "../../server/sandbox/lxd/client";
+import { oomKillsIn, readOomKills } from "../../server/sandbox/lxd/oom";
 import { instanceOfSource } from "../../server/sandbox/lxd/events";
 import { commandFor } from "../../server/sandbox/lxd/exec";
 import { lxdFirewallRules } from "../../server/sandbox/lxd/firewall";
@@ -100,4 +104,26 @@ test("firewall: DHCP and DNS to the bridge, nothing else of the host, no neighbo
 test("an operation's id is the last part of its URL's path; a cluster's project query is not part of it", () => {
   assert.equal(operationId("/1.0/operations/0b9a-44"), "0b9a-44");
   assert.equal(operationId("/1.0/operations/3280cb81-c635?project=default"), "3280cb81-c635");
+});
+
+test("out-of-memory kills are read from each LXD container's memory cgroup, v1 or v2", () => {
+  assert.equal(oomKillsIn("oom_kill_disable 0\nunder_oom 0\noom_kill 3\n"), 3);
+  assert.equal(oomKillsIn("low 0\nhigh 0\nmax 2\noom 2\noom_kill 1\n"), 1);
+  assert.equal(oomKillsIn("oom_kill_disable 0\nunder_oom 0\n"), null, "a kernel without the counter");
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "cp-unit-oom-"));
+  try {
+    fs.mkdirSync(path.join(root, "lxc.payload.sbx-a"));
+    fs.writeFileSync(path.join(root, "lxc.payload.sbx-a", "memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+    fs.mkdirSync(path.join(root, "lxc.payload.sbx-b"));
+    fs.writeFileSync(path.join(root, "lxc.payload.sbx-b", "memory.events"), "oom 0\noom_kill 0\n");
+    fs.mkdirSync(path.join(root, "lxc.monitor.sbx-a"));
+    fs.mkdirSync(path.join(root, "docker"));
+    assert.deepEqual([...readOomKills(root)].sort(), [
+      ["sbx-a", 2],
+      ["sbx-b", 0],
+    ]);
+    assert.equal(readOomKills(path.join(root, "missing")).size, 0);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });

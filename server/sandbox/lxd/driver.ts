@@ -30,6 +30,7 @@ import { watchLifecycle } from "./events";
 import { hasDockerUserChain, installLxdFirewall, removeLxdFirewall, type LxdFirewallPlan } from "./firewall";
 import * as exec from "./exec";
 import { instanceBody, instanceName, labelsOf, listingOfInstance, memberOf, type LxdInstance } from "./instance";
+import { watchOom } from "./oom";
 
 export interface LxdDriverOptions {
   sandbox: Config["sandbox"];
@@ -448,13 +449,19 @@ export class LxdDriver implements SandboxDriver {
   }
 
   watch(onEvent: (event: SandboxEvent) => void, onReconnect: () => void, onConnected?: () => void): () => void {
-    const isDeath = async (name: string) => {
-      if (this.removing.has(name)) return false;
+    const isOurs = async (name: string) => {
       const { metadata } = await this.client.request<LxdInstance>("GET", `/1.0/instances/${encodeURIComponent(name)}`);
       const labels = labelsOf(metadata);
       return labels[LABELS.managed] === "true" && labels[LABELS.instance] === this.opts.instanceId;
     };
-    return watchLifecycle(this.client, isDeath, this.log, onEvent, onReconnect, onConnected);
+    const isDeath = async (name: string) => !this.removing.has(name) && isOurs(name);
+    const stopLifecycle = watchLifecycle(this.client, isDeath, this.log, onEvent, onReconnect, onConnected);
+    // Out-of-memory kills are read from the host's cgroups: only an LXD on this machine.
+    const stopOom = this.opts.lxd.url ? () => undefined : watchOom({ isOurs, onEvent, log: this.log });
+    return () => {
+      stopLifecycle();
+      stopOom();
+    };
   }
 
   async health(): Promise<{ engine: HealthPart; image: HealthPart }> {
