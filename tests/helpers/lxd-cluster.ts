@@ -43,12 +43,20 @@ export interface TestCluster {
   /** The cluster's certificate (every member presents it). */
   serverCert: string;
   members: string[];
+  /** Each member's address on the test's bridge (the cluster's addresses). */
+  addresses: Record<string, string>;
+  /** The apt mirror the members use (reached through the host, as the internet would be). */
+  mirror: { host: string; address: string };
   /** Runs `lxc …` on the first member (the cluster's own client). */
   lxc(...args: string[]): Promise<string>;
+  /** Runs `npm run lxd:member-firewall -- install|remove` on a member, as its operator would. */
+  memberFirewall(member: string, command: "install" | "remove"): Promise<string>;
   destroy(): Promise<void>;
 }
 
 const MEMBER_SCRIPT = path.join(__dirname, "lxd-member.sh");
+/** Where this checkout is mounted in members. */
+const REPO = "/opt/container-playground";
 /** Where the member script lives inside members. */
 const SCRIPT = "/usr/local/lib/cp-test/lxd-member.sh";
 
@@ -116,6 +124,9 @@ export async function startTestCluster(image: string, storagePool: string, netwo
     const memberConfig = ["-c", "security.privileged=true", "-c", "security.nesting=true", "-c", "raw.lxc=lxc.init.cmd = /bin/sleep infinity"];
     await lxc(["init", image, template, "-s", storagePool, "-n", bridge, ...memberConfig]);
     cleanups.push(() => lxc(["delete", "--force", template]));
+    // This checkout and its Node, read-only, for scripts/lxd-member-firewall.ts on members.
+    await lxc(["config", "device", "add", template, "repo", "disk", `source=${process.cwd()}`, `path=${REPO}`, "readonly=true"]);
+    await lxc(["config", "device", "add", template, "node", "disk", `source=${process.execPath}`, "path=/usr/local/bin/node", "readonly=true"]);
     await lxc(["start", template]);
     await inMember(template, ["mkdir", "-p", "/usr/local/lib/cp-test"]);
     await lxc(["file", "push", MEMBER_SCRIPT, `${template}${SCRIPT}`, "--mode=0755"]);
@@ -167,7 +178,11 @@ export async function startTestCluster(image: string, storagePool: string, netwo
       clientKey,
       serverCert,
       members,
+      addresses: Object.fromEntries(members.map((m, i) => [m, addressOf(i)])),
+      mirror: { host: mirrorHost, address: mirrorAddress },
       lxc: (...args) => inMember(members[0], ["lxc", ...args]),
+      memberFirewall: (member, command) =>
+        inMember(member, ["sh", "-c", `cd ${REPO} && LXD_NETWORK=${network} node --import tsx scripts/lxd-member-firewall.ts ${command}`]),
       destroy,
     };
   } catch (err) {

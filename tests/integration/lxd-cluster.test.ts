@@ -1,9 +1,9 @@
 // The LXD engine against an LXD cluster of two members (nested LXD containers on this machine,
 // tests/helpers/lxd-cluster.ts): the server talks to the cluster's HTTPS API, LXD places the
-// sandboxes, and the learner gets the same sandbox on either member, in both profiles. The
-// driver contract runs through the cluster too. Not exercised here: the host firewall on
-// members (the driver sets it up only on a local LXD; see SECURITY.md), members on separate
-// machines, and a member lost while it holds sandboxes.
+// sandboxes, and the learner gets the same sandbox on either member, in both profiles; a
+// member's firewall comes from `npm run lxd:member-firewall`, run there. The driver contract
+// runs through the cluster too. Not exercised here: members on separate machines, and a
+// member lost while it holds sandboxes.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
@@ -87,6 +87,32 @@ describe("sandboxes on an LXD cluster of two members", () => {
         tty.stream.end("exit\r");
       }
     }
+  });
+
+  test("with npm run lxd:member-firewall on its member, a sandbox reaches neither the member nor the operator's network, and still the internet", async () => {
+    const { driver, sandbox } = made[0];
+    const member = String(sandbox.state);
+    // What the sandbox reaches: the member's LXD API (on the operator's network), and the
+    // apt mirror through the host, as the internet would be reached.
+    const probe = async () => {
+      const script = [
+        `echo member=$(curl -sk -m 4 -o /dev/null -w '%{http_code}' https://${cluster.addresses[member]}:8443/1.0)`,
+        `echo internet=$(curl -s -m 8 -o /dev/null -w '%{http_code}' -H 'Host: ${cluster.mirror.host}' http://${cluster.mirror.address}/)`,
+      ].join("; ");
+      const out = (await driver.run(sandbox, { cmd: ["sh", "-c", script], user: "root", timeoutMs: 60_000 })).stdout;
+      return { member: /member=(\d+)/.exec(out)?.[1], internet: /internet=(\d+)/.exec(out)?.[1] };
+    };
+    const before = await probe();
+    assert.notEqual(before.member, "000", "without its firewall, a member's own services answer its sandboxes (the probe can tell)");
+    assert.match(await cluster.memberFirewall(member, "install"), /installed/);
+    try {
+      const after = await probe();
+      assert.equal(after.member, "000", "the member's LXD API is out of reach");
+      assert.notEqual(after.internet, "000", "the internet is still reached (SANDBOX_EGRESS=allow)");
+    } finally {
+      assert.match(await cluster.memberFirewall(member, "remove"), /removed/);
+    }
+    assert.notEqual((await probe()).member, "000", "remove takes the rules away");
   });
 
   test("the sandboxes are listed with the member that holds them, and removing them leaves the cluster empty", async () => {
