@@ -269,6 +269,11 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     for (const [reason, n] of tally(runFailures)) console.log(`  failed (${n}×): ${reason}`);
     console.log(`  two containers each: p50 ${twoUp.p50} ms, p95 ${twoUp.p95} ms, max ${twoUp.max} ms; ${runFailures.length} failed`);
 
+    // Connections that dropped during the whole run (a learner's page reconnects and
+    // re-attaches; the socket learners here do the same).
+    const drops = terms.flatMap((t) => t.drops);
+    if (drops.length) console.log(`  connections dropped: ${drops.map((d) => `${d.reason} at ${d.atMs} ms (${d.resumed ? "resumed" : "not resumed"})`).join("; ")}`);
+
     const serverRssMb = Math.max(...rss, server.rssBytes()) / 1024 / 1024;
     return {
       name: "class",
@@ -278,6 +283,8 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
         { figure: "join → prompt p95", unit: "ms", ours: prompt.p95, goal: "< 2000 ms", met: prompt.p95 < 2000 },
         { figure: "join → prompt max", unit: "ms", ours: prompt.max },
         { figure: "learners who failed to get a prompt and output", unit: "learners", ours: failures.length, goal: "0", met: failures.length === 0 },
+        { figure: "learner connections dropped during the run (re-attached as the page does)", unit: "drops", ours: drops.length },
+        { figure: "dropped connections whose terminal did not come back", unit: "drops", ours: drops.filter((d) => !d.resumed).length, goal: "0", met: drops.every((d) => d.resumed) },
         { figure: "server CPU while the class arrives", unit: "% of a core", ours: shares.server },
         { figure: "host CPU busy while the class arrives (all cores)", unit: "% of a core", ours: shares.hostBusy },
         { figure: "of which the benchmark's own Chromium pages", unit: "% of a core", ours: shares.chromium },

@@ -35,9 +35,14 @@ export abstract class BenchTerminal {
   waitFor(re: RegExp, timeoutMs = 120_000): Promise<void> {
     if (re.test(this.tail)) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.kind}: timed out waiting for ${re}; last output: ${JSON.stringify(this.tail.slice(-300))}`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`${this.kind}: timed out waiting for ${re}; last output: ${JSON.stringify(this.tail.slice(-300))}${this.dropsText()}`)), timeoutMs);
       this.waiters.push({ re, resolve: () => (clearTimeout(timer), resolve()) });
     });
+  }
+
+  /** What a failure message adds about the connection (only ours can drop and resume). */
+  protected dropsText(): string {
+    return "";
   }
 
   /** Calls `listener` once, when the next bytes arrive (an echo sample waits on it instead of polling). */
@@ -105,12 +110,31 @@ export class OursTerminal extends BenchTerminal {
   readonly kind = "ours";
   private stalled = false;
   private unacked = 0;
+  /** Each time the connection dropped: when (ms since open), why, and whether it came back. */
+  readonly drops: { atMs: number; reason: string; resumed: boolean }[] = [];
+  private readonly openedAt = performance.now();
 
   private constructor(
     readonly socket: Socket,
     readonly terminalId: string,
+    private readonly size: { cols: number; rows: number },
   ) {
     super();
+    // As the page does (app/play/play-connection.ts): reconnect, then re-attach to the shell,
+    // whose screen comes back; input typed meanwhile waits in socket.io's send buffer.
+    socket.on("disconnect", (reason: string) => {
+      const drop = { atMs: Math.round(performance.now() - this.openedAt), reason, resumed: false };
+      this.drops.push(drop);
+      if (reason === "io client disconnect") return; // closed on purpose
+      setTimeout(() => {
+        socket.once("connect", () =>
+          socket.emit("terminal:attach", terminalId, this.size, (res: Ack<unknown>) => {
+            drop.resumed = res.ok;
+          }),
+        );
+        socket.connect();
+      }, 1000);
+    });
     const onOutput = (buf: Buffer) => {
       this.received(buf);
       // The page acknowledges once xterm has drawn the bytes; a fast client, at once.
@@ -135,7 +159,11 @@ export class OursTerminal extends BenchTerminal {
     const res = await new Promise<Ack<{ terminalId: string }>>((resolve) => socket.emit("terminal:open", size, resolve));
     if (!res.ok) throw new Error(`terminal:open: ${res.error.message}`);
     phase("terminal");
-    return { term: new OursTerminal(socket as unknown as Socket, res.terminalId), sandbox: opened.sandbox.name };
+    return { term: new OursTerminal(socket as unknown as Socket, res.terminalId, size), sandbox: opened.sandbox.name };
+  }
+
+  protected dropsText(): string {
+    return this.drops.length ? `; connection dropped: ${this.drops.map((d) => `at ${d.atMs} ms (${d.reason}), ${d.resumed ? "resumed" : "not resumed"}`).join("; ")}` : "";
   }
 
   write(data: string): void {

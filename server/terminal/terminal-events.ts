@@ -218,6 +218,8 @@ export function attachTerminalEvents(io: PlayServer, deps: TerminalEventDeps): v
     });
 
     socket.on("disconnect", (reason) => {
+      // Info, not debug: a learner's dropped connection is what an operator looks for first.
+      slog.info({ reason, terminals: [...mine.keys()] }, "socket disconnected");
       for (const timer of resizes.values()) clearTimeout(timer);
       // Shells keep running for the grace period, so a reload or a blip loses nothing.
       for (const term of mine.values()) {
@@ -225,7 +227,6 @@ export function attachTerminalEvents(io: PlayServer, deps: TerminalEventDeps): v
         registry.detached(term);
       }
       mine.clear();
-      slog.debug({ reason }, "socket disconnected");
     });
   });
 }
