@@ -457,7 +457,9 @@ export class LxdDriver implements SandboxDriver {
     const isDeath = async (name: string) => !this.removing.has(name) && isOurs(name);
     const stopLifecycle = watchLifecycle(this.client, isDeath, this.log, onEvent, onReconnect, onConnected);
     // Out-of-memory kills are read from the host's cgroups: only an LXD on this machine.
-    const stopOom = this.opts.lxd.url ? () => undefined : watchOom({ isOurs, onEvent, log: this.log });
+    const project = this.opts.lxd.project === "default" ? "" : `${this.opts.lxd.project}_`;
+    const instanceOf = (cgroupName: string) => (!project ? cgroupName : cgroupName.startsWith(project) ? cgroupName.slice(project.length) : null);
+    const stopOom = this.opts.lxd.url ? () => undefined : watchOom({ isOurs, instanceOf, onEvent, log: this.log });
     return () => {
       stopLifecycle();
       stopOom();

@@ -44,6 +44,8 @@ export function readOomKills(root: string): Map<string, number> {
 }
 
 export interface OomWatchOptions {
+  /** The instance a container's cgroup name stands for (LXD prefixes "<project>_" outside the default project); null: not ours. */
+  instanceOf?: (cgroupName: string) => string | null;
   /** Whether an instance is one of this installation's sandboxes. */
   isOurs: (name: string) => Promise<boolean>;
   onEvent: (event: SandboxEvent) => void;
@@ -65,8 +67,9 @@ export function watchOom(opts: OomWatchOptions): () => void {
   let seen = readOomKills(root);
   const timer = setInterval(() => {
     const now = readOomKills(root);
-    for (const [name, count] of now) {
-      if (count > (seen.get(name) ?? 0)) {
+    for (const [cgroupName, count] of now) {
+      const name = opts.instanceOf ? opts.instanceOf(cgroupName) : cgroupName;
+      if (name && count > (seen.get(cgroupName) ?? 0)) {
         void opts.isOurs(name).then(
           (ours) => ours && opts.onEvent({ kind: "oom", sandboxId: name }),
           (err: Error) => opts.log.debug({ sandbox: name, err: err.message }, "could not tell whose out-of-memory kill this was"),
