@@ -14,7 +14,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { launchBrowser, SCREENSHOTS, waitForTerminal } from "../tests/helpers/browser";
 import { httpClient, staffLogin } from "../tests/helpers/staff";
-import { countCpuShares } from "./support/cpu-shares";
+import { countCpuShares, waitForQuietHost } from "./support/cpu-shares";
 import { echo } from "./support/echo";
 import { runStandalone, type BenchOptions, type BenchResult } from "./support/report";
 import { startServerProcess, type ServerProcess } from "./support/server-process";
@@ -215,9 +215,15 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
     const probe = terms[0];
     if (!probe) throw new Error("no learner arrived to be the probe");
     const others = terms.filter((t) => t !== probe);
-    await sleep(opts.smoke ? 500 : 3000);
+    // Idle neighbours: once the arrival's work has died down (the host's cores under half a
+    // core busy over 2 s, or 2 minutes), not while it still runs.
+    const quiet = await waitForQuietHost({ maxBusyPct: 50, windowMs: 2000, timeoutMs: opts.smoke ? 4000 : 120_000 });
+    const idleShares = countCpuShares(() => server.cpuSeconds());
     const idleEcho = summarize(await echo(probe, ECHO_SAMPLES, 20));
-    console.log(`  probe echo p99 with ${others.length} idle neighbours: ${idleEcho.p99} ms`);
+    const idleCpu = idleShares();
+    console.log(
+      `  probe echo p99 with ${others.length} idle neighbours: ${idleEcho.p99} ms (after waiting ${Math.round(quiet.waitedMs / 1000)} s for a quiet host: ${quiet.busyPct}% of a core busy; during the samples ${idleCpu.hostBusy}%, server ${idleCpu.server}%)`,
+    );
     const busy = others.slice(0, YES);
     for (const t of busy) t.write("yes\r");
     await sleep(opts.smoke ? 500 : 3000);
@@ -294,6 +300,7 @@ export async function classBench(opts: BenchOptions): Promise<BenchResult> {
         { figure: `${terms.length} learners start two containers each at once: p95`, unit: "ms", ours: twoUp.p95 },
         { figure: "learners whose containers failed to start", unit: "learners", ours: runFailures.length, goal: "0", met: runFailures.length === 0 },
         { figure: `probe echo p99, ${others.length} idle neighbours`, unit: "ms", ours: idleEcho.p99, goal: "< 50 ms", met: idleEcho.p99 < 50 },
+        { figure: "host CPU busy while the idle echo is sampled (all cores)", unit: "% of a core", ours: idleCpu.hostBusy },
         { figure: `probe echo p99, ${busy.length} neighbours running yes`, unit: "ms", ours: yesEcho.p99 },
         ...(wall && wallEcho
           ? [

@@ -51,3 +51,20 @@ export function countCpuShares(serverCpuSeconds: () => number): () => CpuShares 
     return { ...shares, rest: Math.max(0, shares.hostBusy - shares.server - shares.bench - shares.chromium) };
   };
 }
+
+/**
+ * Waits until the host's cores have been quiet (at most `maxBusyPct` of one core busy, all
+ * cores together) over a window, or the time is up: a figure about idle neighbours is taken
+ * once the host has settled, not while a class is still arriving. Returns the last window's
+ * busy share and how long it waited.
+ */
+export async function waitForQuietHost(opts: { maxBusyPct: number; windowMs: number; timeoutMs: number }): Promise<{ busyPct: number; waitedMs: number }> {
+  const t0 = Date.now();
+  for (;;) {
+    const before = hostBusySeconds();
+    await new Promise((resolve) => setTimeout(resolve, opts.windowMs));
+    const busyPct = Math.round((100 * (hostBusySeconds() - before)) / (opts.windowMs / 1000));
+    const waitedMs = Date.now() - t0;
+    if (busyPct <= opts.maxBusyPct || waitedMs >= opts.timeoutMs) return { busyPct, waitedMs };
+  }
+}
