@@ -13,7 +13,7 @@ import { createLogger } from "../server/log";
 import { LxdDriver } from "../server/sandbox/lxd/driver";
 import { installLxdFirewall, removeLxdFirewall } from "../server/sandbox/lxd/firewall";
 
-/** The installation id the member's rules are tagged with (CP-member-… chains). */
+/** The installation id the member's rules are named for (its chains are CP-<tag of "member">-LXDIN/-LXDFWD). */
 const MEMBER_TAG_ID = "member";
 
 async function main(): Promise<number> {

@@ -65,8 +65,10 @@ async function hostRanges(): Promise<string[]> {
   const { stdout } = await run("ip", ["-4", "route", "show", "table", "all"], { encoding: "utf8" });
   return stdout
     .split("\n")
-    .map((l) => l.split(" ")[0] === "local" || l.split(" ")[0] === "broadcast" ? l.split(" ")[1] : l.split(" ")[0])
-    .filter((r) => r && r !== "default" && /^\d/.test(r))
+    .map((line) => line.split(" "))
+    // "local 10.0.0.5 dev …" and "broadcast …" name the address second.
+    .map(([first, second]) => (first === "local" || first === "broadcast" ? second : first))
+    .filter((r) => r && /^\d/.test(r))
     .map((r) => (r.includes("/") ? r : `${r}/32`));
 }
 
