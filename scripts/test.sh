@@ -27,13 +27,13 @@ status=0
 # shellcheck disable=SC2086
 node --import tsx --test --test-concurrency=1 --test-reporter=spec $files || status=$?
 # The browser tests again in the other profile: a learner types the same things in both.
-# (Not the error pages, nor the instructor's class wall and workshop day: none depends on the
-# profile; nor failover behind the balancer, whose held shells integration/holder.test.ts types
-# into in both profiles.)
+# (Not the error pages, the session clock and memory notice, the cross-site checks, nor the
+# instructor's class wall and workshop day: none depends on the profile; nor failover behind
+# the balancer, whose held shells integration/holder.test.ts types into in both profiles.)
 echo "==> Browser tests in the trusted profile"
 # shellcheck disable=SC2046
 TEST_SANDBOX_PROFILE=trusted node --import tsx --test --test-concurrency=1 --test-reporter=spec \
-  $(find tests/e2e -name '*.test.ts' ! -name errors.test.ts ! -name class-wall.test.ts ! -name workshop-day.test.ts ! -name failover.test.ts | sort) || status=$?
+  $(find tests/e2e -name '*.test.ts' ! -name errors.test.ts ! -name clock.test.ts ! -name cross-site.test.ts ! -name class-wall.test.ts ! -name workshop-day.test.ts ! -name failover.test.ts | sort) || status=$?
 # The LXD engine, as a learner uses it: typed terminals through the server, the warm pool
 # and capacity, a learner in Chromium, and every lesson's proof (tests/integration/lxd-*.test.ts
 # ran above: contract, escape suite, limits, out-of-memory, network, a two-member cluster).
