@@ -12,8 +12,12 @@ import type { WarmLedger } from "./warm-ledger";
 
 const FAILURE_BACKOFF_MS = 30_000;
 const POOL_LIFETIME_MS = 30 * 24 * 3600_000; // label only; pool sandboxes are not timed
-/** How long a sandbox claimed by another server stays "ours" to the reconcile (its session is being written). */
-const CLAIMED_GRACE_MS = 120_000;
+/**
+ * How long a sandbox that left the pool (handed to a learner, here or by another server) stays
+ * "ours" to the reconcile: its session is being written, and until it is, nothing else says
+ * the sandbox is in use.
+ */
+const LEFT_POOL_GRACE_MS = 120_000;
 
 export interface PoolOptions {
   size: number;
@@ -47,8 +51,8 @@ export class SandboxPool {
   private idleWaiters: (() => void)[] = [];
   /** Extra sandboxes asked for ahead of a class (workshop id → how many are still wanted). */
   private readonly reservations = new Map<string, number>();
-  /** Sandboxes another server claimed lately (id → until when the reconcile leaves them be). */
-  private readonly claimedElsewhereUntil = new Map<string, number>();
+  /** Sandboxes that left the pool lately, to a learner of this or another server (id → until when the reconcile leaves them be). */
+  private readonly leftPoolUntil = new Map<string, number>();
   private readonly takenFromListeners: TakenFromListener[] = [];
 
   constructor(
@@ -67,11 +71,16 @@ export class SandboxPool {
     return this.ready.length + this.booting.size;
   }
 
-  /** Whether this container belongs to the pool (ready or still starting). */
+  /** Whether this container belongs to the pool (ready or still starting), or left it so lately that its session may not be written yet. */
   owns(sandbox: { id: string; name: string }): boolean {
-    const claimedUntil = this.claimedElsewhereUntil.get(sandbox.id);
-    if (claimedUntil !== undefined && claimedUntil < Date.now()) this.claimedElsewhereUntil.delete(sandbox.id);
-    return this.booting.has(sandbox.name) || this.ready.some((s) => s.id === sandbox.id) || (claimedUntil ?? 0) >= Date.now();
+    const leftUntil = this.leftPoolUntil.get(sandbox.id);
+    if (leftUntil !== undefined && leftUntil < Date.now()) this.leftPoolUntil.delete(sandbox.id);
+    return this.booting.has(sandbox.name) || this.ready.some((s) => s.id === sandbox.id) || (leftUntil ?? 0) >= Date.now();
+  }
+
+  /** The sandbox left the pool: the reconcile leaves it be while its learner's session is written. */
+  private leftPool(sandboxId: string): void {
+    this.leftPoolUntil.set(sandboxId, Date.now() + LEFT_POOL_GRACE_MS);
   }
 
   onTakenFromAnotherServer(listener: TakenFromListener): void {
@@ -139,7 +148,7 @@ export class SandboxPool {
   /** Another server claimed one of this pool's sandboxes: its slot and a reservation go with it. */
   private letGo(sandboxId: string): void {
     this.opts.shells?.discard(sandboxId);
-    this.claimedElsewhereUntil.set(sandboxId, Date.now() + CLAIMED_GRACE_MS);
+    this.leftPool(sandboxId);
     this.slots.release();
     this.useReservation();
     this.log.info({ sandboxId }, "pool: sandbox claimed by another app server");
@@ -158,6 +167,9 @@ export class SandboxPool {
    */
   async take(): Promise<Sandbox | null> {
     for (let sandbox = this.ready.shift(); sandbox; sandbox = this.ready.shift()) {
+      // Out of `ready` from here on, and in no session yet: a reconcile running meanwhile
+      // would take it for an orphan and remove it under its learner (seen at 100 learners).
+      this.leftPool(sandbox.id);
       if (!(await this.claimBack(sandbox))) continue;
       this.useReservation();
       this.opts.shells?.handedOut(sandbox.id);
@@ -177,6 +189,7 @@ export class SandboxPool {
         this.slots.release();
         return null;
       }
+      this.leftPool(claimed.sandbox.id);
       this.log.info({ sandbox: claimed.sandbox.name, from: claimed.fromServerId }, "pool: sandbox taken from another app server's pool");
       for (const l of this.takenFromListeners) l(claimed.fromServerId, claimed.sandbox.id);
       return claimed.sandbox;
@@ -201,7 +214,7 @@ export class SandboxPool {
   async adopt(sandbox: Sandbox): Promise<boolean> {
     if (this.ready.some((s) => s.id === sandbox.id)) return true;
     if (this.opts.shared && !(await this.opts.shared.ledger.isOffered(sandbox.id))) {
-      this.claimedElsewhereUntil.set(sandbox.id, Date.now() + CLAIMED_GRACE_MS);
+      this.leftPool(sandbox.id);
       return false;
     }
     this.ready.push(sandbox);

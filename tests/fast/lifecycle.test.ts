@@ -149,6 +149,18 @@ test("the warm pool hands out running sandboxes and refills", async () => {
   await until("the pool refilled", () => app.pool.readyCount === 2);
 });
 
+test("a reconcile while a pool sandbox is being handed out leaves it alone (its session is not written yet)", async () => {
+  const app = await appWith({ SANDBOX_POOL_SIZE: "1" });
+  await until("a full pool", () => app.pool.readyCount === 1);
+  // Out of the pool, into no session yet: what a learner's open holds for a moment, which a
+  // sweep at the same moment saw as an orphan and removed (a class of 100 lost three).
+  const handed = await app.pool.take();
+  assert.ok(handed);
+  const report = await reconcile({ driver: app.driver, service: app.service, pool: app.pool, log });
+  assert.deepEqual(report.orphansRemoved, []);
+  assert.equal(await app.fake.isRunning(handed), true);
+});
+
 test("when the server is full, learners queue with their position and get a sandbox in turn", async () => {
   const fake = new FakeDriver({ instanceId: "cp-test-queue", profile: "hardened", image: "fake/sandbox:1" });
   const app = await appWith({ SANDBOX_MAX: "1", INSTANCE_ID: "cp-test-queue" }, fake);
