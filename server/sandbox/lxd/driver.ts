@@ -432,12 +432,15 @@ export class LxdDriver implements SandboxDriver {
     return inet.address;
   }
 
+  /** Whether an instance is one of this installation's sandboxes (by its labels). */
+  private isMine(instance: LxdInstance): boolean {
+    const labels = labelsOf(instance);
+    return labels[LABELS.managed] === "true" && labels[LABELS.instance] === this.opts.instanceId;
+  }
+
   private async instances(): Promise<LxdInstance[]> {
     const { metadata } = await this.client.request<LxdInstance[]>("GET", "/1.0/instances?recursion=1");
-    return metadata.filter((i) => {
-      const labels = labelsOf(i);
-      return labels[LABELS.managed] === "true" && labels[LABELS.instance] === this.opts.instanceId;
-    });
+    return metadata.filter((i) => this.isMine(i));
   }
 
   async list(): Promise<SandboxListing[]> {
@@ -449,11 +452,8 @@ export class LxdDriver implements SandboxDriver {
   }
 
   watch(onEvent: (event: SandboxEvent) => void, onReconnect: () => void, onConnected?: () => void): () => void {
-    const isOurs = async (name: string) => {
-      const { metadata } = await this.client.request<LxdInstance>("GET", `/1.0/instances/${encodeURIComponent(name)}`);
-      const labels = labelsOf(metadata);
-      return labels[LABELS.managed] === "true" && labels[LABELS.instance] === this.opts.instanceId;
-    };
+    const isOurs = async (name: string) =>
+      this.isMine((await this.client.request<LxdInstance>("GET", `/1.0/instances/${encodeURIComponent(name)}`)).metadata);
     const isDeath = async (name: string) => !this.removing.has(name) && isOurs(name);
     const stopLifecycle = watchLifecycle(this.client, isDeath, this.log, onEvent, onReconnect, onConnected);
     // Out-of-memory kills are read from the host's cgroups: only an LXD on this machine.
