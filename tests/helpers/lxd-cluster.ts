@@ -51,6 +51,8 @@ export interface TestCluster {
   lxc(...args: string[]): Promise<string>;
   /** Runs `npm run lxd:member-firewall -- install|remove` on a member, as its operator would. */
   memberFirewall(member: string, command: "install" | "remove"): Promise<string>;
+  /** Starts `npm run lxd:member-oom` on a member, in the background; resolves once it watches, with a stop. */
+  memberOom(member: string): Promise<{ stop(): Promise<string> }>;
   destroy(): Promise<void>;
 }
 
@@ -185,6 +187,24 @@ export async function startTestCluster(image: string, storagePool: string, netwo
       lxc: (...args) => inMember(members[0], ["lxc", ...args]),
       memberFirewall: (member, command) =>
         inMember(member, ["sh", "-c", `cd ${REPO} && LXD_NETWORK=${network} node --import tsx scripts/lxd-member-firewall.ts ${command}`]),
+      memberOom: async (member) => {
+        const logFile = "/tmp/cp-member-oom.log";
+        // setsid -f: the watcher outlives this `lxc exec`; its output goes to a file we read.
+        await inMember(member, ["sh", "-c", `cd ${REPO} && setsid -f node --import tsx scripts/lxd-member-oom.ts > ${logFile} 2>&1 < /dev/null`]);
+        const started = Date.now();
+        for (;;) {
+          const log = await inMember(member, ["cat", logFile]);
+          if (/^watching /m.test(log)) break;
+          if (/lxd-member-oom:/.test(log) || Date.now() - started > 60_000) throw new Error(`lxd:member-oom did not start on ${member}: ${log}`);
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        return {
+          stop: async () => {
+            await inMember(member, ["pkill", "-f", "scripts/lxd-member-oom.ts"]).catch(() => undefined);
+            return inMember(member, ["cat", logFile]);
+          },
+        };
+      },
       destroy,
     };
   } catch (err) {

@@ -1,17 +1,18 @@
 // The LXD engine against an LXD cluster of two members (nested LXD containers on this machine,
 // tests/helpers/lxd-cluster.ts): the server talks to the cluster's HTTPS API, LXD places the
 // sandboxes, and the learner gets the same sandbox on either member, in both profiles; a
-// member's firewall comes from `npm run lxd:member-firewall`, run there. The driver contract
+// member's firewall comes from `npm run lxd:member-firewall`, and its sandboxes' out-of-memory
+// kills reach the server through `npm run lxd:member-oom`, both run there. The driver contract
 // runs through the cluster too. Not exercised here: members on separate machines, and a
 // member lost while it holds sandboxes.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import type { Sandbox } from "../../server/sandbox/driver";
+import type { Sandbox, SandboxEvent } from "../../server/sandbox/driver";
 import type { LxdDriver } from "../../server/sandbox/lxd/driver";
 import { sandboxName } from "../../server/sandbox/names";
 import { driverContract, until } from "../contract/driver-contract";
-import { requireEngineImage } from "../helpers/env";
+import { requireEngineImage, until as untilTrue } from "../helpers/env";
 import { lxdTestConfig, testLxdDriver } from "../helpers/lxd";
 import { startTestCluster, type TestCluster } from "../helpers/lxd-cluster";
 
@@ -113,6 +114,26 @@ describe("sandboxes on an LXD cluster of two members", () => {
       assert.match(await cluster.memberFirewall(member, "remove"), /removed/);
     }
     assert.notEqual((await probe()).member, "000", "remove takes the rules away");
+  });
+
+  test("with npm run lxd:member-oom on its member, a sandbox's out-of-memory kill reaches the app server as an event, and only for that sandbox", async () => {
+    const [{ driver, sandbox }, { sandbox: neighbour }] = made;
+    const member = String(sandbox.state);
+    const watcher = await cluster.memberOom(member);
+    const events: SandboxEvent[] = [];
+    const stop = driver.watch((e) => events.push(e), () => undefined);
+    try {
+      // `tail` keeps all it reads in memory: past the sandbox's 768 MiB the member's kernel kills it.
+      const hog = await driver.run(sandbox, { cmd: ["sh", "-c", "head -c 1200M /dev/zero | tail > /dev/null; echo hog-exit=$?"], user: "root", timeoutMs: 120_000 });
+      assert.match(hog.stdout, /hog-exit=137/, "the member's kernel killed the hog");
+      await untilTrue("the out-of-memory event", () => events.some((e) => e.kind === "oom" && e.sandboxId === sandbox.id), 30_000);
+      assert.ok(!events.some((e) => e.sandboxId === neighbour.id), "nothing is reported for the sandbox on the other member");
+      assert.ok(!events.some((e) => e.kind === "died"), "the sandbox lives on");
+    } finally {
+      stop();
+      const log = await watcher.stop();
+      assert.match(log, /out-of-memory kill recorded/, `the member's watcher recorded it: ${log}`);
+    }
   });
 
   test("the sandboxes are listed with the member that holds them, and removing them leaves the cluster empty", async () => {

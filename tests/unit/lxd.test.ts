@@ -8,7 +8,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { operationId } from "../../server/sandbox/lxd/client";
-import { oomKillsIn, readOomKills } from "../../server/sandbox/lxd/oom";
+import { cgroupInstanceOf, OOM_KILLS_KEY, oomKillsIn, readOomKills, watchReportedOom } from "../../server/sandbox/lxd/oom";
+import type { SandboxEvent } from "../../server/sandbox/driver";
+import type { LxdInstance } from "../../server/sandbox/lxd/instance";
+import { createLogger } from "../../server/log";
 import { instanceOfSource } from "../../server/sandbox/lxd/events";
 import { commandFor } from "../../server/sandbox/lxd/exec";
 import { lxdFirewallRules } from "../../server/sandbox/lxd/firewall";
@@ -126,4 +129,47 @@ test("out-of-memory kills are read from each LXD container's memory cgroup, v1 o
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
+});
+
+test("a cgroup's name stands for an instance of the project in use (LXD prefixes other projects' names)", () => {
+  assert.equal(cgroupInstanceOf("default")("sbx-a"), "sbx-a");
+  assert.equal(cgroupInstanceOf("class")("class_sbx-a"), "sbx-a");
+  assert.equal(cgroupInstanceOf("class")("sbx-a"), null, "the default project's, not ours");
+});
+
+test("a remote member's recorded out-of-memory count becomes an event when it grows, for our sandboxes only", async () => {
+  const instances = new Map<string, LxdInstance>();
+  const put = (name: string, kills: number | string | undefined, ours = true) =>
+    instances.set(name, { name, status: "Running", type: "container", config: { ...(ours ? { mine: "yes" } : {}), ...(kills !== undefined ? { [OOM_KILLS_KEY]: String(kills) } : {}) } });
+  put("sbx-old", 2);
+  put("sbx-new", undefined);
+  put("other", undefined, false);
+  const events: SandboxEvent[] = [];
+  const onUpdated = watchReportedOom({
+    read: async (name) => instances.get(name)!,
+    isOurs: (i) => i.config.mine === "yes",
+    baseline: async () => [...instances.values()],
+    onEvent: (e) => events.push(e),
+    log: createLogger("silent"),
+  });
+  const settle = () => new Promise((r) => setTimeout(r, 10));
+  onUpdated("sbx-old");
+  await settle();
+  assert.deepEqual(events, [], "a count from before the watch began is no news");
+  put("sbx-old", 3);
+  onUpdated("sbx-old");
+  put("sbx-new", 1);
+  onUpdated("sbx-new");
+  put("other", 5, false);
+  onUpdated("other");
+  await settle();
+  assert.deepEqual(events, [
+    { kind: "oom", sandboxId: "sbx-old" },
+    { kind: "oom", sandboxId: "sbx-new" },
+  ]);
+  put("sbx-new", "garbage");
+  onUpdated("sbx-new");
+  onUpdated("sbx-old");
+  await settle();
+  assert.equal(events.length, 2, "an unchanged or unreadable count is not a kill");
 });

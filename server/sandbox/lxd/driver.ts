@@ -30,7 +30,7 @@ import { watchLifecycle } from "./events";
 import { hasDockerUserChain, installLxdFirewall, removeLxdFirewall, type LxdFirewallPlan } from "./firewall";
 import * as exec from "./exec";
 import { instanceBody, instanceName, labelsOf, listingOfInstance, memberOf, type LxdInstance } from "./instance";
-import { watchOom } from "./oom";
+import { cgroupInstanceOf, watchOom, watchReportedOom } from "./oom";
 
 export interface LxdDriverOptions {
   sandbox: Config["sandbox"];
@@ -452,14 +452,17 @@ export class LxdDriver implements SandboxDriver {
   }
 
   watch(onEvent: (event: SandboxEvent) => void, onReconnect: () => void, onConnected?: () => void): () => void {
-    const isOurs = async (name: string) =>
-      this.isMine((await this.client.request<LxdInstance>("GET", `/1.0/instances/${encodeURIComponent(name)}`)).metadata);
+    const read = async (name: string) => (await this.client.request<LxdInstance>("GET", `/1.0/instances/${encodeURIComponent(name)}`)).metadata;
+    const isOurs = async (name: string) => this.isMine(await read(name));
     const isDeath = async (name: string) => !this.removing.has(name) && isOurs(name);
-    const stopLifecycle = watchLifecycle(this.client, isDeath, this.log, onEvent, onReconnect, onConnected);
-    // Out-of-memory kills are read from the host's cgroups: only an LXD on this machine.
-    const project = this.opts.lxd.project === "default" ? "" : `${this.opts.lxd.project}_`;
-    const instanceOf = (cgroupName: string) => (!project ? cgroupName : cgroupName.startsWith(project) ? cgroupName.slice(project.length) : null);
-    const stopOom = this.opts.lxd.url ? () => undefined : watchOom({ isOurs, instanceOf, onEvent, log: this.log });
+    // Out-of-memory kills: read from the cgroups of an LXD on this machine; a remote LXD's
+    // members record them on the instance (npm run lxd:member-oom), announced as updates.
+    const remote = Boolean(this.opts.lxd.url);
+    const onUpdated = remote
+      ? watchReportedOom({ read, isOurs: (i) => this.isMine(i), baseline: () => this.instances(), onEvent, log: this.log })
+      : undefined;
+    const stopLifecycle = watchLifecycle(this.client, { isDeath, onUpdated, log: this.log, onEvent, onReconnect, onConnected });
+    const stopOom = remote ? () => undefined : watchOom({ isOurs, instanceOf: cgroupInstanceOf(this.opts.lxd.project), onEvent, log: this.log });
     return () => {
       stopLifecycle();
       stopOom();

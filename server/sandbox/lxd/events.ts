@@ -1,6 +1,8 @@
 // LXD's lifecycle events as SandboxEvents: an instance of this installation that stops without
-// the playground asking is a death. The stream reconnects by itself (LXD restarts, a cluster
-// member goes away); events missed meanwhile are the reconciler's to find (onReconnect).
+// the playground asking is a death; an instance whose configuration changed is handed on (a
+// cluster member's out-of-memory count arrives that way, oom.ts). The stream reconnects by
+// itself (LXD restarts, a cluster member goes away); events missed meanwhile are the
+// reconciler's to find (onReconnect).
 import type WebSocket from "ws";
 import type { Logger } from "../../log";
 import type { SandboxEvent } from "../driver";
@@ -12,6 +14,7 @@ interface LifecycleEvent {
 }
 
 const DEATHS = new Set(["instance-stopped", "instance-shutdown"]);
+const UPDATED = "instance-updated";
 
 /** The instance name in an event's source ("/1.0/instances/NAME" or with "?project="). */
 export function instanceOfSource(source: string | undefined): string | null {
@@ -19,15 +22,18 @@ export function instanceOfSource(source: string | undefined): string | null {
   return m ? decodeURIComponent(m[1]) : null;
 }
 
-export function watchLifecycle(
-  client: LxdClient,
+export interface LifecycleWatch {
   /** Whether a stopped instance is this installation's sandbox, ended without the playground asking. */
-  isDeath: (instance: string) => Promise<boolean>,
-  log: Logger,
-  onEvent: (event: SandboxEvent) => void,
-  onReconnect: () => void,
-  onConnected?: () => void,
-): () => void {
+  isDeath: (instance: string) => Promise<boolean>;
+  /** An instance's configuration changed (instance-updated). */
+  onUpdated?: (instance: string) => void;
+  log: Logger;
+  onEvent: (event: SandboxEvent) => void;
+  onReconnect: () => void;
+  onConnected?: () => void;
+}
+
+export function watchLifecycle(client: LxdClient, { isDeath, onUpdated, log, onEvent, onReconnect, onConnected }: LifecycleWatch): () => void {
   let stopped = false;
   let socket: WebSocket | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -49,7 +55,9 @@ export function watchLifecycle(
             return;
           }
           const name = instanceOfSource(event.metadata?.source);
-          if (!name || !DEATHS.has(event.metadata?.action ?? "")) return;
+          const action = event.metadata?.action ?? "";
+          if (name && action === UPDATED) onUpdated?.(name);
+          if (!name || !DEATHS.has(action)) return;
           void isDeath(name).then(
             (died) => died && onEvent({ kind: "died", sandboxId: name, exitCode: null, oomKilled: false }),
             () => undefined,
