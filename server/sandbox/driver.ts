@@ -66,6 +66,15 @@ export interface TtyProcess {
   exitCode(): Promise<number | null>;
 }
 
+/** A file for writeFiles: where it goes in the sandbox, what it holds, its permission bits. */
+export interface SandboxFile {
+  /** Absolute, in the sandbox. */
+  path: string;
+  content: Buffer;
+  /** e.g. 0o644 */
+  mode: number;
+}
+
 export interface RunResult {
   exitCode: number;
   stdout: string;
@@ -105,6 +114,13 @@ export interface SandboxDriver {
   openTty(sandbox: Sandbox, opts: ExecOptions, size: { cols: number; rows: number }): Promise<TtyProcess>;
   /** Runs a command to completion without a TTY (checks, tests). */
   run(sandbox: Sandbox, opts: ExecOptions & { timeoutMs?: number }): Promise<RunResult>;
+  /**
+   * Puts files into the sandbox, owned by its root, making missing parent folders (0755). A
+   * file (or symlink) already at a path is replaced by the new file. Paths are the sandbox's
+   * own: a symlink the learner put on the way resolves inside the sandbox, never on the
+   * engine's host.
+   */
+  writeFiles(sandbox: Sandbox, files: SandboxFile[]): Promise<void>;
   isRunning(sandbox: Sandbox): Promise<boolean>;
   /** Removes the sandbox and everything it used; removing a missing sandbox is not an error. */
   remove(sandbox: Sandbox): Promise<void>;

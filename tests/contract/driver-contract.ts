@@ -3,6 +3,7 @@
 // engine (tests/integration/docker-contract.test.ts), and each engine added later.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
 import { after, before, describe, test } from "node:test";
 import type { Sandbox, SandboxDriver, SandboxEvent } from "../../server/sandbox/driver";
 import { sandboxName } from "../../server/sandbox/names";
@@ -15,6 +16,16 @@ export interface ContractSubject {
   okExit3: string[];
   /** Typing this into a shell prints `pong` (an echo round trip through the TTY). */
   ping: string;
+  /** How a file in the sandbox is read back; by default through run() (engines with real files). */
+  readFile?: (sandbox: Sandbox, path: string) => Promise<{ content: Buffer; mode: number } | null>;
+}
+
+/** A file's content and mode, read in the sandbox as its root. */
+async function readThroughRun(driver: SandboxDriver, sandbox: Sandbox, path: string): Promise<{ content: Buffer; mode: number } | null> {
+  const r = await driver.run(sandbox, { cmd: ["sh", "-c", 'test -f "$1" || exit 9; stat -c %a "$1"; base64 -w0 "$1"', "read", path], user: "root", timeoutMs: 30_000 });
+  if (r.exitCode === 9) return null;
+  const [mode, data = ""] = r.stdout.split("\n");
+  return { mode: parseInt(mode, 8), content: Buffer.from(data, "base64") };
 }
 
 /** Reads a TTY's output until `re` matches it. */
@@ -96,6 +107,37 @@ export function driverContract(name: string, make: () => Promise<ContractSubject
       const r = await subject.driver.run(sandbox, { cmd: subject.okExit3, user: "root", timeoutMs: 30_000 });
       assert.equal(r.exitCode, 3);
       assert.match(r.stdout, /ok/);
+    });
+
+    test("writeFiles() puts files in with their mode, makes folders, replaces; a learner's symlink on the way resolves inside the sandbox", async () => {
+      const { driver } = subject;
+      const read = (path: string) => (subject.readFile ?? ((s, p) => readThroughRun(driver, s, p)))(sandbox, path);
+      const unique = `cp-contract-${randomUUID().slice(0, 8)}`;
+      const tool = `/opt/${unique}/deep/tool.sh`;
+      const binary = Buffer.concat([Buffer.from([0, 1, 2, 0xff]), Buffer.from("\nline 'two' $HOME\n")]);
+      await driver.writeFiles(sandbox, [
+        { path: tool, content: binary, mode: 0o750 },
+        { path: `/opt/${unique}/empty`, content: Buffer.alloc(0), mode: 0o600 },
+      ]);
+      assert.deepEqual(await read(tool), { content: binary, mode: 0o750 });
+      assert.deepEqual(await read(`/opt/${unique}/empty`), { content: Buffer.alloc(0), mode: 0o600 });
+      await driver.writeFiles(sandbox, [{ path: tool, content: Buffer.from("v2"), mode: 0o644 }]);
+      assert.deepEqual(await read(tool), { content: Buffer.from("v2"), mode: 0o644 }, "a file that is there is replaced");
+      for (const path of ["relative/x", "/opt/../etc/x", "/opt/x/", "/"]) {
+        await assert.rejects(driver.writeFiles(sandbox, [{ path, content: Buffer.from("x"), mode: 0o644 }]), /not an absolute file path/, path);
+      }
+      if (subject.readFile) return; // no file system to plant a symlink in
+      // The learner points a folder of theirs at /etc: the file lands in the sandbox's /etc, not the host's.
+      await driver.run(sandbox, { cmd: ["ln", "-s", "/etc", `/home/ubuntu/${unique}`], user: "ubuntu", timeoutMs: 30_000 });
+      await driver.writeFiles(sandbox, [{ path: `/home/ubuntu/${unique}/${unique}.conf`, content: Buffer.from("inside"), mode: 0o644 }]);
+      assert.deepEqual(await read(`/etc/${unique}.conf`), { content: Buffer.from("inside"), mode: 0o644 });
+      assert.equal(fs.existsSync(`/etc/${unique}.conf`), false, "nothing is written on the host");
+      // A symlink at the path itself is replaced, not followed.
+      const target = await read("/etc/hostname");
+      await driver.run(sandbox, { cmd: ["ln", "-s", "/etc/hostname", `/home/ubuntu/${unique}.link`], user: "ubuntu", timeoutMs: 30_000 });
+      await driver.writeFiles(sandbox, [{ path: `/home/ubuntu/${unique}.link`, content: Buffer.from("mine"), mode: 0o644 }]);
+      assert.deepEqual(await read(`/home/ubuntu/${unique}.link`), { content: Buffer.from("mine"), mode: 0o644 });
+      assert.deepEqual(await read("/etc/hostname"), target, "the link's target is untouched");
     });
 
     test("a pool sandbox is listed as such", async () => {

@@ -13,12 +13,14 @@ import type {
   Sandbox,
   SandboxDriver,
   SandboxEvent,
+  SandboxFile,
   SandboxFit,
   SandboxListing,
   SandboxSpec,
   TtyProcess,
 } from "../driver";
 import { PlaygroundFailure, dockerUnavailable, toFailure } from "../errors";
+import { checkSandboxFiles } from "../files";
 import { hostMemoryAvailable } from "../host-memory";
 import { innerDockerNetworks, type InnerNetworks } from "../subnets";
 import { SandboxDisks, selfTestName } from "./disk";
@@ -45,6 +47,9 @@ export interface DockerDriverOptions {
 
 /** Where the sandbox's own disk is mounted (sandbox-init builds the learner's root on it). */
 const DISK_MOUNT = "/run/cp-disk";
+
+/** Writes its input to a new file "$1" (making its folders as `mkdir -p` does) with mode "$2". */
+const WRITE_FILE = 'mkdir -p -- "$(dirname -- "$1")" && rm -f -- "$1" && cat > "$1" && chmod "$2" "$1"';
 
 export class DockerDriver implements SandboxDriver {
   readonly engine = "docker";
@@ -347,6 +352,24 @@ export class DockerDriver implements SandboxDriver {
 
   run(sandbox: Sandbox, opts: ExecOptions & { timeoutMs?: number }): Promise<RunResult> {
     return exec.run(this.docker, sandbox, opts);
+  }
+
+  /**
+   * Each file through an exec (as every command, through sandbox-enter, in the learner's world),
+   * its content on the command's input. Not the Engine API's archive upload: that writes from
+   * the host's side into a root file system the learner controls (symlink races, CVE-2018-15664).
+   */
+  async writeFiles(sandbox: Sandbox, files: SandboxFile[]): Promise<void> {
+    checkSandboxFiles(files);
+    for (const file of files) {
+      const r = await exec.run(this.docker, sandbox, {
+        cmd: ["sh", "-c", WRITE_FILE, "sandbox-write", file.path, file.mode.toString(8)],
+        user: "root",
+        timeoutMs: 120_000,
+        stdin: file.content,
+      });
+      if (r.exitCode !== 0) throw new Error(`could not write ${file.path} in the sandbox (${r.exitCode}): ${r.stderr.trim().slice(0, 200)}`);
+    }
   }
 
   async isRunning(sandbox: Sandbox): Promise<boolean> {

@@ -59,9 +59,13 @@ export async function openTty(docker: Docker, sandbox: Sandbox, opts: ExecOption
   };
 }
 
-export async function run(docker: Docker, sandbox: Sandbox, opts: ExecOptions & { timeoutMs?: number }): Promise<RunResult> {
-  const exec = await docker.getContainer(sandbox.id).exec({ ...execFor(opts), AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true, stdin: false });
+/** Runs a command to completion; `stdin`, when given, is its whole input (then end of file). */
+export async function run(docker: Docker, sandbox: Sandbox, opts: ExecOptions & { timeoutMs?: number; stdin?: Buffer }): Promise<RunResult> {
+  const withInput = opts.stdin !== undefined;
+  const exec = await docker.getContainer(sandbox.id).exec({ ...execFor(opts), AttachStdin: withInput, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: withInput });
+  // Half-closing the connection is the command's end of file; its output still comes back.
+  if (withInput) stream.end(opts.stdin);
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];

@@ -11,12 +11,14 @@ import type {
   Sandbox,
   SandboxDriver,
   SandboxEvent,
+  SandboxFile,
   SandboxFit,
   SandboxListing,
   SandboxSpec,
   TtyProcess,
 } from "../driver";
 import { PlaygroundFailure } from "../errors";
+import { checkSandboxFiles } from "../files";
 import { FakeShell, type FakeCommand } from "./shell";
 
 /** The way in a fake sandbox records (compared like the Docker driver's entry protocol). */
@@ -50,6 +52,8 @@ export class FakeDriver implements SandboxDriver {
   startGate: Promise<void> | null = null;
   /** The next create() fails with this. */
   failNextCreate: PlaygroundFailure | null = null;
+  /** Every file writeFiles() put into a sandbox, by sandbox name, then path. */
+  readonly files = new Map<string, Map<string, SandboxFile>>();
   /** Every run() command, in order. */
   readonly ran: { sandbox: string; cmd: string[]; user?: string }[] = [];
   prepared = false;
@@ -135,6 +139,14 @@ export class FakeDriver implements SandboxDriver {
       if (result) return result;
     }
     return { exitCode: 0, stdout: "", stderr: "" };
+  }
+
+  async writeFiles(sandbox: Sandbox, files: SandboxFile[]): Promise<void> {
+    this.live(sandbox);
+    checkSandboxFiles(files);
+    const own = this.files.get(sandbox.name) ?? new Map<string, SandboxFile>();
+    for (const f of files) own.set(f.path, { ...f, content: Buffer.from(f.content) });
+    this.files.set(sandbox.name, own);
   }
 
   async isRunning(sandbox: Sandbox): Promise<boolean> {

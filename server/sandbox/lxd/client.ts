@@ -98,7 +98,40 @@ export class LxdClient {
 
   /** One request: the response's metadata, or an LxdError with LXD's message. */
   async request<T = unknown>(method: string, path: string, body?: unknown, timeoutMs = 60_000): Promise<{ metadata: T; operation?: string }> {
-    const { status, text } = await this.raw(method, this.withProject(path), body, timeoutMs);
+    const payload = body === undefined ? undefined : { bytes: Buffer.from(JSON.stringify(body)), headers: { "content-type": "application/json" } };
+    return this.envelope<T>(method, path, await this.raw(method, this.withProject(path), payload, timeoutMs));
+  }
+
+  /**
+   * Writes a file or makes a folder in an instance, as `lxc file push` does. LXD does it inside
+   * the instance (its mount namespace and root), so the path, and any symlink on it, resolve
+   * there. A missing parent folder is an error (404): make them first, outermost first.
+   */
+  async pushFile(instance: string, path: string, push: { type: "file"; content: Buffer; mode: number } | { type: "directory"; mode: number }): Promise<void> {
+    const headers = {
+      // Anything else and LXD's HTTP server reads the body as a form: the file arrives empty.
+      "content-type": "application/octet-stream",
+      "x-lxd-type": push.type,
+      "x-lxd-uid": "0",
+      "x-lxd-gid": "0",
+      "x-lxd-mode": push.mode.toString(8).padStart(4, "0"),
+      "x-lxd-write": "overwrite",
+    };
+    const url = `/1.0/instances/${encodeURIComponent(instance)}/files?path=${encodeURIComponent(path)}`;
+    const bytes = push.type === "file" ? push.content : Buffer.alloc(0);
+    this.envelope("POST", url, await this.raw("POST", this.withProject(url), { bytes, headers }, 120_000));
+  }
+
+  /** Removes a file (or a symlink itself, or an empty folder) in an instance; a missing one is not an error. */
+  async deleteFile(instance: string, path: string): Promise<void> {
+    try {
+      await this.request("DELETE", `/1.0/instances/${encodeURIComponent(instance)}/files?path=${encodeURIComponent(path)}`);
+    } catch (err) {
+      if (!(err instanceof LxdError && err.status === 404)) throw err;
+    }
+  }
+
+  private envelope<T>(method: string, path: string, { status, text }: { status: number; text: string }): { metadata: T; operation?: string } {
     let parsed: LxdResponse;
     try {
       parsed = JSON.parse(text) as LxdResponse;
@@ -126,13 +159,17 @@ export class LxdClient {
     return text;
   }
 
-  private raw(method: string, path: string, body: unknown, timeoutMs: number): Promise<{ status: number; text: string }> {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  private raw(
+    method: string,
+    path: string,
+    payload: { bytes: Buffer; headers: Record<string, string> } | undefined,
+    timeoutMs: number,
+  ): Promise<{ status: number; text: string }> {
     const target = this.endpoint.url ? new URL(path, this.endpoint.url) : null;
     const options: http.RequestOptions = {
       method,
       agent: this.agent,
-      headers: { ...(payload ? { "content-type": "application/json", "content-length": payload.length } : {}) },
+      headers: payload ? { ...payload.headers, "content-length": payload.bytes.length } : {},
       ...(target ? { host: target.hostname, port: target.port, path: target.pathname + target.search } : { socketPath: this.endpoint.socketPath, path }),
     };
     const transport = target ? https : http;
@@ -145,7 +182,7 @@ export class LxdClient {
       });
       req.setTimeout(timeoutMs, () => req.destroy(new Error(`LXD did not answer ${method} ${path} within ${timeoutMs} ms`)));
       req.on("error", reject);
-      req.end(payload);
+      req.end(payload?.bytes);
     });
   }
 

@@ -16,11 +16,13 @@ import type {
   Sandbox,
   SandboxDriver,
   SandboxEvent,
+  SandboxFile,
   SandboxFit,
   SandboxListing,
   SandboxSpec,
   TtyProcess,
 } from "../driver";
+import { checkSandboxFiles, foldersOf } from "../files";
 import { fitOf, LABELS } from "../docker/labels";
 import type { RegistryMirror } from "../docker/mirror";
 import { PlaygroundFailure } from "../errors";
@@ -421,6 +423,23 @@ export class LxdDriver implements SandboxDriver {
       });
     } finally {
       this.removing.delete(name);
+    }
+  }
+
+  /** Through LXD's file API: LXD writes inside the container, so symlinks resolve there. */
+  async writeFiles(sandbox: Sandbox, files: SandboxFile[]): Promise<void> {
+    checkSandboxFiles(files);
+    const made = new Set<string>();
+    for (const file of files) {
+      // Each missing folder, outermost first (LXD makes one level at a time and leaves an existing one as it is).
+      for (const folder of foldersOf(file.path)) {
+        if (made.has(folder)) continue;
+        await this.client.pushFile(sandbox.id, folder, { type: "directory", mode: 0o755 });
+        made.add(folder);
+      }
+      // LXD keeps an existing file's mode when it writes over it: a new file gets the one asked for.
+      await this.client.deleteFile(sandbox.id, file.path);
+      await this.client.pushFile(sandbox.id, file.path, { type: "file", content: file.content, mode: file.mode });
     }
   }
 
