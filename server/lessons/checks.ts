@@ -26,6 +26,13 @@ function firstLine(text: string): string {
   return (text.split("\n").find((l) => l.trim()) ?? "").trim().slice(0, 300);
 }
 
+/** Whether the step's once-per-sandbox set-up has run in this sandbox already (its mark is there). */
+async function setUpBefore(driver: SandboxDriver, sandbox: Sandbox, step: LessonStep): Promise<boolean> {
+  if (!step.setupMark) return false;
+  const r = await driver.run(sandbox, { cmd: ["test", "-e", step.setupMark], user: "root", workingDir: "/", timeoutMs: CHECK_TIMEOUT_MS });
+  return r.exitCode === 0;
+}
+
 async function runScript(
   driver: SandboxDriver,
   sandbox: Sandbox,
@@ -52,7 +59,13 @@ export async function runCheck(driver: SandboxDriver, sandbox: Sandbox, step: Le
   }
 }
 
+/** A step's files (written once per sandbox, like the set-up they precede), then its set-up script. */
 export async function runSetup(driver: SandboxDriver, sandbox: Sandbox, step: LessonStep): Promise<void> {
+  if (step.files?.length && !(await setUpBefore(driver, sandbox, step))) {
+    await driver.writeFiles(sandbox, step.files).catch((err: Error) => {
+      throw new Error(`files of step ${step.id} could not be written: ${err.message}`);
+    });
+  }
   if (!step.setup) return;
   const r = await runScript(driver, sandbox, step.setup, { user: "root", timeoutMs: 60_000 });
   if (r.exitCode !== 0) throw new Error(`setup of step ${step.id} failed (${r.exitCode}): ${firstLine(r.stderr) || firstLine(r.stdout)}`);

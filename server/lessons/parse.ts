@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { ShellUser } from "../../lib/protocol";
+import type { SandboxFile } from "../sandbox/driver";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { CHALLENGE_MARK, RECAP_MARK } from "./marks";
@@ -26,6 +27,10 @@ export interface LessonStep {
   /** Other correct solutions (solve-alt.sh, solve-alt-2.sh, ...), each proven from the same starting state. */
   alternatives: { name: string; script: string }[];
   setup?: string;
+  /** Files written into the sandbox just before `setup` (a scenario's assets), once per sandbox. */
+  files?: SandboxFile[];
+  /** The file a once-per-sandbox set-up leaves when it has run (then `files` are not written again). */
+  setupMark?: string;
   /** Typed into the learner's terminal when the step starts (a scenario's foreground script). */
   foreground?: string;
   /** The step has nothing to verify: it passes when the learner presses Next, never automatically. */

@@ -225,7 +225,7 @@ export class LessonService {
 
   private async prepare(userId: string, lesson: Lesson, stepId: string): Promise<void> {
     const step = this.step(lesson, stepId);
-    if (!step.setup) return;
+    if (!step.setup && !step.files?.length) return;
     const active = await this.deps.sessions.active(userId);
     if (!active) return;
     await runSetup(this.deps.driver, active.sandbox, step).catch((err) =>

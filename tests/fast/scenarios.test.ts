@@ -26,6 +26,8 @@ before(async () => {
   app = await startFastApp({ LESSONS_DIR: path.join(__dirname, "..", "fixtures", "scenarios"), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
   app.fake.scripts.push((cmd, _opts, sandbox) => {
     const script = cmd.join(" ");
+    // A set-up's mark: there once the set-up has run in this sandbox.
+    if (cmd[0] === "test" && cmd[1] === "-e") return { exitCode: app.fake.ran.some((r) => r.sandbox === sandbox.name && r.cmd.join(" ").includes(`mark=${cmd[2]}`)) ? 0 : 1, stdout: "", stderr: "" };
     if (script.includes("No greeting in /tmp/kc-fixture/greeting.txt yet.")) {
       return greeted.has(sandbox.name) ? { exitCode: 0, stdout: "", stderr: "" } : { exitCode: 1, stdout: "No greeting in /tmp/kc-fixture/greeting.txt yet.\n", stderr: "" };
     }
@@ -64,6 +66,8 @@ test("entering sets the first step up as root; verify decides; a step without ve
   assert.ok(setup, "the first step's set-up ran");
   assert.equal(setup.user, "root");
   assert.match(setup.cmd.join(" "), /intro-ran[\s\S]*step1 background/);
+  assert.deepEqual([...(app.fake.files.get(sandbox)?.keys() ?? [])], ["/usr/local/bin/kc-greet", "/ks/kc-fixture/notes.txt"], "its assets were written first");
+  assert.match(app.fake.files.get(sandbox)!.get("/usr/local/bin/kc-greet")!.content.toString(), /hello from kc-greet/);
 
   const before = await ask<{ result: { passed: boolean; feedback: string } }>(socket, "lesson:check", { lessonId: KC, stepId: "step-1" });
   assert.ok(before.ok && !before.result.passed);

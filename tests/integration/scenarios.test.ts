@@ -3,7 +3,9 @@
 // the solution; a step without one is reported, not failed), and the Killercoda fixture, which
 // has no solutions, runs as a learner meets it: assets and backgrounds as set-up, each verify
 // failing before the step's {{exec}} commands are typed and passing after them, its foreground
-// typed visibly. One sandbox per profile, removed without leftovers.
+// typed visibly; its assets are written once, as the set-up runs once. One sandbox per profile,
+// removed without leftovers, on the engine under test (TEST_SANDBOX_ENGINE: npm test runs this
+// file on Docker, then on LXD, whose assets go through its file API).
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
@@ -14,7 +16,8 @@ import { proveLesson } from "../../server/lessons/prove";
 import { execCommands } from "../../server/lessons/scenarios/actions";
 import { typeScript } from "../../server/lessons/typed";
 import { sandboxName } from "../../server/sandbox/names";
-import { leftovers, testConfig, testDriver } from "../helpers/env";
+import { engineLeftovers, testConfig, testDriver, testEngine } from "../helpers/env";
+import { testLxdDriver } from "../helpers/lxd";
 
 const course = loadCourse(path.join(__dirname, "..", "fixtures", "scenarios"));
 const lesson = (slug: string) => {
@@ -26,7 +29,7 @@ const lesson = (slug: string) => {
 for (const profile of ["hardened", "trusted"] as const) {
   test(`${profile}: Katacoda and Killercoda fixtures run in one sandbox: set-up, verify fails before and passes after`, async () => {
     const config = testConfig({ SANDBOX_PROFILE: profile });
-    const driver = await testDriver(config);
+    const driver = testEngine() === "lxd" ? await testLxdDriver(config) : await testDriver(config);
     const sandbox = await driver.create({ sessionId: randomUUID(), ownerId: "g_scenarios", name: sandboxName(), image: "", expiresAt: new Date(Date.now() + 3600_000) });
     try {
       // Katacoda: proven by the prover; step 2 has no solution and no verify.
@@ -54,7 +57,9 @@ for (const profile of ["hardened", "trusted"] as const) {
       assert.ok(after.passed, `step-1 passes after its commands: ${after.feedback}`);
       // A background runs once per sandbox, as on the platforms, though the player prepares the
       // step each time the learner opens the lesson.
+      // Its assets too: a learner's change to one survives.
       await driver.run(sandbox, { cmd: ["rm", "/tmp/kc-fixture/step1-background"], user: "root", workingDir: "/root", env: [], timeoutMs: 20_000 });
+      await driver.run(sandbox, { cmd: ["sh", "-c", "echo the learner was here >> /ks/kc-fixture/notes.txt"], user: "root", workingDir: "/root", env: [], timeoutMs: 20_000 });
       await runSetup(driver, sandbox, one);
       const again = await driver.run(sandbox, { cmd: ["ls", "/tmp/kc-fixture"], user: "root", workingDir: "/root", env: [], timeoutMs: 20_000 });
       assert.doesNotMatch(again.stdout, /step1-background/);
@@ -67,10 +72,10 @@ for (const profile of ["hardened", "trusted"] as const) {
       assert.ok((await runCheck(driver, sandbox, three)).passed);
       // The asset keeps its mode and content.
       const asset = await driver.run(sandbox, { cmd: ["bash", "-c", "stat -c %A /usr/local/bin/kc-greet; cat /ks/kc-fixture/notes.txt"], user: "root", workingDir: "/root", env: [], timeoutMs: 20_000 });
-      assert.match(asset.stdout, /^-rwxr-xr-x\nnotes for the fixture\n$/);
+      assert.match(asset.stdout, /^-rwxr-xr-x\nnotes for the fixture\nthe learner was here\n$/);
     } finally {
       await driver.remove(sandbox);
-      assert.deepEqual(await leftovers(driver.docker, sandbox.name, config.docker.diskDir), []);
+      assert.deepEqual(await engineLeftovers(driver, sandbox.name, config.docker.diskDir), []);
     }
   });
 }

@@ -42,11 +42,21 @@ test("Killercoda: intro, steps, finish; verify is the check, background the setu
   assert.deepEqual(l.steps.map((s) => s.id), ["step-1", "step-2", "step-3"]);
   assert.match(one.check, /kc-greet/);
   assert.equal(one.acknowledge, false);
-  // Assets, then the intro's background, then the step's own background.
+  // Assets are files written just before the set-up, once per sandbox like it (its mark).
+  assert.deepEqual(
+    one.files!.map((f) => [f.path, f.mode, f.content.toString()]),
+    [
+      ["/usr/local/bin/kc-greet", 0o644, fs.readFileSync(path.join(FIXTURES, "killercoda-basics", "assets", "kc-greet"), "utf8")],
+      ["/ks/kc-fixture/notes.txt", 0o644, "notes for the fixture\n"],
+    ],
+  );
+  assert.equal(one.setupMark, "/run/cp-scenario/killercoda-basics-step-1");
+  // The set-up: the assets' chmods, then the intro's background, then the step's own background.
   const setup = one.setup!;
   const at = (s: string) => setup.indexOf(s);
-  assert.ok(at("/usr/local/bin/kc-greet") > 0 && at("chmod '+x' '/usr/local/bin/kc-greet'") > at("/usr/local/bin/kc-greet"));
+  assert.ok(at(`mark=${one.setupMark}`) > 0 && at("chmod '+x' '/usr/local/bin/kc-greet'") > at("mark="));
   assert.ok(at("intro-ran") > at("chmod '+x'") && at("step1 background") > at("intro-ran"));
+  assert.equal(two.files, undefined);
   assert.match(one.foreground!, /kc-fixture foreground/);
   assert.equal(two.setup, undefined);
   assert.match(two.body, /```cp-exec-interrupt\ntouch \/tmp\/kc-fixture\/stopped\n```/);

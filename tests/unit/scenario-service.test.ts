@@ -10,7 +10,7 @@ import { loadCourse } from "../../server/lessons/parse";
 import type { LessonState, ProgressService } from "../../server/lessons/progress";
 import { proveLesson } from "../../server/lessons/prove";
 import { LessonService } from "../../server/lessons/service";
-import type { Sandbox, SandboxDriver } from "../../server/sandbox/driver";
+import type { Sandbox, SandboxDriver, SandboxFile } from "../../server/sandbox/driver";
 import type { PlaygroundService } from "../../server/sessions/playground-service";
 
 const course = loadCourse(path.join(__dirname, "..", "fixtures", "scenarios"));
@@ -69,13 +69,19 @@ test("the list and the view say where a lesson comes from; steps carry their for
 
 test("the prover sets up and reports steps without a solution as unproven, not failed", async () => {
   const { runs } = fakes();
-  const driver = { run: async (_s: Sandbox, o: { cmd: string[] }) => (runs.push(o.cmd), { exitCode: 0, stdout: "", stderr: "" }) } as unknown as SandboxDriver;
+  const written: string[] = [];
+  const driver = {
+    // `test -e MARK` fails: a fresh sandbox, where step 1's set-up has not run.
+    run: async (_s: Sandbox, o: { cmd: string[] }) => (runs.push(o.cmd), { exitCode: o.cmd[0] === "test" ? 1 : 0, stdout: "", stderr: "" }),
+    writeFiles: async (_s: Sandbox, files: SandboxFile[]) => void written.push(...files.map((f) => f.path)),
+  } as unknown as SandboxDriver;
   const proofs = await proveLesson(driver, sandbox, kc);
   assert.deepEqual(proofs.map((p) => [p.step, p.unproven]), [
     ["step-1", "cannot prove: no solution"],
     ["step-2", "cannot prove: no solution"],
     ["step-3", "cannot prove: no solution"],
   ]);
-  assert.equal(runs.length, 1, "only step 1 has a set-up (assets, intro and step background)");
-  assert.match(runs[0][2], /kc-greet/);
+  assert.deepEqual(runs.map((cmd) => cmd[0]), ["test", "bash"], "only step 1 has a set-up: its mark is looked for, then it runs");
+  assert.deepEqual(written, ["/usr/local/bin/kc-greet", "/ks/kc-fixture/notes.txt"], "its assets are written before");
+  assert.match(runs[1][2], /chmod '\+x' '\/usr\/local\/bin\/kc-greet'/);
 });

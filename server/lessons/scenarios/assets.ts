@@ -1,9 +1,10 @@
 // details.assets: files of the scenario's assets/ folder copied into the machine before the
-// intro, each into its target folder with an optional chmod. We turn them into one root
-// script that runs as part of the first step's set-up (our lessons have no set-up before the
-// first step), writing each file from base64 so any content survives the shell.
+// intro, each into its target folder with an optional chmod. They become files that the engine
+// writes into the sandbox (SandboxDriver.writeFiles) just before the first step's set-up (our
+// lessons have no set-up before the first step), and that set-up's first part: the chmods.
 import fs from "node:fs";
 import path from "node:path";
+import type { SandboxFile } from "../../sandbox/driver";
 
 export interface AssetProblem {
   /** The JSON string the problem is about (to find its line), or null for the assets field. */
@@ -13,8 +14,8 @@ export interface AssetProblem {
   warning?: boolean;
 }
 
-/** The script goes into `bash -c` as one argument: stay well under Linux's 128 KiB per argument. */
-export const MAX_ASSET_BYTES = 64 * 1024;
+/** Scenarios stay in the server's memory, assets included; their sum is bounded. */
+export const MAX_ASSET_BYTES = 8 * 1024 * 1024;
 const CHMOD = /^(?:[0-7]{3,4}|[ugoa]*[-+=][rwxXst]+(?:,[ugoa]*[-+=][rwxXst]+)*)$/;
 
 function quote(s: string): string {
@@ -26,11 +27,20 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
 }
 
-export function assetsScript(scenarioDir: string, assets: unknown): { script: string; problems: AssetProblem[] } {
+export interface ScenarioAssets {
+  /** Written (as root, 0644) before the first step's set-up. */
+  files: SandboxFile[];
+  /** The set-up's part for them: their chmods ("" without assets). */
+  script: string;
+  problems: AssetProblem[];
+}
+
+export function scenarioAssets(scenarioDir: string, assets: unknown): ScenarioAssets {
   const problems: AssetProblem[] = [];
-  if (assets === undefined) return { script: "", problems };
+  const files: SandboxFile[] = [];
+  if (assets === undefined) return { files, script: "", problems };
   if (typeof assets !== "object" || assets === null || Array.isArray(assets)) {
-    return { script: "", problems: [{ about: null, message: 'details.assets must be an object like {"host01": [{"file": "x.sh", "target": "/root"}]}' }] };
+    return { files, script: "", problems: [{ about: null, message: 'details.assets must be an object like {"host01": [{"file": "x.sh", "target": "/root"}]}' }] };
   }
   const assetsDir = path.join(scenarioDir, "assets");
   const lines: string[] = [];
@@ -68,14 +78,17 @@ export function assetsScript(scenarioDir: string, assets: unknown): { script: st
           problems.push({ about: e.file, message: `asset ${name}: missing file assets/${name}` });
           continue;
         }
+        // join() normalises: "/opt//x/../y" is "/opt/y", as the sandbox's shell would take it.
+        const target = path.posix.join(e.target, path.basename(name));
         const content = fs.readFileSync(source);
         bytes += content.length;
-        const target = path.posix.join(e.target, path.basename(name));
-        lines.push(`mkdir -p ${quote(e.target)}`, `base64 -d > ${quote(target)} <<'CP_ASSET_END'`, content.toString("base64").replace(/(.{76})/g, "$1\n").replace(/\n$/, ""), "CP_ASSET_END");
+        files.push({ path: target, content, mode: 0o644 });
         if (typeof e.chmod === "string") lines.push(`chmod ${quote(e.chmod)} ${quote(target)}`);
       }
     }
   }
   if (bytes > MAX_ASSET_BYTES) problems.push({ about: null, message: `assets add up to ${bytes} bytes; at most ${MAX_ASSET_BYTES} are supported` });
-  return { script: lines.length ? ["# Scenario assets (details.assets), copied in before the first step", "set -e", ...lines, "set +e"].join("\n") : "", problems };
+  // The part exists whenever files do: the set-up's mark then says they were written.
+  const script = files.length ? ["# Scenario assets (details.assets), written just before this set-up", "set -e", ...lines, "set +e"].join("\n") : "";
+  return { files, script, problems };
 }

@@ -9,7 +9,7 @@ import path from "node:path";
 import { RECAP_MARK } from "../marks";
 import type { Lesson, LessonProblem, LessonStep } from "../parse";
 import { execCommands, transformScenarioMarkdown } from "./actions";
-import { assetsScript } from "./assets";
+import { scenarioAssets } from "./assets";
 import { judgeBackend } from "./backend";
 import type { ScenarioFormat } from "./format";
 import { readJson, lineOfString } from "./json-file";
@@ -130,7 +130,7 @@ export function parseScenario(dir: string, opts: { id?: string; order: number })
   for (const k of ["verify", "answer"]) if (intro[k] !== undefined) warn(`details.intro.${k} is not supported (the intro is not a step)`, k);
   if (script(finish, format.background, "details.finish") || script(finish, format.foreground, "details.finish")) warn("scripts of details.finish are not run (the lesson is over when the last step passes)", "finish");
 
-  const assets = assetsScript(dir, details.assets);
+  const assets = scenarioAssets(dir, details.assets);
   for (const p of assets.problems) (p.warning ? warnings : problems).push({ file: indexFile, line: p.about ? lineOfString(text, p.about, lineOfString(text, "assets")) : lineOfString(text, "assets"), message: p.message });
 
   const rawSteps = Array.isArray(details.steps) ? (details.steps as unknown[]) : [];
@@ -155,6 +155,7 @@ export function parseScenario(dir: string, opts: { id?: string; order: number })
     // A solution is what the scenario's answer page runs: its exec actions, else its code blocks.
     const solveLines = answerRaw !== undefined ? solutionOf(answerRaw) : [];
     const first = i === 0;
+    const mark = `${id}-step-${i + 1}`;
     steps.push({
       id: `step-${i + 1}`,
       title: typeof s.title === "string" && s.title.trim() ? s.title.trim() : `Step ${i + 1}`,
@@ -164,7 +165,8 @@ export function parseScenario(dir: string, opts: { id?: string; order: number })
       check: verify ?? ACKNOWLEDGE_CHECK,
       solve: solveLines.length ? `#!/bin/bash\n${solveLines.join("\n")}\n` : "",
       alternatives: [],
-      setup: combineSetup(`${id}-step-${i + 1}`, first ? [assets.script, introBackground] : [], background),
+      setup: combineSetup(mark, first ? [assets.script, introBackground] : [], background),
+      ...(first && assets.files.length ? { files: assets.files, setupMark: setupMarkPath(mark) } : {}),
       foreground: [first ? introForeground : undefined, foreground].filter((f): f is string => !!f?.trim()).join("\n") || undefined,
       acknowledge: verify === undefined,
       challenge: false,
@@ -212,12 +214,17 @@ export function combineSetup(mark: string, before: (string | undefined)[], own: 
   if (parts.length === 0) return undefined;
   return [
     "#!/bin/bash",
-    `mark=/run/cp-scenario/${mark}`,
+    `mark=${setupMarkPath(mark)}`,
     '[ -e "$mark" ] && exit 0',
     ...parts.map((p) => `(\n${p.replace(/^#!.*\n/, "").replace(/\n?$/, "\n")}) || exit $?`),
     'mkdir -p /run/cp-scenario 2>/dev/null && touch "$mark" 2>/dev/null',
     "exit 0",
   ].join("\n") + "\n";
+}
+
+/** Where a set-up's mark lives in the sandbox (/run: gone when the sandbox is). */
+export function setupMarkPath(mark: string): string {
+  return `/run/cp-scenario/${mark}`;
 }
 
 function minutesOf(time: unknown): number | null {
