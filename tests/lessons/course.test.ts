@@ -26,12 +26,10 @@ test("the course is valid and complete in order", () => {
 // gains little (743 s to 655 s, measured 2026-11-30). The later lessons (images, builds)
 // take longest: they start first, so that the last few proofs running alone are short ones.
 // On the engine under test (TEST_SANDBOX_ENGINE): npm test runs this file on Docker, then on
-// LXD, where the main way in the hardened profile proves the engine (the alternatives prove the
-// lessons; LXD's profiles differ in uid ranges only, which tests/integration/lxd-engine.test.ts
-// covers in both). All 15 lessons passed on LXD in both profiles in 7.9 min (2026-12-01);
-// CI time keeps it to one.
+// LXD, where the main way in both profiles proves the engine (the alternatives, proven on
+// Docker, prove the lessons; they add nothing engine-specific). About 8 minutes on LXD.
 const engine = testEngine();
-const profiles = engine === "lxd" ? (["hardened"] as const) : (["hardened", "trusted"] as const);
+const profiles = ["hardened", "trusted"] as const;
 
 describe(`every lesson in every profile (${engine})`, { concurrency: 3 }, () => {
   const longestFirst = [...course.lessons].sort((a, b) => b.order - a.order);
