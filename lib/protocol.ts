@@ -24,7 +24,7 @@ export interface PlaygroundError {
 export type ErrorCode =
   | "unauthorized"
   | "bad_request"
-  | "docker_unavailable"
+  | "engine_unavailable"
   | "image_missing"
   | "image_building"
   | "out_of_memory"

@@ -42,7 +42,7 @@ export function toFailure(err: unknown): PlaygroundFailure {
 
 export function dockerUnavailable(detail: string): PlaygroundFailure {
   return new PlaygroundFailure(
-    "docker_unavailable",
+    "engine_unavailable",
     "The playground cannot reach its Docker engine, so no sandbox can start right now.",
     "Try again in a minute. Operator: check that Docker is running and DOCKER_HOST is right.",
     detail,

@@ -88,7 +88,7 @@ test("an unreachable Docker engine is reported, not crashed on", async () => {
   const userId = await newUser();
   await assert.rejects(serviceWith(driver, "x:y").open(userId), (e: unknown) => {
     assert.ok(e instanceof PlaygroundFailure);
-    assert.equal(e.code, "docker_unavailable");
+    assert.equal(e.code, "engine_unavailable");
     assert.match(e.message, /cannot reach its Docker engine/);
     return true;
   });

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { PlaygroundFailure, toFailure } from "../../server/sandbox/errors";
 
-test("engine connection errors become docker_unavailable with a next step", () => {
+test("engine connection errors become engine_unavailable with a next step", () => {
   for (const code of ["ENOENT", "ECONNREFUSED", "EACCES"]) {
     const f = toFailure(Object.assign(new Error(`connect ${code} /var/run/docker.sock`), { code }));
-    assert.equal(f.code, "docker_unavailable");
+    assert.equal(f.code, "engine_unavailable");
     assert.match(f.action, /Docker is running/);
     assert.match(f.detail ?? "", /docker\.sock/);
   }

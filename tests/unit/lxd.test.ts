@@ -16,7 +16,8 @@ import { instanceOfSource } from "../../server/sandbox/lxd/events";
 import { commandFor } from "../../server/sandbox/lxd/exec";
 import { lxdFirewallRules } from "../../server/sandbox/lxd/firewall";
 import { instanceBody, labelsOf, listingOfInstance } from "../../server/sandbox/lxd/instance";
-import { imageAlias } from "../../server/sandbox/lxd/driver";
+import { imageAlias, LxdDriver } from "../../server/sandbox/lxd/driver";
+import type { PlaygroundFailure } from "../../server/sandbox/errors";
 
 const base = { DATA_DIR: "/tmp/cp-unit-lxd", SANDBOX_ENGINE: "lxd" };
 
@@ -172,4 +173,24 @@ test("a remote member's recorded out-of-memory count becomes an event when it gr
   onUpdated("sbx-old");
   await settle();
   assert.equal(events.length, 2, "an unchanged or unreadable count is not a kill");
+});
+
+test("an LXD that does not answer is engine_unavailable, naming LXD and what to check", async () => {
+  const config = loadConfig({ ...base, LXD_SOCKET: "/nonexistent/lxd/unix.socket" });
+  const driver = new LxdDriver({ sandbox: config.sandbox, lxd: config.lxd, image: "cp-sandbox-x", instanceId: "cp-unit", mirror: null }, createLogger("silent"));
+  try {
+    await assert.rejects(
+      driver.create({ sessionId: "s", ownerId: "u", name: "sbx-unit", image: "", expiresAt: new Date() }),
+      (err: PlaygroundFailure) => {
+        assert.equal(err.code, "engine_unavailable");
+        assert.match(err.message, /LXD engine/);
+        assert.match(err.action, /LXD is running/);
+        assert.match(err.detail ?? "", /nonexistent/);
+        return true;
+      },
+    );
+    assert.equal((await driver.health()).engine.ok, false);
+  } finally {
+    driver.client.close();
+  }
 });

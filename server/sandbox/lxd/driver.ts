@@ -69,7 +69,7 @@ interface Resources {
 
 export function lxdUnavailable(detail: string): PlaygroundFailure {
   return new PlaygroundFailure(
-    "docker_unavailable",
+    "engine_unavailable",
     "The playground cannot reach its LXD engine, so no sandbox can start right now.",
     "Try again in a minute. Operator: check that LXD is running (scripts/ensure-lxd.sh) and LXD_SOCKET or LXD_URL is right.",
     detail,
