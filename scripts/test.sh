@@ -35,13 +35,13 @@ echo "==> Browser tests in the trusted profile"
 TEST_SANDBOX_PROFILE=trusted node --import tsx --test --test-concurrency=1 --test-reporter=spec \
   $(find tests/e2e -name '*.test.ts' ! -name errors.test.ts ! -name clock.test.ts ! -name cross-site.test.ts ! -name class-wall.test.ts ! -name workshop-day.test.ts ! -name failover.test.ts | sort) || status=$?
 # The LXD engine, as a learner uses it: typed terminals through the server, the warm pool
-# and capacity, a learner in Chromium (in both profiles), imported scenarios (their assets
+# and capacity, previews of a learner's web server, a learner in Chromium (in both profiles), imported scenarios (their assets
 # through LXD's file API), and every lesson's proof in both profiles (the files set their own
 # profiles; tests/integration/lxd-*.test.ts ran above: contract, escape suite, limits,
 # out-of-memory, network, a two-member cluster).
 echo "==> Terminals, the pool, the browser, scenarios and the course on the LXD engine"
 TEST_SANDBOX_ENGINE=lxd node --import tsx --test --test-concurrency=1 --test-reporter=spec \
-  tests/integration/tty.test.ts tests/integration/pool.test.ts tests/e2e/play.test.ts tests/integration/scenarios.test.ts \
+  tests/integration/tty.test.ts tests/integration/pool.test.ts tests/integration/preview.test.ts tests/e2e/play.test.ts tests/integration/scenarios.test.ts \
   tests/lessons/course.test.ts || status=$?
 TEST_SANDBOX_ENGINE=lxd TEST_SANDBOX_PROFILE=trusted node --import tsx --test --test-concurrency=1 --test-reporter=spec \
   tests/e2e/play.test.ts || status=$?

@@ -3,15 +3,16 @@
 // the sandbox, only an allow-list of response headers comes back (no cookies, HSTS,
 // Clear-Site-Data, Alt-Svc or CORS on the playground's origin), a learner has a bounded number
 // of previews in flight, a port with nothing behind it explains what to do, and with
-// PREVIEW_ORIGIN previews live on that origin only.
+// PREVIEW_ORIGIN previews live on that origin only. On the engine under test (npm test runs it on
+// Docker, then on LXD).
 import assert from "node:assert/strict";
 import http from "node:http";
 import net from "node:net";
 import { after, test } from "node:test";
-import { startApp, type RunningApp } from "../../server/app";
+import type { RunningApp } from "../../server/app";
 import { call, connect, guestCookie, type TestSocket } from "../helpers/client";
 import { previewsInFlight } from "../../server/http/preview";
-import { endAllSessions, log, requireDocker, requireSandboxImage, testConfig, until } from "../helpers/env";
+import { endAllSessions, startTestApp, until } from "../helpers/env";
 
 const apps: RunningApp[] = [];
 const sockets: TestSocket[] = [];
@@ -41,8 +42,7 @@ const SERVE = [
 
 for (const profile of ["trusted", "hardened"] as const) {
   test(`${profile}: a learner's web server opens in a browser tab through the playground, for its owner only`, async () => {
-    const image = await requireSandboxImage(await requireDocker());
-    const app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref, SANDBOX_PROFILE: profile, LIMIT_PREVIEWS_PER_LEARNER: "1" }), log, { withNext: false });
+    const app = await startTestApp({ SANDBOX_PROFILE: profile, LIMIT_PREVIEWS_PER_LEARNER: "1" });
     apps.push(app);
     const owner = await guestCookie(app.url);
     const socket = await connect(app.url, owner);
@@ -112,10 +112,9 @@ function requestAs(url: string, host: string, cookie?: string): Promise<{ status
 }
 
 test("PREVIEW_ORIGIN: previews are served on that origin only, reached with a short-lived token; it serves nothing else", async () => {
-  const image = await requireSandboxImage(await requireDocker());
   const port = await freePort();
   const previewHost = `preview.localhost:${port}`;
-  const app = await startApp(testConfig({ SANDBOX_IMAGE: image.ref, PORT: String(port), PREVIEW_ORIGIN: `http://${previewHost}` }), log, { withNext: false });
+  const app = await startTestApp({ PORT: String(port), PREVIEW_ORIGIN: `http://${previewHost}` });
   apps.push(app);
   const owner = await guestCookie(app.url);
   const socket = await connect(app.url, owner);
