@@ -2,9 +2,10 @@
 // tests/helpers/lxd-cluster.ts): the server talks to the cluster's HTTPS API, LXD places the
 // sandboxes, and the learner gets the same sandbox on either member, in both profiles; a
 // member's firewall comes from `npm run lxd:member-firewall`, and its sandboxes' out-of-memory
-// kills reach the server through `npm run lxd:member-oom`, both run there. The driver contract
-// runs through the cluster too. Not exercised here: members on separate machines, and a
-// member lost while it holds sandboxes.
+// kills reach the server through `npm run lxd:member-oom`, both run there; the escape and
+// poisoning suites find SECURITY.md's LXD column on each member. The driver contract runs
+// through the cluster too. Not exercised here: members on separate machines, and a member
+// lost while it holds sandboxes.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
@@ -13,7 +14,9 @@ import type { LxdDriver } from "../../server/sandbox/lxd/driver";
 import { sandboxName } from "../../server/sandbox/names";
 import { driverContract, until } from "../contract/driver-contract";
 import { requireEngineImage, until as untilTrue } from "../helpers/env";
+import { hostAddresses } from "../helpers/escape-suite";
 import { lxdTestConfig, testLxdDriver } from "../helpers/lxd";
+import { assertLxdEscapeColumn, assertLxdPoisoningColumn } from "../helpers/lxd-security";
 import { startTestCluster, type TestCluster } from "../helpers/lxd-cluster";
 
 const MB = 1024 * 1024;
@@ -133,6 +136,17 @@ describe("sandboxes on an LXD cluster of two members", () => {
       stop();
       const log = await watcher.stop();
       assert.match(log, /out-of-memory kill recorded/, `the member's watcher recorded it: ${log}`);
+    }
+  });
+
+  test("in each member's sandbox (hardened and trusted), the escape and poisoning suites find SECURITY.md's LXD column", async () => {
+    // The member is a privileged container: its root is "host root" for these suites. Last
+    // before removal: the stand-ins planted here would answer the other tests' commands.
+    const addresses = [...hostAddresses(), ...Object.values(cluster.addresses)];
+    for (const { driver, sandbox } of made) {
+      const label = `LXD cluster member ${String(sandbox.state)}`;
+      await assertLxdEscapeColumn(driver, sandbox, addresses, label);
+      await assertLxdPoisoningColumn(driver, sandbox, label);
     }
   });
 
