@@ -127,7 +127,7 @@ describe("sandboxes on an LXD cluster of two members", () => {
     const stop = driver.watch((e) => events.push(e), () => undefined);
     try {
       // `tail` keeps all it reads in memory: past the sandbox's 768 MiB the member's kernel kills it.
-      const hog = await driver.run(sandbox, { cmd: ["sh", "-c", "head -c 1200M /dev/zero | tail > /dev/null; echo hog-exit=$?"], user: "root", timeoutMs: 120_000 });
+      const hog = await driver.run(sandbox, { cmd: ["sh", "-c", "head -c 1200M /dev/zero | tail > /dev/null; echo hog-exit=$?"], user: "root", timeoutMs: 300_000 });
       assert.match(hog.stdout, /hog-exit=137/, "the member's kernel killed the hog");
       await untilTrue("the out-of-memory event", () => events.some((e) => e.kind === "oom" && e.sandboxId === sandbox.id), 30_000);
       assert.ok(!events.some((e) => e.sandboxId === neighbour.id), "nothing is reported for the sandbox on the other member");
