@@ -51,6 +51,12 @@ export interface TestCluster {
   lxc(...args: string[]): Promise<string>;
   /** Runs `npm run lxd:member-firewall -- install|remove` on a member, as its operator would. */
   memberFirewall(member: string, command: "install" | "remove"): Promise<string>;
+  /** Stops a member at once, as a machine that loses power (its LXD and its sandboxes with it). */
+  stopMember(member: string): Promise<void>;
+  /** Starts a stopped member again: its network, then its LXD, which rejoins the cluster. */
+  startMember(member: string): Promise<void>;
+  /** What the cluster says of a member: Online, Offline, ... */
+  memberStatus(member: string): Promise<string>;
   /** Starts `npm run lxd:member-oom` on a member, in the background; resolves once it watches, with a stop. */
   memberOom(member: string): Promise<{ stop(): Promise<string> }>;
   destroy(): Promise<void>;
@@ -187,6 +193,14 @@ export async function startTestCluster(image: string, storagePool: string, netwo
       lxc: (...args) => inMember(members[0], ["lxc", ...args]),
       memberFirewall: (member, command) =>
         inMember(member, ["sh", "-c", `cd ${REPO} && LXD_NETWORK=${network} node --import tsx scripts/lxd-member-firewall.ts ${command}`]),
+      stopMember: async (member) => void (await lxc(["stop", "--force", member])),
+      startMember: async (member) => {
+        await lxc(["start", member]);
+        await inMember(member, [SCRIPT, "network", `${addressOf(members.indexOf(member))}/${subnet.prefix}`, gateway]);
+        await inMember(member, [SCRIPT, "start"]);
+      },
+      memberStatus: async (member) =>
+        (JSON.parse(await inMember(members[0], ["lxc", "query", `/1.0/cluster/members/${member}`])) as { status: string }).status,
       memberOom: async (member) => {
         const logFile = "/tmp/cp-member-oom.log";
         // setsid -f: the watcher outlives this `lxc exec`; its output goes to a file we read.

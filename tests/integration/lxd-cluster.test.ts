@@ -4,8 +4,9 @@
 // member's firewall comes from `npm run lxd:member-firewall`, and its sandboxes' out-of-memory
 // kills reach the server through `npm run lxd:member-oom`, both run there; the escape and
 // poisoning suites find SECURITY.md's LXD column on each member. The driver contract runs
-// through the cluster too. Not exercised here: members on separate machines, and a member
-// lost while it holds sandboxes.
+// through the cluster too. Last, a member is lost while it holds a learner's sandbox: the
+// learner gets a new one on the other member, and the old one is removed when its member
+// returns. Not exercised here: members on separate machines.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
@@ -13,7 +14,9 @@ import type { Sandbox, SandboxEvent } from "../../server/sandbox/driver";
 import type { LxdDriver } from "../../server/sandbox/lxd/driver";
 import { sandboxName } from "../../server/sandbox/names";
 import { driverContract, until } from "../contract/driver-contract";
-import { requireEngineImage, until as untilTrue } from "../helpers/env";
+import { reconcile } from "../../server/lifecycle/reconciler";
+import { call, connect, guestCookie } from "../helpers/client";
+import { endAllSessions, log, requireEngineImage, startTestApp, TEST_RUN_PREFIX, until as untilTrue } from "../helpers/env";
 import { hostAddresses } from "../helpers/escape-suite";
 import { lxdTestConfig, testLxdDriver } from "../helpers/lxd";
 import { assertLxdEscapeColumn, assertLxdPoisoningColumn } from "../helpers/lxd-security";
@@ -169,4 +172,60 @@ driverContract("lxd cluster (two nested members)", async () => {
     okExit3: ["sh", "-c", "echo ok; exit 3"],
     ping: "echo p$((1))ong | tr -d 1\r",
   };
+});
+
+// Last: the cluster is not the same afterwards (a member went down and came back).
+describe("a cluster member lost while it holds a learner's sandbox", () => {
+  test("the learner's next open gets a sandbox on the member that is left at once; the lost one is removed once its member returns", async () => {
+    const [endpoint, doomed] = cluster.members;
+    // One instance on the member the server talks to, so that LXD places the learner's on the other.
+    const filler = `${TEST_RUN_PREFIX}filler`;
+    await cluster.lxc("init", await requireEngineImage("lxd"), filler, "--target", endpoint, "-s", lxdTestConfig().lxd.storagePool, "--no-profiles");
+    const app = await startTestApp({
+      SANDBOX_ENGINE: "lxd",
+      MIRROR: "off",
+      LXD_URL: cluster.url,
+      LXD_CLIENT_CERT: cluster.clientCert,
+      LXD_CLIENT_KEY: cluster.clientKey,
+      LXD_SERVER_CERT: cluster.serverCert,
+    });
+    const socket = await connect(app.url, await guestCookie(app.url));
+    try {
+      const first = await call<{ sandbox: { name: string } }>(socket, "sandbox:open");
+      assert.ok(first.ok, JSON.stringify(first));
+      const row = (await app.service.activeSessions()).find((r) => r.sandboxName === first.sandbox.name)!;
+      const lost = (await app.service.active(row.userId))!.sandbox;
+      assert.equal(lost.state, doomed, "placed on the member that is to be lost");
+
+      await cluster.stopMember(doomed);
+      await untilTrue(`LXD to see ${doomed} offline`, async () => (await cluster.memberStatus(doomed)) === "Offline", 120_000);
+      assert.equal(await app.driver.isRunning(lost), false, "a sandbox on an offline member is not running");
+      const second = await call<{ sandbox: { name: string } }>(socket, "sandbox:open");
+      assert.ok(second.ok, JSON.stringify(second));
+      assert.notEqual(second.sandbox.name, first.sandbox.name, "a fresh sandbox");
+      const fresh = (await app.service.active(row.userId))!.sandbox;
+      assert.equal(fresh.state, endpoint, "on the member that is left");
+      const ended = await app.db.prisma.playgroundSession.findUniqueOrThrow({ where: { id: row.id } });
+      assert.equal(ended.state, "ended", "the lost sandbox's session ended (nothing to enter any more)");
+
+      // The member comes back: its instance is there again, stopped and without a session,
+      // and the reconciler removes it.
+      await cluster.startMember(doomed);
+      await untilTrue(`${doomed} to be back`, async () => (await cluster.memberStatus(doomed)) === "Online", 120_000);
+      await untilTrue("the lost sandbox to be listed again", async () => (await app.driver.list()).some((l) => l.name === lost.name), 60_000);
+      await untilTrue(
+        "the reconciler to remove the lost sandbox",
+        async () => {
+          await reconcile({ driver: app.driver, service: app.service, log });
+          return !(await app.driver.list()).some((l) => l.name === lost.name);
+        },
+        60_000,
+      );
+    } finally {
+      socket.close();
+      await endAllSessions(app);
+      await app.close();
+      await cluster.lxc("delete", "--force", filler).catch(() => undefined);
+    }
+  });
 });

@@ -395,6 +395,7 @@ export class LxdDriver implements SandboxDriver {
   }
 
   async isRunning(sandbox: Sandbox): Promise<boolean> {
+    if (await this.onLostMember(sandbox)) return false;
     try {
       const { metadata } = await this.client.request<{ status: string }>("GET", `/1.0/instances/${encodeURIComponent(sandbox.id)}/state`);
       return metadata.status === "Running";
@@ -405,7 +406,30 @@ export class LxdDriver implements SandboxDriver {
   }
 
   async remove(sandbox: Sandbox): Promise<void> {
+    if (await this.onLostMember(sandbox)) {
+      // Nothing can reach it now. When the member is back, the instance is listed again (stopped,
+      // with no session) and the reconciler removes it; a member that never comes back is
+      // removed from the cluster by its operator (`lxc cluster remove --force`), instances and all.
+      this.log.warn({ sandbox: sandbox.name, member: sandbox.state }, "sandbox's cluster member is offline: it is removed when the member returns");
+      return;
+    }
     await this.removeInstance(sandbox.id);
+  }
+
+  /**
+   * Whether the cluster member holding a sandbox is offline (LXD stopped hearing from it). Its
+   * sandbox then can be neither entered nor removed, and every request for it waits 10 s for
+   * LXD's "Missing event connection with target cluster member": asked first, from the
+   * cluster's database, which answers at once.
+   */
+  private async onLostMember(sandbox: Sandbox): Promise<boolean> {
+    if (!sandbox.state) return false; // not a cluster
+    try {
+      const { metadata } = await this.client.request<{ status: string }>("GET", `/1.0/cluster/members/${encodeURIComponent(sandbox.state)}`);
+      return metadata.status === "Offline";
+    } catch {
+      return false; // not a member (any more), or the cluster does not answer: the request itself will say
+    }
   }
 
   /** Stops (forced) and deletes an instance; a missing one is fine. */
