@@ -147,13 +147,17 @@ export async function startTestCluster(image: string, storagePool: string, netwo
     await inMember(template, [SCRIPT, "install", mirrorHost, mirrorAddress]);
     await lxc(["stop", "--force", template]);
 
-    for (const [i, member] of members.entries()) {
+    /** Starts a member's container, its network and its LXD (made, or rejoining the cluster). */
+    const bootMember = async (member: string) => {
+      await lxc(["start", member]);
+      await inMember(member, [SCRIPT, "network", `${addressOf(members.indexOf(member))}/${subnet.prefix}`, gateway]);
+      await inMember(member, [SCRIPT, "start"]);
+    };
+    for (const member of members) {
       step(`starting ${member}`);
       await lxc(["copy", template, member]);
       cleanups.push(() => lxc(["delete", "--force", member]));
-      await lxc(["start", member]);
-      await inMember(member, [SCRIPT, "network", `${addressOf(i)}/${subnet.prefix}`, gateway]);
-      await inMember(member, [SCRIPT, "start"]);
+      await bootMember(member);
     }
     step("bootstrapping the cluster");
     await inMember(members[0], ["lxd", "init", "--preseed"], await writeFile(dir, "bootstrap.yaml", bootstrapPreseed(members[0], addressOf(0), storagePool, network)));
@@ -194,11 +198,7 @@ export async function startTestCluster(image: string, storagePool: string, netwo
       memberFirewall: (member, command) =>
         inMember(member, ["sh", "-c", `cd ${REPO} && LXD_NETWORK=${network} node --import tsx scripts/lxd-member-firewall.ts ${command}`]),
       stopMember: async (member) => void (await lxc(["stop", "--force", member])),
-      startMember: async (member) => {
-        await lxc(["start", member]);
-        await inMember(member, [SCRIPT, "network", `${addressOf(members.indexOf(member))}/${subnet.prefix}`, gateway]);
-        await inMember(member, [SCRIPT, "start"]);
-      },
+      startMember: bootMember,
       memberStatus: async (member) =>
         (JSON.parse(await inMember(members[0], ["lxc", "query", `/1.0/cluster/members/${member}`])) as { status: string }).status,
       memberOom: async (member) => {

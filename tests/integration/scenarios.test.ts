@@ -76,6 +76,7 @@ for (const profile of ["hardened", "trusted"] as const) {
     } finally {
       await driver.remove(sandbox);
       assert.deepEqual(await engineLeftovers(driver, sandbox.name, config.docker.diskDir), []);
+      await driver.dispose(); // its firewall rules (LXD's are the driver's to remove)
     }
   });
 }
