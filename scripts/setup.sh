@@ -45,8 +45,21 @@ if [ "${MIRROR:-on}" != off ]; then
   ensure_image "registry mirror image" "container-playground/mirror-registry:$(bash mirror-images/build.sh --version)" mirror-images/build.sh mirror-images 3
 fi
 
-echo "==> Building the web app (next build; about a minute)"
-npx next build >/tmp/container-playground-next-build.log 2>&1 || {
-  cat /tmp/container-playground-next-build.log >&2
-  exit 1
-}
+# The build's inputs are the files git has or would add (a clean clone has no others) and Node's
+# version: when none changed since the last build, it is kept (npm start then npm test build once).
+build_stamp=.next/container-playground-inputs.sha1
+inputs=""
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  inputs=$({ git ls-files -z --cached --others --exclude-standard | xargs -0 sha1sum 2>/dev/null; node --version; } | sha1sum | cut -d' ' -f1)
+fi
+# The stamp names the build it was written for: another build in .next (next dev) is not this one.
+if [ -n "$inputs" ] && [ -f .next/BUILD_ID ] && [ "$(cat "$build_stamp" 2>/dev/null)" = "$inputs $(cat .next/BUILD_ID)" ]; then
+  echo "==> The web app's build is up to date"
+else
+  echo "==> Building the web app (next build; about a minute)"
+  npx next build >/tmp/container-playground-next-build.log 2>&1 || {
+    cat /tmp/container-playground-next-build.log >&2
+    exit 1
+  }
+  [ -z "$inputs" ] || echo "$inputs $(cat .next/BUILD_ID)" >"$build_stamp"
+fi
