@@ -18,7 +18,7 @@ import { reconcile } from "../../server/lifecycle/reconciler";
 import { call, connect, guestCookie } from "../helpers/client";
 import { endAllSessions, log, requireEngineImage, startTestApp, TEST_RUN_PREFIX, until as untilTrue } from "../helpers/env";
 import { hostAddresses } from "../helpers/escape-suite";
-import { lxdTestConfig, testLxdDriver } from "../helpers/lxd";
+import { lxdTestConfig, MEMORY_HOG, testLxdDriver } from "../helpers/lxd";
 import { assertLxdEscapeColumn, assertLxdPoisoningColumn } from "../helpers/lxd-security";
 import { startTestCluster, type TestCluster } from "../helpers/lxd-cluster";
 
@@ -129,8 +129,8 @@ describe("sandboxes on an LXD cluster of two members", () => {
     const events: SandboxEvent[] = [];
     const stop = driver.watch((e) => events.push(e), () => undefined);
     try {
-      // `tail` keeps all it reads in memory: past the sandbox's 768 MiB the member's kernel kills it.
-      const hog = await driver.run(sandbox, { cmd: ["sh", "-c", "head -c 1200M /dev/zero | tail > /dev/null; echo hog-exit=$?"], user: "root", timeoutMs: 300_000 });
+      // Past the sandbox's 768 MiB the member's kernel kills the hog.
+      const hog = await driver.run(sandbox, { cmd: ["sh", "-c", MEMORY_HOG], user: "root", timeoutMs: 300_000 });
       assert.match(hog.stdout, /hog-exit=137/, "the member's kernel killed the hog");
       await untilTrue("the out-of-memory event", () => events.some((e) => e.kind === "oom" && e.sandboxId === sandbox.id), 30_000);
       assert.ok(!events.some((e) => e.sandboxId === neighbour.id), "nothing is reported for the sandbox on the other member");

@@ -18,7 +18,7 @@ import { sandboxName } from "../../server/sandbox/names";
 import { hostAddresses } from "../helpers/escape-suite";
 import { lessonCommandTests } from "../helpers/lesson-commands";
 import { until } from "../helpers/env";
-import { lxdTestConfig, testLxdDriver } from "../helpers/lxd";
+import { lxdTestConfig, MEMORY_HOG, testLxdDriver } from "../helpers/lxd";
 import { assertLxdEscapeColumn } from "../helpers/lxd-security";
 
 const MB = 1024 * 1024;
@@ -88,11 +88,11 @@ for (const profile of ["hardened", "trusted"] as const) {
       const events: SandboxEvent[] = [];
       const stop = driver.watch((e) => events.push(e), () => undefined);
       try {
-        // `tail` keeps all it reads in memory: past the sandbox's 768 MiB the kernel kills it.
-        // In the neighbour, whose Docker engine has not started (first use): with a running
-        // dockerd the kernel was seen reclaiming and refaulting its pages for minutes before
-        // it killed the hog (cgroup v1, no swap).
-        const hog = await rootIn(driver, neighbour, "head -c 1200M /dev/zero | tail > /dev/null; echo hog-exit=$?", 300_000);
+        // Past the sandbox's 768 MiB the kernel kills the hog. In the neighbour, whose Docker
+        // engine has not started (first use): with a running dockerd the kernel was seen
+        // reclaiming and refaulting its pages for minutes before it killed the hog (cgroup v1,
+        // no swap).
+        const hog = await rootIn(driver, neighbour, MEMORY_HOG, 300_000);
         assert.match(hog.stdout, /hog-exit=137/, "the kernel killed the hog");
         await until("the out-of-memory event", () => events.some((e) => e.kind === "oom" && e.sandboxId === neighbour.id), 20_000);
         assert.ok(!events.some((e) => e.sandboxId === sandbox.id), "nothing is reported for the other sandbox");

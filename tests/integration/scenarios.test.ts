@@ -16,8 +16,8 @@ import { proveLesson } from "../../server/lessons/prove";
 import { execCommands } from "../../server/lessons/scenarios/actions";
 import { typeScript } from "../../server/lessons/typed";
 import { sandboxName } from "../../server/sandbox/names";
-import { engineLeftovers, testConfig, testDriver, testEngine } from "../helpers/env";
-import { testLxdDriver } from "../helpers/lxd";
+import { engineLeftovers, testConfig } from "../helpers/env";
+import { testEngineDriver } from "../helpers/lxd";
 
 const course = loadCourse(path.join(__dirname, "..", "fixtures", "scenarios"));
 const lesson = (slug: string) => {
@@ -29,7 +29,7 @@ const lesson = (slug: string) => {
 for (const profile of ["hardened", "trusted"] as const) {
   test(`${profile}: Katacoda and Killercoda fixtures run in one sandbox: set-up, verify fails before and passes after`, async () => {
     const config = testConfig({ SANDBOX_PROFILE: profile });
-    const driver = testEngine() === "lxd" ? await testLxdDriver(config) : await testDriver(config);
+    const driver = await testEngineDriver(config);
     const sandbox = await driver.create({ sessionId: randomUUID(), ownerId: "g_scenarios", name: sandboxName(), image: "", expiresAt: new Date(Date.now() + 3600_000) });
     try {
       // Katacoda: proven by the prover; step 2 has no solution and no verify.

@@ -10,8 +10,8 @@ import { describe, test } from "node:test";
 import { formatProblem, loadCourse } from "../../server/lessons/parse";
 import { alternativeRuns, proveLesson } from "../../server/lessons/prove";
 import { sandboxName } from "../../server/sandbox/names";
-import { engineLeftovers, testConfig, testDriver, testEngine } from "../helpers/env";
-import { testLxdDriver } from "../helpers/lxd";
+import { engineLeftovers, testConfig, testEngine } from "../helpers/env";
+import { testEngineDriver } from "../helpers/lxd";
 
 const course = loadCourse(path.join(__dirname, "..", "..", "lessons"));
 
@@ -41,7 +41,7 @@ describe(`every lesson in every profile (${engine})`, { concurrency: 3 }, () => 
         const what = variant.name === "main" ? lesson.id : `${lesson.id} with ${Object.entries(variant.choices).map(([step, alt]) => `${step}/${alt}`).join(", ")}`;
         test(`${profile}: ${what}: every check fails before its solution and passes after it`, async () => {
           const config = testConfig({ SANDBOX_PROFILE: profile, MIRROR: "on" });
-          const driver = engine === "lxd" ? await testLxdDriver(config) : await testDriver(config);
+          const driver = await testEngineDriver(config);
           const sandbox = await driver.create({ sessionId: randomUUID(), ownerId: "g_course", name: sandboxName(), image: "", expiresAt: new Date(Date.now() + 3600_000) });
           try {
             const proofs = await proveLesson(driver, sandbox, lesson, variant);

@@ -31,6 +31,11 @@ export class LxdError extends Error {
   }
 }
 
+/** Whether a failed request failed because what it named does not exist (404). */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof LxdError && err.status === 404;
+}
+
 /** A background operation as LXD describes it (GET /1.0/operations/ID). */
 export interface LxdOperation {
   id: string;
@@ -127,7 +132,7 @@ export class LxdClient {
     try {
       await this.request("DELETE", `/1.0/instances/${encodeURIComponent(instance)}/files?path=${encodeURIComponent(path)}`);
     } catch (err) {
-      if (!(err instanceof LxdError && err.status === 404)) throw err;
+      if (!isNotFound(err)) throw err;
     }
   }
 

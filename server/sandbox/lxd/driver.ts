@@ -27,7 +27,7 @@ import { fitOf, LABELS } from "../docker/labels";
 import type { RegistryMirror } from "../docker/mirror";
 import { PlaygroundFailure } from "../errors";
 import { hostNetworks, instanceTag, networkOf } from "../docker/firewall";
-import { LxdClient, LxdError } from "./client";
+import { isNotFound, LxdClient } from "./client";
 import { watchLifecycle } from "./events";
 import { hasDockerUserChain, installLxdFirewall, removeLxdFirewall, type LxdFirewallPlan } from "./firewall";
 import * as exec from "./exec";
@@ -156,7 +156,7 @@ export class LxdDriver implements SandboxDriver {
     return this.client.request("GET", `/1.0/images/aliases/${encodeURIComponent(this.image)}`).then(
       () => true,
       (err) => {
-        if (err instanceof LxdError && err.status === 404) return false;
+        if (isNotFound(err)) return false;
         throw err;
       },
     );
@@ -400,7 +400,7 @@ export class LxdDriver implements SandboxDriver {
       const { metadata } = await this.client.request<{ status: string }>("GET", `/1.0/instances/${encodeURIComponent(sandbox.id)}/state`);
       return metadata.status === "Running";
     } catch (err) {
-      if (err instanceof LxdError && err.status === 404) return false;
+      if (isNotFound(err)) return false;
       throw err;
     }
   }
@@ -435,15 +435,14 @@ export class LxdDriver implements SandboxDriver {
   /** Stops (forced) and deletes an instance; a missing one is fine. */
   private async removeInstance(name: string): Promise<void> {
     const path = `/1.0/instances/${encodeURIComponent(name)}`;
-    const missing = (err: unknown) => err instanceof LxdError && err.status === 404;
     this.removing.add(name);
     try {
       await this.client.run("PUT", `${path}/state`, { action: "stop", force: true, timeout: 30 }, 60).catch((err: Error) => {
-        if (missing(err) || /already stopped|not running/i.test(err.message)) return;
+        if (isNotFound(err) || /already stopped|not running/i.test(err.message)) return;
         throw err;
       });
       await this.client.run("DELETE", path, undefined, 120).catch((err) => {
-        if (!missing(err)) throw err;
+        if (!isNotFound(err)) throw err;
       });
     } finally {
       this.removing.delete(name);
